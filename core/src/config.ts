@@ -1,0 +1,82 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import type { FaultlinePlugin } from './plugins/plugin-types.js';
+import type { Role } from './providers/storage.js';
+
+/** What an `authorize(req)` hook or a secret token grants. */
+export interface Grant {
+  role: Role;
+  /** Project ids the caller may touch; null means every project. */
+  projectIds: number[] | null;
+}
+
+export interface IngestLimits {
+  /** Bytes of a request body after decompression. */
+  maxBodyBytes: number;
+  /** Bytes of one event, serialized. */
+  maxEventBytes: number;
+  maxEventsPerRequest: number;
+  maxStringLength: number;
+  maxFrames: number;
+  maxExceptionValues: number;
+  maxBreadcrumbs: number;
+  /** Depth of free-form objects (extra, contexts, breadcrumb data, tags). */
+  maxDepth: number;
+  /** Keys of one free-form object. */
+  maxObjectKeys: number;
+}
+
+export interface BatchOptions {
+  /** Events per processed batch, at most. */
+  maxSize: number;
+  /** How long the in-process queue waits to fill a batch. */
+  maxWaitMs: number;
+  /** Events waiting before ingest answers 503. */
+  maxPending: number;
+}
+
+export interface FaultlineOptions {
+  plugins?: FaultlinePlugin[];
+  /** Lets a host app decide who may query and administer; return null to fall back to tokens. */
+  authorize?: (req: Request) => Grant | null | undefined | Promise<Grant | null | undefined>;
+  /** A bootstrap secret with admin rights on every project (or FAULTLINE_ADMIN_TOKEN). */
+  adminToken?: string;
+  logger?: Logger;
+  /** Express's trust-proxy setting, used to find the client IP. */
+  trustProxy?: boolean | number | string | string[];
+  limits?: Partial<IngestLimits>;
+  batch?: Partial<BatchOptions>;
+  /** Default events per minute per public key (a key may override it). */
+  rateLimitPerMinute?: number;
+  /** Run storage migrations at start (default true). */
+  migrate?: boolean;
+  /** Whether this node processes batches (default true; false for ingest-only nodes). */
+  processEvents?: boolean;
+  /** Collect Node's default process metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+/** Options with every default filled in; what plugins see as `ctx.config`. */
+export interface FaultlineConfig {
+  adminToken: string | null;
+  trustProxy: boolean | number | string | string[];
+  limits: IngestLimits;
+  batch: BatchOptions;
+  rateLimitPerMinute: number;
+  migrate: boolean;
+  processEvents: boolean;
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxBodyBytes: 20 * 1024 * 1024,
+  maxEventBytes: 1024 * 1024,
+  maxEventsPerRequest: 1000,
+  maxStringLength: 16 * 1024,
+  maxFrames: 250,
+  maxExceptionValues: 25,
+  maxBreadcrumbs: 200,
+  maxDepth: 16,
+  maxObjectKeys: 500,
+};
+
+export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 5, maxPending: 50_000 };

@@ -1,0 +1,68 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every counter and histogram Faultline exposes on /metrics, in one registry per instance. */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'faultline_' });
+  const registers = [registry];
+  return {
+    registry,
+    eventsAccepted: new Counter({
+      name: 'faultline_events_accepted_total',
+      help: 'Events accepted by ingest (answered 2xx)',
+      labelNames: ['route'],
+      registers,
+    }),
+    eventsRejected: new Counter({
+      name: 'faultline_events_rejected_total',
+      help: 'Events or requests rejected by ingest, by error code',
+      labelNames: ['code'],
+      registers,
+    }),
+    eventsFiltered: new Counter({
+      name: 'faultline_events_filtered_total',
+      help: 'Events dropped by an ingest:filter handler',
+      registers,
+    }),
+    eventsStored: new Counter({
+      name: 'faultline_events_stored_total',
+      help: 'Events written to storage',
+      registers,
+    }),
+    eventsDuplicate: new Counter({
+      name: 'faultline_events_duplicate_total',
+      help: 'Events dropped as re-sends of a stored event_id',
+      registers,
+    }),
+    itemsDropped: new Counter({
+      name: 'faultline_envelope_items_dropped_total',
+      help: 'Envelope items accepted and dropped, by item type',
+      labelNames: ['type'],
+      registers,
+    }),
+    issuesCreated: new Counter({ name: 'faultline_issues_created_total', help: 'New issues', registers }),
+    issuesRegressed: new Counter({ name: 'faultline_issues_regressed_total', help: 'Reopened issues', registers }),
+    batchSize: new Histogram({
+      name: 'faultline_batch_size',
+      help: 'Events per processed batch',
+      buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2000],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'faultline_batch_duration_seconds',
+      help: 'Time to process and commit one batch',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    batchFailures: new Counter({ name: 'faultline_batch_failures_total', help: 'Batches that failed', registers }),
+    queuePending: new Gauge({ name: 'faultline_queue_pending', help: 'Events waiting in the queue', registers }),
+    hookFailures: new Counter({
+      name: 'faultline_hook_failures_total',
+      help: 'Notify-hook handlers that threw',
+      labelNames: ['hook', 'plugin'],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,44 @@
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { FaultlineConfig } from '../config.js';
+import type { HookTaps } from '../hooks/hook-registry.js';
+import type { Metrics } from '../metrics.js';
+import type { QueueProvider } from '../providers/queue.js';
+import type { StorageProvider } from '../providers/storage.js';
+
+/** The services a provider hook can hold; exactly one implementation each. */
+export interface ProviderMap {
+  storage: StorageProvider;
+  queue: QueueProvider;
+}
+export type ProviderName = keyof ProviderMap;
+
+export interface PluginContext {
+  hooks: HookTaps;
+  provide<S extends ProviderName>(service: S, impl: ProviderMap[S]): void;
+  /** The provider, or a coded error if none is registered (yet). */
+  need<S extends ProviderName>(service: S): ProviderMap[S];
+  /** Extra routes mounted under the Faultline router. */
+  routes(router: Router): void;
+  log: Logger;
+  metrics: Metrics;
+  config: Readonly<FaultlineConfig>;
+}
+
+export interface FaultlinePlugin {
+  /** The package name, as '@faultline/plugin-storage-postgres'. */
+  name: string;
+  /** The semver range of @faultline/core this plugin works with. */
+  core: string;
+  /** Plugins that must be set up before this one. */
+  requires?: string[];
+  setup(ctx: PluginContext): void | Promise<void>;
+  start?(): Promise<void>;
+  /** Drains and closes everything the plugin opened. */
+  stop?(): Promise<void>;
+}
+
+/** Types a plugin value; plugins are made by factories that take options: `storagePostgres({ url })`. */
+export function definePlugin(plugin: FaultlinePlugin): FaultlinePlugin {
+  return plugin;
+}

@@ -1,0 +1,24 @@
+import type { AcceptedEvent } from '../event/types.js';
+
+/** Processes one batch; resolves when the batch is committed. A rejection means the whole batch failed. */
+export type BatchProcessor = (batch: AcceptedEvent[]) => Promise<void>;
+
+/**
+ * The `queue` provider carries accepted events from ingest to the processor.
+ * The default is in-process; a Redis provider replaces it to spread work over `faultline worker`s.
+ */
+export interface QueueProvider {
+  readonly name: string;
+  /**
+   * Resolves once the events are durable: committed by the processor (in-process group commit) or
+   * persisted by the queue (Redis). Rejects with FAULTLINE_ERR_INGEST_OVERLOADED when full.
+   */
+  enqueue(events: AcceptedEvent[]): Promise<void>;
+  /** Called once by core at start with the processor this node runs (not on ingest-only nodes). */
+  consume(processor: BatchProcessor): void;
+  start(): Promise<void>;
+  /** Stops taking work, processes what is queued, then resolves. */
+  stop(): Promise<void>;
+  /** Events waiting to be processed, for metrics and readiness. */
+  pending(): number;
+}

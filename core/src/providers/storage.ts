@@ -1,0 +1,190 @@
+import type { CanonicalEvent, Level } from '../event/types.js';
+
+export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+
+export const ROLES = ['viewer', 'member', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Project {
+  id: number;
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface PublicKeyRecord {
+  id: number;
+  projectId: number;
+  /** The first characters of the key, to tell keys apart; the key itself is stored hashed. */
+  prefix: string;
+  label: string;
+  /** Origins allowed to send from a browser; empty means any. */
+  allowedOrigins: string[];
+  /** Events per minute for this key; null means the server default. */
+  rateLimitPerMinute: number | null;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  id: number;
+  prefix: string;
+  label: string;
+  role: Role;
+  /** Project ids the token may touch; null means every project. */
+  projectIds: number[] | null;
+  createdAt: string;
+}
+
+export interface Issue {
+  id: string;
+  projectId: number;
+  title: string;
+  culprit: string;
+  type: string;
+  value: string;
+  level: Level;
+  status: IssueStatus;
+  count: number;
+  userCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  release: string | null;
+  environment: string | null;
+  platform: string;
+  fingerprint: string;
+  groupingVersion: string;
+}
+
+/** What grouping decided for one event, ready for storage. */
+export interface GroupedEvent {
+  projectId: number;
+  eventId: string;
+  receivedAt: Date;
+  event: CanonicalEvent;
+  /** Hex hash of the fingerprint components: the issue key within a project. */
+  fingerprint: string;
+  groupingVersion: string;
+  /** Identifies the user for `userCount` (id, email, username or IP), or null. */
+  userKey: string | null;
+  /** Issue fields derived from this event. */
+  meta: { title: string; culprit: string; type: string; value: string };
+}
+
+export interface StoredEventRef {
+  projectId: number;
+  eventId: string;
+  issueId: string;
+  receivedAt: string;
+}
+
+export interface StoreBatchResult {
+  /** Events written by this batch (duplicates of earlier events are left out). */
+  stored: StoredEventRef[];
+  /** Events dropped because their (projectId, eventId) was already stored. */
+  duplicates: number;
+  /** Issues this batch created, as they are after the batch. */
+  created: Issue[];
+  /** Issues that were resolved and this batch reopened. */
+  regressed: Issue[];
+}
+
+export const ISSUE_SORTS = ['last_seen', 'first_seen', 'count'] as const;
+export type IssueSort = (typeof ISSUE_SORTS)[number];
+
+export interface IssueQuery {
+  /** Undefined means any status. */
+  status?: IssueStatus;
+  level?: Level;
+  release?: string;
+  environment?: string;
+  /** Free text matched against title, value and culprit. */
+  text?: string;
+  sort: IssueSort;
+  /** Opaque cursor from an earlier page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  issueId: string;
+  projectId: number;
+  receivedAt: string;
+  event: CanonicalEvent;
+}
+
+export type StatsInterval = 'hour' | 'day';
+
+export interface StatsQuery {
+  since: Date;
+  until: Date;
+  interval: StatsInterval;
+  issueId?: string;
+}
+
+export interface StatsPoint {
+  t: string;
+  count: number;
+}
+
+/**
+ * The `storage` provider: exactly one per Faultline. Everything that touches the database goes through it.
+ * Cursor strings are the provider's own; a malformed one is rejected with FAULTLINE_ERR_QUERY_CURSOR.
+ */
+export interface StorageProvider {
+  /** Brings the schema up to date. Safe to call on every start and from several processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers; rejects otherwise. Used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createProject(input: { name: string; slug: string }): Promise<Project>;
+  listProjects(filter?: { ids?: number[] }): Promise<Project[]>;
+  getProject(id: number): Promise<Project | null>;
+
+  createPublicKey(input: {
+    projectId: number;
+    keyHash: string;
+    prefix: string;
+    label: string;
+    allowedOrigins: string[];
+    rateLimitPerMinute: number | null;
+  }): Promise<PublicKeyRecord>;
+  listPublicKeys(projectId: number): Promise<PublicKeyRecord[]>;
+  /** Resolves false when the key does not exist in that project. */
+  revokePublicKey(projectId: number, keyId: number): Promise<boolean>;
+  /** A live (not revoked) key by the hash of its value. */
+  findPublicKey(keyHash: string): Promise<PublicKeyRecord | null>;
+
+  createToken(input: {
+    tokenHash: string;
+    prefix: string;
+    label: string;
+    role: Role;
+    projectIds: number[] | null;
+  }): Promise<TokenRecord>;
+  findToken(tokenHash: string): Promise<TokenRecord | null>;
+  listTokens(): Promise<TokenRecord[]>;
+  revokeToken(tokenId: number): Promise<boolean>;
+
+  /**
+   * Writes one batch atomically: drops events whose (projectId, eventId) is already stored, upserts one
+   * issue per (projectId, fingerprint) adding the batch's count, reopens resolved issues, writes the events.
+   * Never a round trip per event.
+   */
+  storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult>;
+
+  listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>>;
+  getIssue(issueId: string): Promise<Issue | null>;
+  updateIssue(issueId: string, patch: { status: IssueStatus }): Promise<Issue | null>;
+  listIssueEvents(issueId: string, page: { cursor?: string; limit: number }): Promise<Page<StoredEvent>>;
+  /** An event by id within the given projects (null: any project). */
+  getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null>;
+  eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
+}
