@@ -59,7 +59,8 @@ export interface FaultlineOptions {
 /** Options with every default filled in; what plugins see as `ctx.config`. */
 export interface FaultlineConfig {
   adminToken: string | null;
-  trustProxy: boolean | number | string | string[];
+  /** null: use the host app's own `trust proxy` setting (req.ip). */
+  trustProxy: boolean | number | string | string[] | null;
   limits: IngestLimits;
   batch: BatchOptions;
   rateLimitPerMinute: number;

@@ -4,12 +4,14 @@ import type { FaultlineConfig } from '../config.js';
 import type { HookTaps } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
+import type { RateLimiterProvider } from '../providers/rate-limiter.js';
 import type { StorageProvider } from '../providers/storage.js';
 
 /** The services a provider hook can hold; exactly one implementation each. */
 export interface ProviderMap {
   storage: StorageProvider;
   queue: QueueProvider;
+  rateLimiter: RateLimiterProvider;
 }
 export type ProviderName = keyof ProviderMap;
 

@@ -1,0 +1,146 @@
+import express, { Router } from 'express';
+import { pino, type Logger } from 'pino';
+import { KeyResolver } from './auth/key-resolver.js';
+import { createGrantResolver } from './auth/grants.js';
+import type { FaultlineConfig, FaultlineOptions } from './config.js';
+import { FaultlineError } from './errors.js';
+import { createEventValidator } from './event/validate-event.js';
+import type { HookTaps } from './hooks/hook-registry.js';
+import { HookRegistry } from './hooks/hook-registry.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { clientIpResolver } from './http/client-ip.js';
+import { healthRoutes } from './http/health-routes.js';
+import { nativeIngestRoutes } from './http/native-ingest-routes.js';
+import { queryRoutes } from './http/query-routes.js';
+import { errorHandler } from './http/send-error.js';
+import { sentryRoutes } from './sentry/sentry-routes.js';
+import { createAcceptEvents, type AcceptResult } from './ingest/accept-events.js';
+import { createBatchProcessor } from './ingest/process-batch.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { FaultlinePlugin } from './plugins/plugin-types.js';
+import { ProviderRegistry } from './plugins/provider-registry.js';
+import { setupPlugins } from './plugins/setup-plugins.js';
+import { MemoryRateLimiter } from './providers/rate-limiter.js';
+import type { StorageProvider } from './providers/storage.js';
+import { InProcessQueue } from './queue/in-process-queue.js';
+import { resolveConfig } from './resolve-config.js';
+
+export interface Faultline {
+  /** The Express router with ingest, query, admin, health and metrics routes; mount it anywhere. */
+  router(): Router;
+  /** Starts plugins and the queue; createFaultline calls it unless `start: false`. Idempotent. */
+  start(): Promise<void>;
+  /** Stops taking events, drains the queue, waits for notifications, stops plugins. */
+  stop(): Promise<void>;
+  /** Ingests events for a project without HTTP (same pipeline, same guarantees). */
+  ingest(projectId: number, events: unknown[]): Promise<AcceptResult>;
+  hooks: HookTaps;
+  readonly storage: StorageProvider;
+  readonly metrics: Metrics;
+  readonly config: FaultlineConfig;
+  readonly log: Logger;
+}
+
+export async function createFaultline(options: FaultlineOptions & { start?: boolean } = {}): Promise<Faultline> {
+  const config = resolveConfig(options);
+  const log = options.logger ?? pino({ name: 'faultline', level: process.env.FAULTLINE_LOG_LEVEL ?? 'info' });
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const hooks = new HookRegistry(log, metrics);
+  const providers = new ProviderRegistry();
+  const pluginRouters: Router[] = [];
+  const plugins: FaultlinePlugin[] = options.plugins ?? [];
+
+  await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
+  providers.provideDefault('queue', () => new InProcessQueue({ ...config.batch, concurrency: 2 }));
+  providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
+  providers.need('storage'); // fail now, with the hint, rather than on the first request
+
+  const storage = () => providers.need('storage');
+  const queue = () => providers.need('queue');
+  const keys = new KeyResolver(storage);
+  const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
+  const accept = createAcceptEvents({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
+  const clientIp = clientIpResolver(config.trustProxy);
+
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+
+  let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
+  let starting: Promise<void> | null = null;
+
+  async function start(): Promise<void> {
+    if (state === 'started') return;
+    if (state === 'stopped') throw new FaultlineError('FAULTLINE_ERR_STOPPING', 'This Faultline was stopped; create a new one');
+    starting ??= (async () => {
+      state = 'starting';
+      for (const plugin of plugins) await plugin.start?.();
+      if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, metrics, log, track }));
+      await queue().start();
+      state = 'started';
+      log.info({ plugins: plugins.map((p) => p.name), queue: queue().name }, 'faultline started');
+    })();
+    return starting;
+  }
+
+  async function stop(): Promise<void> {
+    if (state === 'stopped') return;
+    const wasStarted = state !== 'idle';
+    state = 'stopped';
+    if (wasStarted) {
+      await starting?.catch(() => undefined);
+      await queue().stop();
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    }
+    for (const plugin of [...plugins].reverse()) {
+      try {
+        await plugin.stop?.();
+      } catch (err) {
+        log.error({ err, plugin: plugin.name }, 'plugin failed to stop');
+      }
+    }
+    log.info('faultline stopped');
+  }
+
+  function router(): Router {
+    const r = Router();
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, accept, clientIp, metrics };
+    r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending }));
+    r.use(nativeIngestRoutes(ingestDeps));
+    r.use(sentryRoutes(ingestDeps));
+    r.use('/api/v1', express.json({ limit: '100kb' }));
+    r.use(queryRoutes({ storage, grant, hooks, track }));
+    r.use(adminRoutes({ storage, grant, keys }));
+    for (const pluginRouter of pluginRouters) r.use(pluginRouter);
+    r.use('/api', function notFound(_req, _res, next) {
+      next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));
+    });
+    r.use(errorHandler(log));
+    return r;
+  }
+
+  const faultline: Faultline = {
+    router,
+    start,
+    stop,
+    ingest: (projectId, events) => accept({ projectId, events, clientIp: undefined, route: 'api' }),
+    hooks: { tap: (name, handler) => hooks.tap('host', name, handler) },
+    get storage() {
+      return storage();
+    },
+    metrics,
+    config,
+    log,
+  };
+  if (options.start !== false) {
+    try {
+      await start();
+    } catch (err) {
+      await stop().catch(() => undefined);
+      throw err;
+    }
+  }
+  return faultline;
+}

@@ -1,0 +1,78 @@
+import type { Request } from 'express';
+import type { KeyResolver } from '../auth/key-resolver.js';
+import type { AcceptEvents } from '../ingest/accept-events.js';
+import type { Metrics } from '../metrics.js';
+import type { FaultlineConfig } from '../config.js';
+import { FaultlineError } from '../errors.js';
+import type { RateLimiterProvider } from '../providers/rate-limiter.js';
+import type { PublicKeyRecord } from '../providers/storage.js';
+
+const KEY_SHAPE = /^[A-Za-z0-9_]{1,128}$/;
+
+export interface IngestAuthDeps {
+  keys: KeyResolver;
+  rateLimiter(): RateLimiterProvider;
+  config: FaultlineConfig;
+}
+
+/** What every ingest route (native, Sentry) is built from. */
+export interface IngestRouteDeps extends IngestAuthDeps {
+  accept: AcceptEvents;
+  clientIp(req: Request): string | undefined;
+  metrics: Metrics;
+}
+
+/** Checks a public key: shape, existence, project, origin. Runs before the body is read. */
+export async function authenticateIngest(
+  deps: IngestAuthDeps,
+  req: Request,
+  key: string | undefined,
+  options: { projectId?: number } = {},
+): Promise<PublicKeyRecord> {
+  if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (Authorization: Bearer <key>)');
+  if (!KEY_SHAPE.test(key)) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
+  const record = await deps.keys.publicKey(key);
+  if (!record) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
+  if (options.projectId !== undefined && record.projectId !== options.projectId) {
+    throw new FaultlineError('FAULTLINE_ERR_AUTH_PROJECT_MISMATCH');
+  }
+  const origin = req.get('origin');
+  if (origin && record.allowedOrigins.length > 0 && !record.allowedOrigins.includes(origin)) {
+    throw new FaultlineError('FAULTLINE_ERR_INGEST_ORIGIN', `Origin ${origin} is not allowed for this key`);
+  }
+  return record;
+}
+
+/**
+ * Charges `events` against the key's per-minute limit. `rateLimitHeaders` lets a protocol add its own
+ * headers to the 429 (Sentry's X-Sentry-Rate-Limits).
+ */
+export async function chargeRateLimit(
+  deps: IngestAuthDeps,
+  record: PublicKeyRecord,
+  events: number,
+  rateLimitHeaders?: (retryAfter: number) => Record<string, string>,
+): Promise<void> {
+  const perMinute = record.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
+  if (perMinute <= 0 || events <= 0) return;
+  const decision = await deps.rateLimiter().consume(`key:${record.id}`, events, perMinute);
+  if (!decision.allowed) {
+    throw new FaultlineError('FAULTLINE_ERR_INGEST_RATE_LIMITED', undefined, {
+      retryAfter: decision.retryAfter,
+      headers: rateLimitHeaders?.(decision.retryAfter),
+    });
+  }
+}
+
+/** The key of a native request: `Authorization: Bearer`, `X-Faultline-Key`, or `?faultline_key=` (sendBeacon). */
+export function nativeIngestKey(req: Request): string | undefined {
+  const auth = req.get('authorization');
+  if (auth) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    return match ? match[1] : undefined;
+  }
+  const header = req.get('x-faultline-key');
+  if (header) return header;
+  const query = req.query.faultline_key;
+  return typeof query === 'string' ? query : undefined;
+}

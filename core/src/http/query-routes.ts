@@ -1,0 +1,130 @@
+import { Router, type Request } from 'express';
+import { requireProject, requireRole } from '../auth/grants.js';
+import type { Grant } from '../config.js';
+import { FaultlineError } from '../errors.js';
+import type { HookRegistry } from '../hooks/hook-registry.js';
+import { ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import { parseIssueSearch } from '../query/parse-issue-search.js';
+import { parseInput } from './parse-input.js';
+
+const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } } };
+const eventParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$' } } };
+const issueListQuery = {
+  type: 'object',
+  properties: {
+    query: { type: 'string', maxLength: 1000 },
+    sort: { type: 'string', enum: [...ISSUE_SORTS, 'date', 'new', 'freq'] },
+    cursor: { type: 'string', maxLength: 1000 },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+  },
+};
+const pageQuery = {
+  type: 'object',
+  properties: { cursor: { type: 'string', maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+};
+const statsQuery = {
+  type: 'object',
+  properties: {
+    since: { type: 'string', maxLength: 40 },
+    until: { type: 'string', maxLength: 40 },
+    interval: { type: 'string', enum: ['hour', 'day'], default: 'hour' },
+    issue: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
+  },
+};
+const issuePatch = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: [...ISSUE_STATUSES] } },
+};
+/** Sentry's sort names, for people used to them. */
+const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first_seen', freq: 'count' };
+
+export interface QueryRouteDeps {
+  storage(): StorageProvider;
+  grant(req: Request): Promise<Grant>;
+  hooks: HookRegistry;
+  track(p: Promise<unknown>): void;
+}
+
+/** Issues, events and stats: what widgets and API clients read. */
+export function queryRoutes(deps: QueryRouteDeps): Router {
+  const router = Router();
+
+  router.get('/api/v1/projects/:id/issues', async function listIssues(req, res) {
+    const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
+    const q = parseInput<{ query?: string; sort?: string; cursor?: string; limit: number }>(issueListQuery, req.query, 'query');
+    const grant = await deps.grant(req);
+    requireProject(grant, id);
+    const filters = q.query === undefined ? { status: 'unresolved' as IssueStatus } : parseIssueSearch(q.query);
+    const sort = (SORT_ALIASES[q.sort ?? ''] ?? q.sort ?? 'last_seen') as IssueSort;
+    res.json(await deps.storage().listIssues(id, { ...filters, sort, cursor: q.cursor, limit: q.limit }));
+  });
+
+  router.get('/api/v1/issues/:id', async function getIssue(req, res) {
+    res.json(await visibleIssue(req));
+  });
+
+  router.patch('/api/v1/issues/:id', async function updateIssue(req, res) {
+    const grant = await deps.grant(req);
+    requireRole(grant, 'member');
+    const previous = await visibleIssue(req, grant);
+    const patch = parseInput<{ status: IssueStatus }>(issuePatch, req.body, 'body');
+    const issue = await deps.storage().updateIssue(previous.id, patch);
+    if (!issue) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Issue not found');
+    if (issue.status !== previous.status) deps.track(deps.hooks.notify('issue:updated', { issue, previous }));
+    res.json(issue);
+  });
+
+  router.get('/api/v1/issues/:id/events', async function listIssueEvents(req, res) {
+    const issue = await visibleIssue(req);
+    const page = parseInput<{ cursor?: string; limit: number }>(pageQuery, req.query, 'query');
+    res.json(await deps.storage().listIssueEvents(issue.id, page));
+  });
+
+  router.get('/api/v1/events/:id', async function getEvent(req, res) {
+    const { id } = parseInput<{ id: string }>(eventParams, req.params, 'params');
+    const grant = await deps.grant(req);
+    const event = await deps.storage().getEvent(id.replace(/-/g, '').toLowerCase(), grant.projectIds);
+    if (!event) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Event not found');
+    res.json(event);
+  });
+
+  router.get('/api/v1/projects/:id/stats', async function projectStats(req, res) {
+    const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
+    const q = parseInput<{ since?: string; until?: string; interval: StatsInterval; issue?: string }>(statsQuery, req.query, 'query');
+    const grant = await deps.grant(req);
+    requireProject(grant, id);
+    const until = q.until ? parseTime(q.until, 'until') : new Date();
+    const since = q.since ? parseTime(q.since, 'since') : new Date(until.getTime() - (q.interval === 'day' ? 30 : 1) * 86400_000);
+    if (since >= until) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'since must be before until', { path: 'since' });
+    const buckets = (until.getTime() - since.getTime()) / (q.interval === 'day' ? 86400_000 : 3600_000);
+    if (buckets > 2000) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'At most 2000 buckets per query', { path: 'since' });
+    if (q.issue) {
+      const issue = await deps.storage().getIssue(q.issue);
+      if (!issue || issue.projectId !== id) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Issue not found');
+    }
+    const series = await deps.storage().eventStats(id, { since, until, interval: q.interval, issueId: q.issue });
+    res.json({ series });
+  });
+
+  return router;
+
+  /** The issue in `req.params.id` if the caller may see it; 404 otherwise, whether it exists or not. */
+  async function visibleIssue(req: Request, known?: Grant): Promise<Issue> {
+    const { id } = parseInput<{ id: string }>(idParams, req.params, 'params');
+    const grant = known ?? (await deps.grant(req));
+    const issue = await deps.storage().getIssue(id);
+    if (!issue || (grant.projectIds !== null && !grant.projectIds.includes(issue.projectId))) {
+      throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Issue not found');
+    }
+    return issue;
+  }
+}
+
+function parseTime(value: string, path: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `${path} is not a valid time`, { path });
+  return d;
+}

@@ -1,0 +1,45 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { FaultlineError, isFaultlineError } from '../errors.js';
+
+/** Writes a FaultlineError as `{ error: { code, message, path } }` with its status and headers. */
+export function sendError(res: Response, err: FaultlineError): void {
+  if (err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
+  for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
+  res.status(err.status).json(err.toJSON());
+}
+
+/** body-parser's errors, as coded errors. */
+function fromBodyParser(err: any): FaultlineError | null {
+  switch (err?.type) {
+    case 'entity.too.large':
+      return new FaultlineError('FAULTLINE_ERR_INGEST_BODY_TOO_LARGE', `Body is larger than ${err.limit} bytes`);
+    case 'encoding.unsupported':
+      return new FaultlineError('FAULTLINE_ERR_INGEST_ENCODING', `Unsupported content encoding "${err.encoding ?? ''}"`);
+    case 'entity.parse.failed':
+      return new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Body is not valid JSON', { path: 'body' });
+    case 'request.aborted':
+      return new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request aborted');
+    case 'request.size.invalid':
+      return new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request size did not match Content-Length');
+    case 'stream.encoding.set':
+    case 'charset.unsupported':
+      return new FaultlineError('FAULTLINE_ERR_INGEST_ENCODING', err.message);
+  }
+  // zlib errors while inflating a corrupt gzip/deflate body
+  if (typeof err?.code === 'string' && err.code.startsWith('Z_')) {
+    return new FaultlineError('FAULTLINE_ERR_INGEST_ENCODING', 'Body could not be decompressed');
+  }
+  return null;
+}
+
+/** The last middleware of the router: every error becomes a coded JSON answer; the unexpected are logged. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return function faultlineErrorHandler(err, req, res, next) {
+    if (res.headersSent) return next(err);
+    const known = isFaultlineError(err) ? err : fromBodyParser(err);
+    if (known) return sendError(res, known);
+    log.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error');
+    sendError(res, new FaultlineError('FAULTLINE_ERR_INTERNAL'));
+  };
+}

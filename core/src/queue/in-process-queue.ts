@@ -1,0 +1,103 @@
+import type { BatchOptions } from '../config.js';
+import { FaultlineError } from '../errors.js';
+import type { AcceptedEvent } from '../event/types.js';
+import type { BatchProcessor, QueueProvider } from '../providers/queue.js';
+
+interface Waiting {
+  events: AcceptedEvent[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * The default queue: collects events from concurrent requests for a few milliseconds and hands them to
+ * the processor as one batch. Each `enqueue` resolves only after its batch is committed (group commit),
+ * so a 202 means stored.
+ */
+export class InProcessQueue implements QueueProvider {
+  readonly name = 'in-process';
+  private processor: BatchProcessor | null = null;
+  private waiting: Waiting[] = [];
+  private waitingEvents = 0;
+  private inFlight = 0;
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly options: BatchOptions & { concurrency: number }) {}
+
+  consume(processor: BatchProcessor): void {
+    this.processor = processor;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+  }
+
+  enqueue(events: AcceptedEvent[]): Promise<void> {
+    if (this.stopping) return Promise.reject(new FaultlineError('FAULTLINE_ERR_STOPPING', undefined, { retryAfter: 5 }));
+    if (!this.processor) return Promise.reject(new FaultlineError('FAULTLINE_ERR_NOT_STARTED', undefined, { retryAfter: 5 }));
+    if (events.length === 0) return Promise.resolve();
+    if (this.pending() + events.length > this.options.maxPending) {
+      return Promise.reject(new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', undefined, { retryAfter: 1 }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ events, resolve, reject });
+      this.waitingEvents += events.length;
+      this.schedule();
+    });
+  }
+
+  pending(): number {
+    return this.waitingEvents + this.inFlight;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.waiting.length > 0 && this.running < this.options.concurrency) this.runBatch();
+    if (this.waiting.length === 0 && this.running === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.running >= this.options.concurrency) return; // the running batch picks the rest up when done
+    if (this.waitingEvents >= this.options.maxSize || this.stopping) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.runBatch();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.runBatch();
+      }, this.options.maxWaitMs);
+    }
+  }
+
+  private runBatch(): void {
+    const taken: Waiting[] = [];
+    let size = 0;
+    while (this.waiting.length > 0 && (size === 0 || size + this.waiting[0].events.length <= this.options.maxSize)) {
+      const next = this.waiting.shift()!;
+      taken.push(next);
+      size += next.events.length;
+    }
+    if (taken.length === 0) return;
+    this.waitingEvents -= size;
+    this.inFlight += size;
+    this.running++;
+    const batch = taken.length === 1 ? taken[0].events : taken.flatMap((w) => w.events);
+    this.processor!(batch).then(
+      () => taken.forEach((w) => w.resolve()),
+      (err) => taken.forEach((w) => w.reject(err)),
+    ).finally(() => {
+      this.running--;
+      this.inFlight -= size;
+      // Events that arrived while this batch committed form the next batch right away.
+      if (this.waiting.length > 0) this.runBatch();
+      if (this.waiting.length === 0 && this.running === 0) this.idle.splice(0).forEach((fn) => fn());
+    });
+  }
+}

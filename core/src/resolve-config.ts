@@ -1,0 +1,41 @@
+import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig, type FaultlineOptions } from './config.js';
+import { FaultlineError } from './errors.js';
+
+/** Options and environment into a checked config; a bad value fails start-up naming the setting. */
+export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv = process.env): FaultlineConfig {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  for (const [name, value] of Object.entries(limits)) positiveInteger(`limits.${name}`, value);
+  const batch = { ...DEFAULT_BATCH, ...options.batch };
+  for (const [name, value] of Object.entries(batch)) positiveInteger(`batch.${name}`, value);
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? envInteger(env, 'FAULTLINE_RATE_LIMIT_PER_MINUTE') ?? 600_000;
+  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 0) {
+    throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', 'rateLimitPerMinute must be a whole number ≥ 0 (0 turns it off)');
+  }
+  const adminToken = options.adminToken ?? env.FAULTLINE_ADMIN_TOKEN ?? null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', 'adminToken (FAULTLINE_ADMIN_TOKEN) must be at least 16 characters');
+  }
+  return {
+    adminToken,
+    trustProxy: options.trustProxy ?? null,
+    limits,
+    batch,
+    rateLimitPerMinute,
+    migrate: options.migrate ?? true,
+    processEvents: options.processEvents ?? true,
+  };
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+  }
+}
+
+function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `${name} must be a whole number, not "${raw}"`);
+  return n;
+}
