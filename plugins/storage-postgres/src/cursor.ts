@@ -1,0 +1,38 @@
+import { FaultlineError } from '@faultline/core';
+
+/**
+ * Opaque keyset cursors: base64url of a small JSON array `[sortValue, id]`. The sort value is a string
+ * (an ISO time or a count written as a decimal string) so bigint counts survive JSON.
+ */
+export interface KeysetPosition {
+  /** Which ordering the cursor belongs to, so a cursor from one sort is rejected by another. */
+  kind: string;
+  value: string;
+  id: string;
+}
+
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.kind, position.value, position.id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, kind: string): KeysetPosition {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,1000}$/.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    !parsed.every((part) => typeof part === 'string' && part.length <= 200)
+  ) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
+  }
+  const [cursorKind, value, id] = parsed as [string, string, string];
+  if (cursorKind !== kind) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', `Cursor belongs to another ordering (${cursorKind})`);
+  }
+  return { kind, value, id };
+}

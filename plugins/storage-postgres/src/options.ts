@@ -1,0 +1,66 @@
+import { FaultlineError } from '@faultline/core';
+import { CONNECTION_DEFAULTS, type ConnectionSettings } from './connection.js';
+
+export interface StoragePostgresOptions {
+  /** postgres:// URL. Default: env FAULTLINE_DATABASE_URL, else an embedded PostgreSQL. */
+  url?: string;
+  /** Embedded PostgreSQL data directory (relative to the working directory). */
+  dataDir?: string;
+  /** Embedded PostgreSQL port. Default: a free port. */
+  port?: number;
+  /** Database the embedded server creates and uses. */
+  database?: string;
+  /** Connections in the pool. */
+  poolMax?: number;
+  /** Server-side limit for any one statement. */
+  statementTimeoutMs?: number;
+  /** Limit for opening a connection. */
+  connectTimeoutMs?: number;
+}
+
+export const defaultOptions = {
+  dataDir: './.faultline/postgres',
+  database: 'faultline',
+} as const;
+
+export interface ResolvedOptions {
+  url: string | null;
+  dataDir: string;
+  port: number | undefined;
+  database: string;
+  connection: ConnectionSettings;
+}
+
+/** Checks options (naming the bad one) and fills defaults; reads FAULTLINE_DATABASE_URL. */
+export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  const url = options.url ?? (env.FAULTLINE_DATABASE_URL || undefined);
+  if (url !== undefined && (typeof url !== 'string' || !/^postgres(ql)?:\/\/./.test(url))) {
+    const name = options.url !== undefined ? 'url' : 'FAULTLINE_DATABASE_URL';
+    throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `storage-postgres: ${name} must be a postgres:// URL`, { path: name });
+  }
+  const dataDir = options.dataDir ?? defaultOptions.dataDir;
+  if (typeof dataDir !== 'string' || dataDir === '') invalid('dataDir', 'a non-empty path');
+  const database = options.database ?? defaultOptions.database;
+  if (typeof database !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(database)) invalid('database', 'a plain identifier');
+  if (options.port !== undefined) positiveInt('port', options.port, 65535);
+  const connection: ConnectionSettings = { ...CONNECTION_DEFAULTS };
+  if (options.poolMax !== undefined) connection.poolMax = positiveInt('poolMax', options.poolMax, 1000);
+  if (options.statementTimeoutMs !== undefined) {
+    connection.statementTimeoutMs = positiveInt('statementTimeoutMs', options.statementTimeoutMs, 86_400_000);
+  }
+  if (options.connectTimeoutMs !== undefined) {
+    connection.connectTimeoutMs = positiveInt('connectTimeoutMs', options.connectTimeoutMs, 600_000);
+  }
+  return { url: url ?? null, dataDir, port: options.port, database, connection };
+}
+
+function positiveInt(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    invalid(name, `an integer from 1 to ${max}`);
+  }
+  return value as number;
+}
+
+function invalid(name: string, what: string): never {
+  throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `storage-postgres: option "${name}" must be ${what}`, { path: name });
+}

@@ -1,0 +1,174 @@
+import {
+  FaultlineError,
+  type GroupedEvent,
+  type Issue,
+  type IssueQuery,
+  type IssueStatus,
+  type Page,
+  type StatsPoint,
+  type StatsQuery,
+  type StorageProvider,
+  type StoreBatchResult,
+  type StoredEvent,
+} from '@faultline/core';
+import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
+import { AdminQueries } from './admin-queries.js';
+import {
+  connectWithRetry,
+  createClient,
+  createSequelize,
+  inTransaction,
+  redactUrl,
+  withClient,
+} from './connection.js';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
+import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
+import { getIssue, listIssues, updateIssue } from './issue-queries.js';
+import { runMigrations } from './migrate.js';
+import { defineModels } from './models.js';
+import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } from './options.js';
+import { ensurePartitions, schedulePartitionMaintenance } from './partitions.js';
+import { silentLogger } from './silent-logger.js';
+import { storeBatch } from './store-batch.js';
+
+/**
+ * The storage provider on PostgreSQL. `connect()` first (starts the embedded server when there is no
+ * URL), then `migrate()` if the schema may be behind, then `startMaintenance()` for event partitions.
+ */
+export class PostgresStorage implements StorageProvider {
+  private readonly options: ResolvedOptions;
+  private readonly log: Logger;
+  private sequelize: Sequelize | null = null;
+  private admin: AdminQueries | null = null;
+  private embedded: RunningEmbeddedPostgres | null = null;
+  private stopMaintenance: (() => void) | null = null;
+  private url: string | null = null;
+  private connecting: Promise<void> | null = null;
+
+  constructor(options: StoragePostgresOptions & { log?: Logger } = {}) {
+    this.options = resolveOptions(options);
+    this.log = options.log ?? silentLogger();
+  }
+
+  /** Connects (once); starts the embedded PostgreSQL when no URL was given. */
+  connect(): Promise<void> {
+    this.connecting ??= this.open().catch(async (err: unknown) => {
+      this.connecting = null;
+      await this.close().catch(() => undefined);
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    let url = this.options.url;
+    if (url === null) {
+      this.embedded = await startEmbeddedPostgres({
+        dataDir: this.options.dataDir,
+        port: this.options.port,
+        database: this.options.database,
+        log: this.log,
+      });
+      url = this.embedded.url;
+    }
+    this.url = url;
+    const sequelize = createSequelize(url, this.options.connection, this.log);
+    this.sequelize = sequelize;
+    await connectWithRetry(sequelize, this.options.connection, this.log);
+    this.admin = new AdminQueries(defineModels(sequelize));
+    this.log.info({ url: redactUrl(url) }, 'connected to PostgreSQL');
+  }
+
+  private get db(): Sequelize {
+    if (!this.sequelize) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED', 'Postgres storage is not connected');
+    return this.sequelize;
+  }
+
+  private get adminQueries(): AdminQueries {
+    if (!this.admin) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED', 'Postgres storage is not connected');
+    return this.admin;
+  }
+
+  async migrate(): Promise<void> {
+    await this.connect();
+    const client = createClient(this.url!, this.options.connection);
+    await client.connect();
+    try {
+      const applied = await runMigrations(client, this.log);
+      if (applied.length > 0) this.log.info({ applied }, 'storage migrations applied');
+      await ensurePartitions(client, new Date(), this.log);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Creates event partitions ahead now and every hour until `close()`. */
+  async startMaintenance(): Promise<void> {
+    const run = () => withClient(this.db, (client) => ensurePartitions(client, new Date(), this.log)).then(() => undefined);
+    await run();
+    this.stopMaintenance?.();
+    this.stopMaintenance = schedulePartitionMaintenance(run, this.log);
+  }
+
+  async ping(): Promise<void> {
+    await withClient(this.db, (client) => client.query('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    this.stopMaintenance?.();
+    this.stopMaintenance = null;
+    const sequelize = this.sequelize;
+    this.sequelize = null;
+    this.admin = null;
+    this.connecting = null;
+    try {
+      await sequelize?.close();
+    } finally {
+      const embedded = this.embedded;
+      this.embedded = null;
+      await embedded?.stop();
+    }
+  }
+
+  createProject: StorageProvider['createProject'] = (input) => this.adminQueries.createProject(input);
+  listProjects: StorageProvider['listProjects'] = (filter) => this.adminQueries.listProjects(filter);
+  getProject: StorageProvider['getProject'] = (id) => this.adminQueries.getProject(id);
+  createPublicKey: StorageProvider['createPublicKey'] = (input) => this.adminQueries.createPublicKey(input);
+  listPublicKeys: StorageProvider['listPublicKeys'] = (projectId) => this.adminQueries.listPublicKeys(projectId);
+  revokePublicKey: StorageProvider['revokePublicKey'] = (projectId, keyId) => this.adminQueries.revokePublicKey(projectId, keyId);
+  findPublicKey: StorageProvider['findPublicKey'] = (keyHash) => this.adminQueries.findPublicKey(keyHash);
+  createToken: StorageProvider['createToken'] = (input) => this.adminQueries.createToken(input);
+  findToken: StorageProvider['findToken'] = (tokenHash) => this.adminQueries.findToken(tokenHash);
+  listTokens: StorageProvider['listTokens'] = () => this.adminQueries.listTokens();
+  revokeToken: StorageProvider['revokeToken'] = (tokenId) => this.adminQueries.revokeToken(tokenId);
+
+  async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
+    if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
+    return inTransaction(this.db, (client) => storeBatch(client, events));
+  }
+
+  listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>> {
+    return withClient(this.db, (client) => listIssues(client, projectId, query));
+  }
+
+  getIssue(issueId: string): Promise<Issue | null> {
+    return withClient(this.db, (client) => getIssue(client, issueId));
+  }
+
+  updateIssue(issueId: string, patch: { status: IssueStatus }): Promise<Issue | null> {
+    return withClient(this.db, (client) => updateIssue(client, issueId, patch));
+  }
+
+  listIssueEvents(issueId: string, page: { cursor?: string; limit: number }): Promise<Page<StoredEvent>> {
+    return withClient(this.db, (client) => listIssueEvents(client, issueId, page));
+  }
+
+  getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null> {
+    return withClient(this.db, (client) => getEvent(client, eventId, projectIds));
+  }
+
+  eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
+    return withClient(this.db, (client) => eventStats(client, projectId, query));
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { GroupedEvent, Level } from '@faultline/core';
+import { PostgresStorage } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+
+export interface Harness {
+  db: TestDatabase;
+  storage: PostgresStorage;
+  projectId: number;
+  close(): Promise<void>;
+}
+
+/** A migrated storage on a throwaway database, with one project. */
+export async function createHarness(): Promise<Harness> {
+  const db = await createTestDatabase();
+  const storage = new PostgresStorage({ url: db.url });
+  await storage.connect();
+  await storage.migrate();
+  const project = await storage.createProject({ name: 'Test', slug: `test-${randomBytes(3).toString('hex')}` });
+  return {
+    db,
+    storage,
+    projectId: project.id,
+    async close() {
+      await storage.close();
+      await db.drop();
+    },
+  };
+}
+
+export const newEventId = () => randomBytes(16).toString('hex');
+
+let clock = Date.now();
+/** Strictly increasing server times, so ordering never depends on timing. */
+export const nextReceivedAt = () => new Date((clock += 1000));
+
+export function groupedEvent(
+  projectId: number,
+  fingerprint: string,
+  over: {
+    eventId?: string;
+    receivedAt?: Date;
+    level?: Level;
+    release?: string;
+    environment?: string;
+    userKey?: string | null;
+    title?: string;
+    value?: string;
+    padding?: number;
+  } = {},
+): GroupedEvent {
+  const eventId = over.eventId ?? newEventId();
+  const title = over.title ?? `Error ${fingerprint}`;
+  return {
+    projectId,
+    eventId,
+    receivedAt: over.receivedAt ?? nextReceivedAt(),
+    fingerprint,
+    groupingVersion: '1',
+    userKey: over.userKey ?? null,
+    meta: { title, culprit: `app.js in handler`, type: 'Error', value: over.value ?? title },
+    event: {
+      event_id: eventId,
+      timestamp: new Date().toISOString(),
+      level: over.level ?? 'error',
+      platform: 'javascript',
+      tags: {},
+      ...(over.release !== undefined ? { release: over.release } : {}),
+      ...(over.environment !== undefined ? { environment: over.environment } : {}),
+      exception: { values: [{ type: 'Error', value: over.value ?? title }] },
+      extra: over.padding ? { padding: 'x'.repeat(over.padding) } : {},
+    },
+  };
+}
