@@ -1,1 +1,2 @@
 export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { startTestServer, type TestServer, type TestProject } from './test-server.js';
