@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import { createHarness, groupedEvent, newEventId, type Harness } from './helpers.js';
+
+describe('storeBatch', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('creates a new issue with the batch count and first/last seen from receivedAt', async () => {
+    const events = [groupedEvent(h.projectId, 'new-1'), groupedEvent(h.projectId, 'new-1'), groupedEvent(h.projectId, 'new-1')];
+    const result = await h.storage.storeBatch(events);
+    expect(result.duplicates).to.equal(0);
+    expect(result.stored).to.have.length(3);
+    expect(result.created).to.have.length(1);
+    const issue = result.created[0];
+    expect(issue).to.include({ count: 3, status: 'unresolved', fingerprint: 'new-1', projectId: h.projectId });
+    expect(issue.firstSeen).to.equal(events[0].receivedAt.toISOString());
+    expect(issue.lastSeen).to.equal(events[2].receivedAt.toISOString());
+    expect(result.stored.every((s) => s.issueId === issue.id)).to.equal(true);
+    expect(result.stored.map((s) => s.eventId)).to.have.members(events.map((e) => e.eventId));
+  });
+
+  it('adds counts to an existing issue; level and release follow the latest event, title the first', async () => {
+    await h.storage.storeBatch([groupedEvent(h.projectId, 'grow', { title: 'first title', release: '1.0', level: 'warning' })]);
+    const result = await h.storage.storeBatch([
+      groupedEvent(h.projectId, 'grow', { title: 'later title', release: '1.1', level: 'error' }),
+      groupedEvent(h.projectId, 'grow', { title: 'latest title', release: '1.2', level: 'fatal' }),
+    ]);
+    expect(result.created).to.have.length(0);
+    const issue = await h.storage.getIssue(result.stored[0].issueId);
+    expect(issue).to.include({ count: 3, title: 'first title', release: '1.2', level: 'fatal' });
+  });
+
+  it('drops duplicates within a batch and across batches, counting each event once', async () => {
+    const e = groupedEvent(h.projectId, 'dup');
+    const first = await h.storage.storeBatch([e, { ...e }, groupedEvent(h.projectId, 'dup')]);
+    expect(first.stored).to.have.length(2);
+    expect(first.duplicates).to.equal(1);
+    const retry = await h.storage.storeBatch([{ ...e, receivedAt: new Date(e.receivedAt.getTime() + 3_600_000) }]);
+    expect(retry).to.deep.equal({ stored: [], duplicates: 1, created: [], regressed: [] });
+    const issue = await h.storage.getIssue(first.stored[0].issueId);
+    expect(issue?.count).to.equal(2);
+  });
+
+  it('accepts event ids in uuid form and returns them as 32 lowercase hex', async () => {
+    const hex = newEventId();
+    const dashed = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
+    const result = await h.storage.storeBatch([groupedEvent(h.projectId, 'ids', { eventId: dashed })]);
+    expect(result.stored[0].eventId).to.equal(hex);
+  });
+
+  it('reports a regression when a resolved issue gets an event; ignored issues stay ignored', async () => {
+    const resolved = (await h.storage.storeBatch([groupedEvent(h.projectId, 'reg')])).created[0];
+    const ignored = (await h.storage.storeBatch([groupedEvent(h.projectId, 'ign')])).created[0];
+    await h.storage.updateIssue(resolved.id, { status: 'resolved' });
+    await h.storage.updateIssue(ignored.id, { status: 'ignored' });
+
+    const result = await h.storage.storeBatch([groupedEvent(h.projectId, 'reg'), groupedEvent(h.projectId, 'ign')]);
+    expect(result.regressed.map((i) => i.id)).to.deep.equal([resolved.id]);
+    expect(result.regressed[0]).to.include({ status: 'unresolved', count: 2 });
+    expect((await h.storage.getIssue(ignored.id))?.status).to.equal('ignored');
+
+    const again = await h.storage.storeBatch([groupedEvent(h.projectId, 'reg')]);
+    expect(again.regressed).to.have.length(0);
+  });
+
+  it('counts distinct users per issue', async () => {
+    const r = await h.storage.storeBatch([
+      groupedEvent(h.projectId, 'users', { userKey: 'u1' }),
+      groupedEvent(h.projectId, 'users', { userKey: 'u1' }),
+      groupedEvent(h.projectId, 'users', { userKey: 'u2' }),
+      groupedEvent(h.projectId, 'users', { userKey: null }),
+    ]);
+    await h.storage.storeBatch([groupedEvent(h.projectId, 'users', { userKey: 'u2' }), groupedEvent(h.projectId, 'users', { userKey: 'u3' })]);
+    const issue = await h.storage.getIssue(r.created[0].id);
+    expect(issue).to.include({ userCount: 3, count: 6 });
+  });
+
+  it('stores a batch of 5000 events in one call', async () => {
+    const events = Array.from({ length: 5000 }, (_, i) => groupedEvent(h.projectId, `bulk-${i % 50}`, { padding: 2000 }));
+    const result = await h.storage.storeBatch(events);
+    expect(result.stored).to.have.length(5000);
+    expect(result.created).to.have.length(50);
+    expect(result.created.every((i) => i.count === 100)).to.equal(true);
+  });
+
+  it('lets concurrent batches on overlapping fingerprints finish with exact counts', async () => {
+    const fingerprints = ['c-a', 'c-b', 'c-c', 'c-d', 'c-e'];
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 200 }, (_, i) => groupedEvent(h.projectId, fingerprints[(i + b) % fingerprints.length])),
+    );
+    // the same retried event in two concurrent batches is stored once
+    const shared = groupedEvent(h.projectId, 'c-a');
+    batches[0].push(shared);
+    batches[1].push({ ...shared });
+
+    const results = await Promise.all(batches.map((batch) => h.storage.storeBatch(batch)));
+    expect(results.reduce((n, r) => n + r.stored.length, 0)).to.equal(8 * 200 + 1);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).to.equal(1);
+    expect(results.reduce((n, r) => n + r.created.length, 0)).to.equal(fingerprints.length);
+    const counts = Object.fromEntries(
+      (await Promise.all(results[0].stored.map((s) => h.storage.getIssue(s.issueId)))).map((i) => [i!.fingerprint, i!.count]),
+    );
+    expect(counts).to.deep.equal({ 'c-a': 321, 'c-b': 320, 'c-c': 320, 'c-d': 320, 'c-e': 320 });
+  });
+});
