@@ -53,8 +53,9 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
     if (createdIds.has(group.issueId)) created.push(issue);
     else if (group.wasResolved) regressed.push(issue);
   }
+  const inCallerOrder = fresh.map((e, i) => ({ e, row: rows[i] })).sort((a, b) => a.e.index - b.e.index);
   return {
-    stored: rows.map((r) => ({
+    stored: inCallerOrder.map(({ row: r }) => ({
       projectId: r.projectId,
       eventId: r.eventId,
       issueId: r.issueId,
@@ -71,6 +72,8 @@ interface Claimed {
   eventId: string;
   receivedAt: Date;
   source: GroupedEvent;
+  /** Position in the caller's batch, so `stored` comes back in the caller's order. */
+  index: number;
   /** Index into the batch's issue groups. */
   group: number;
 }
@@ -98,7 +101,7 @@ function uniqueEvents(events: GroupedEvent[]): Claimed[] {
     }
     const key = `${source.projectId}:${eventId}`;
     if (!seen.has(key)) {
-      seen.set(key, { projectId: source.projectId, eventId, receivedAt: source.receivedAt, source, group: -1 });
+      seen.set(key, { projectId: source.projectId, eventId, receivedAt: source.receivedAt, source, index, group: -1 });
     }
   });
   return [...seen.values()].sort((a, b) => a.projectId - b.projectId || compareText(a.eventId, b.eventId));

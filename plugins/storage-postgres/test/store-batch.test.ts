@@ -21,7 +21,7 @@ describe('storeBatch', () => {
     expect(issue.firstSeen).to.equal(events[0].receivedAt.toISOString());
     expect(issue.lastSeen).to.equal(events[2].receivedAt.toISOString());
     expect(result.stored.every((s) => s.issueId === issue.id)).to.equal(true);
-    expect(result.stored.map((s) => s.eventId)).to.have.members(events.map((e) => e.eventId));
+    expect(result.stored.map((s) => s.eventId)).to.deep.equal(events.map((e) => e.eventId));
   });
 
   it('adds counts to an existing issue; level and release follow the latest event, title the first', async () => {
