@@ -1,0 +1,95 @@
+import { hostname, platform, release } from 'node:os';
+import { applyInitialScope, bindClient, getClient } from '../shared/api.js';
+import { createClient } from '../shared/client.js';
+import { resolveEndpoint } from '../shared/dsn.js';
+import type { FaultlineEvent, Options } from '../shared/types.js';
+import { httpSender } from '../transports/node-http.js';
+import { createTransport } from '../transports/transport.js';
+import type { Transport } from '../transports/types.js';
+import { defaultQueuePath, fileStore } from './file-store.js';
+import { installProcessHandlers } from './process-handlers.js';
+
+export {
+  addBreadcrumb,
+  captureException,
+  captureMessage,
+  close,
+  flush,
+  lastEventId,
+  setContext,
+  setExtra,
+  setFingerprint,
+  setLevel,
+  setTag,
+  setTags,
+  setUser,
+  withScope,
+} from '../shared/api.js';
+export { expressErrorHandler, type ExpressLikeRequest } from './express.js';
+export type { Breadcrumb, EventHint, FaultlineEvent, Level, Options, User } from '../shared/types.js';
+export type { Scope } from '../shared/api.js';
+
+export interface NodeOptions extends Options {
+  /** The file that keeps unsent events across restarts; false to keep them in memory only. */
+  queueFile?: string | false;
+  /** Host name reported as `server_name`. Default: os.hostname(). */
+  serverName?: string;
+  /** Replace the transport (tests). */
+  transport?: Transport;
+}
+
+/** Node's `--unhandled-rejections` mode: only `throw` and `strict` (the default) end the process. */
+function rejectionsExit(): boolean {
+  const flags = process.execArgv.join(' ') + ' ' + (process.env.NODE_OPTIONS || '');
+  const m = /--unhandled-rejections[= ](\S+)/.exec(flags);
+  return !m || m[1] === 'throw' || m[1] === 'strict';
+}
+
+/** Starts the SDK in a Node process. Never throws; a bad DSN leaves it off. */
+export function init(options: NodeOptions): void {
+  try {
+    if (getClient() || options.enabled === false) return;
+    const ep = resolveEndpoint(options.dsn, options.endpoint, options.key);
+    if (!ep && !options.transport) return;
+    const file = options.queueFile === undefined && ep ? defaultQueuePath(ep.url, ep.key) : options.queueFile;
+    const transport =
+      options.transport ||
+      createTransport({
+        send: httpSender(ep!),
+        store: file ? fileStore(file) : undefined,
+        maxQueue: options.maxQueue,
+        batchSize: options.batchSize,
+        batchDelay: options.batchDelay,
+      });
+    const serverName = options.serverName || hostname();
+    const client = createClient(options, {
+      platform: 'node',
+      sdkName: 'faultline.javascript.node',
+      transport,
+      enrich(event: FaultlineEvent) {
+        event.server_name = serverName;
+        event.contexts = {
+          runtime: { name: 'node', version: process.version },
+          os: { name: platform(), version: release() },
+          ...event.contexts,
+        };
+      },
+    });
+    bindClient(client);
+    applyInitialScope(options);
+    const auto = options.autoCapture;
+    if (auto !== false && !(typeof auto == 'object' && auto.process === false)) client.teardown.push(installProcessHandlers(rejectionsExit()));
+    // a process that ends on its own sends what is queued first (once; the file keeps the rest)
+    let flushed = false;
+    const beforeExit = (): void => {
+      if (!flushed && transport.stats().queued) {
+        flushed = true;
+        void transport.flush();
+      }
+    };
+    process.on('beforeExit', beforeExit);
+    client.teardown.push(() => process.off('beforeExit', beforeExit));
+  } catch {
+    // the SDK stays off, the app runs on
+  }
+}

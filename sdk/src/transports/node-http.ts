@@ -1,0 +1,34 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Endpoint } from '../shared/dsn.js';
+import type { Sender } from './types.js';
+
+/** Node sender: one POST with node:http(s), bounded by `timeout` ms; network errors reject. */
+export function httpSender(ep: Endpoint, timeout = 10_000): Sender {
+  const url = new URL(ep.url);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return function send(body) {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          timeout,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            Authorization: 'Bearer ' + ep.key,
+          },
+        },
+        (res) => {
+          res.resume();
+          const h = res.headers['retry-after'];
+          resolve({ status: res.statusCode || 0, retryAfter: Array.isArray(h) ? h[0] : h });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('faultline: request timed out')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+}
