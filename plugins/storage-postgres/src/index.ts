@@ -33,3 +33,6 @@ export function storagePostgres(options: StoragePostgresOptions = {}): Faultline
     },
   });
 }
+
+/** The CLI and config files load plugins by package name and call the default export. */
+export default storagePostgres;
