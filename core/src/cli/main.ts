@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { isFaultlineError } from '../errors.js';
+import { migrateCommand } from './migrate-command.js';
+import { readCliConfig } from './open-faultline.js';
+import { projectCreateCommand } from './project-create-command.js';
+import { sendTestEventCommand } from './send-test-event-command.js';
+import { serveCommand } from './serve-command.js';
+
+/** The `faultline` command. Errors print their code and message, and exit 1. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = new Command('faultline').description('Self-hosted error tracking').option('-c, --config <file>', 'config file');
+  const config = () => readCliConfig(program.opts().config);
+
+  program
+    .command('serve')
+    .description('run a standalone Faultline server (router at /)')
+    .option('-p, --port <port>', 'port (default: PORT or 3000)')
+    .action(async (options) => serveCommand(await config(), options));
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .action(async () => migrateCommand(await config()));
+
+  const project = program.command('project').description('manage projects');
+  project
+    .command('create <name>')
+    .description('create a project; prints its id, public key, DSN and an admin token')
+    .option('--json', 'print one JSON object')
+    .option('--slug <slug>', 'URL name (default: from the name)')
+    .option('--url <url>', 'public URL of Faultline for the DSN (default: FAULTLINE_PUBLIC_URL or http://localhost:PORT)')
+    .action(async (name, options) => projectCreateCommand(await config(), name, options));
+
+  program
+    .command('send-test-event')
+    .description('send a sample error to check an installation')
+    .option('--dsn <dsn>', 'the project DSN (default: FAULTLINE_DSN)')
+    .action(async (options) => sendTestEventCommand(options));
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const message = isFaultlineError(err) ? `${err.code}: ${err.message}` : (err as Error)?.stack ?? String(err);
+    process.stderr.write(`faultline: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
