@@ -68,6 +68,17 @@ describe('storeBatch', () => {
     expect(again.regressed).to.have.length(0);
   });
 
+  it('stores text that needs escaping and strange client timestamps intact', async () => {
+    const e = groupedEvent(h.projectId, 'escape', { release: 'v1\tbeta\\x', environment: 'line\nbreak' });
+    e.event.message = 'tab\there, backslash \\N, newline\n, cr\r, quote " and unicode ü 🚀';
+    e.event.timestamp = 'not a time';
+    await h.storage.storeBatch([e]);
+    const stored = await h.storage.getEvent(e.eventId, [h.projectId]);
+    expect(stored?.event).to.deep.equal(e.event);
+    const issue = await h.storage.getIssue((await h.storage.getEvent(e.eventId, null))!.issueId);
+    expect(issue).to.include({ release: 'v1\tbeta\\x', environment: 'line\nbreak' });
+  });
+
   it('counts distinct users per issue', async () => {
     const r = await h.storage.storeBatch([
       groupedEvent(h.projectId, 'users', { userKey: 'u1' }),
