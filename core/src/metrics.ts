@@ -40,6 +40,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['type'],
       registers,
     }),
+    sdkDiscardedEvents: new Counter({
+      name: 'faultline_sdk_discarded_events_total',
+      help: 'Events Sentry SDKs report (client_report items) they dropped before sending, by reason and category',
+      labelNames: ['reason', 'category'],
+      registers,
+    }),
     issuesCreated: new Counter({ name: 'faultline_issues_created_total', help: 'New issues', registers }),
     issuesRegressed: new Counter({ name: 'faultline_issues_regressed_total', help: 'Reopened issues', registers }),
     batchSize: new Histogram({

@@ -1,0 +1,82 @@
+import { FaultlineError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { mapSentryEvent } from './map-sentry-event.js';
+import { parseItemJson, type Envelope } from './parse-envelope.js';
+
+/**
+ * What Faultline does with each envelope item type:
+ * - `event`: mapped to the canonical event and ingested like a native event (at most 1 MiB each);
+ * - `attachment`: dropped and counted (there is no blob storage yet);
+ * - `client_report`: the SDK's own discard counts go to `faultline_sdk_discarded_events_total`;
+ * - everything else (`session`, `sessions`, `transaction`, `span`, `log`, `check_in`, `profile`,
+ *   `replay_*`, `feedback`, unknown types): accepted, dropped and counted by type.
+ */
+export interface SortedItems {
+  /** Event payloads, mapped, ready for the pipeline. */
+  events: unknown[];
+  /** Each event's index in the envelope, for error paths. */
+  eventIndexes: number[];
+}
+
+const KNOWN_TYPES = new Set([
+  'event', 'attachment', 'session', 'sessions', 'client_report', 'transaction', 'span', 'log', 'otel_log',
+  'check_in', 'profile', 'profile_chunk', 'replay_event', 'replay_recording', 'replay_video', 'feedback',
+  'user_report', 'statsd', 'metric_buckets', 'security', 'raw_security', 'trace_metric', 'otel_span',
+]);
+const KNOWN_REASONS = new Set([
+  'queue_overflow', 'cache_overflow', 'buffer_overflow', 'ratelimit_backoff', 'network_error', 'sample_rate',
+  'before_send', 'event_processor', 'send_error', 'internal_sdk_error', 'insufficient_data', 'backpressure',
+]);
+const KNOWN_CATEGORIES = new Set([
+  'default', 'error', 'transaction', 'security', 'attachment', 'session', 'profile', 'profile_chunk', 'replay',
+  'span', 'log_item', 'log_byte', 'monitor', 'feedback', 'internal', 'metric_bucket', 'user_report_v2',
+]);
+
+export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, metrics: Metrics): SortedItems {
+  const events: unknown[] = [];
+  const eventIndexes: number[] = [];
+  const dropped = new Map<string, number>();
+  envelope.items.forEach((item, index) => {
+    if (item.type === 'event') {
+      if (item.payload.length > maxEventBytes) {
+        throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`, { path: `items[${index}]` });
+      }
+      const event = mapSentryEvent(parseItemJson(item, index));
+      const headerId = envelope.header.event_id;
+      if (event && typeof event === 'object' && (event as { event_id?: unknown }).event_id === undefined && typeof headerId === 'string') {
+        (event as { event_id?: unknown }).event_id = headerId;
+      }
+      events.push(event);
+      eventIndexes.push(index);
+      return;
+    }
+    if (item.type === 'client_report') countClientReport(item.payload, metrics);
+    const label = KNOWN_TYPES.has(item.type) ? item.type : 'other';
+    dropped.set(label, (dropped.get(label) ?? 0) + 1);
+  });
+  for (const [type, n] of dropped) metrics.itemsDropped.inc({ type }, n);
+  return { events, eventIndexes };
+}
+
+/** `{"discarded_events": [{"reason", "category", "quantity"}]}`; a malformed report is ignored, not an error. */
+function countClientReport(payload: Buffer, metrics: Metrics): void {
+  let report: unknown;
+  try {
+    report = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return;
+  }
+  const discarded = (report as { discarded_events?: unknown } | null)?.discarded_events;
+  if (!Array.isArray(discarded)) return;
+  for (const entry of discarded.slice(0, 100)) {
+    const { reason, category, quantity } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) continue;
+    metrics.sdkDiscardedEvents.inc(
+      {
+        reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
+        category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
+      },
+      Math.min(quantity, 1_000_000),
+    );
+  }
+}
