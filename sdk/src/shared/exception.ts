@@ -27,11 +27,11 @@ export function exceptionValues(err: unknown, mechanism: Mechanism): ExceptionVa
   const values: ExceptionValue[] = [];
   const seen: unknown[] = [];
   let e: unknown = err;
-  while (e != null && values.length < MAX_CAUSES && seen.indexOf(e) < 0) {
+  do {
     seen.push(e);
     values.push(valueOf(e));
-    e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
-  }
+    e = e && typeof e == 'object' ? (e as { cause?: unknown }).cause : undefined;
+  } while (e != null && values.length < MAX_CAUSES && seen.indexOf(e) < 0);
   values[0].mechanism = mechanism;
   return values.reverse();
 }
