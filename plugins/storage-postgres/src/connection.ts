@@ -30,11 +30,12 @@ export const CONNECTION_DEFAULTS = {
 export type ConnectionSettings = { -readonly [K in keyof typeof CONNECTION_DEFAULTS]: number };
 
 /** Postgres bigint (int8) as a JS string; we convert counts ourselves. Dates stay Date. */
-export function createSequelize(url: string, settings: ConnectionSettings, log: Logger): Sequelize {
+export function createSequelize(url: string, settings: ConnectionSettings): Sequelize {
   return new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
-    logging: (sql) => log.trace({ sql: sql.slice(0, 500) }, 'sql'),
+    // Off: Sequelize logs statements with their values inlined, and key/token hashes are among them.
+    logging: false,
     benchmark: false,
     pool: { max: settings.poolMax, min: 0, acquire: settings.acquireTimeoutMs, idle: 10_000 },
     dialectOptions: {

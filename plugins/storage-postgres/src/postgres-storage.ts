@@ -73,7 +73,7 @@ export class PostgresStorage implements StorageProvider {
       url = this.embedded.url;
     }
     this.url = url;
-    const sequelize = createSequelize(url, this.options.connection, this.log);
+    const sequelize = createSequelize(url, this.options.connection);
     this.sequelize = sequelize;
     await connectWithRetry(sequelize, this.options.connection, this.log);
     this.admin = new AdminQueries(defineModels(sequelize));
