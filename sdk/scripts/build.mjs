@@ -17,11 +17,10 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const out = join(root, 'dist', 'faultline.browser.min.js');
 await esbuild.build({
-  entryPoints: [join(root, 'src', 'browser', 'index.ts')],
+  entryPoints: [join(root, 'src', 'browser', 'global.ts')],
   bundle: true,
   minify: true,
   format: 'iife',
-  globalName: 'Faultline',
   platform: 'browser',
   target: 'es2022',
   // strips debug code: `if (typeof __DEBUG__ == 'undefined' || __DEBUG__)` becomes dead

@@ -1,4 +1,4 @@
-import { applyInitialScope, bindClient, getClient } from '../shared/api.js';
+import { bindClient, getClient } from '../shared/api.js';
 import { createClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/dsn.js';
 import type { FaultlineEvent, Options } from '../shared/types.js';
@@ -69,23 +69,15 @@ export function init(options: BrowserOptions): void {
       });
     const client = createClient(options, { platform: 'javascript', sdkName: 'faultline.javascript.browser', transport, enrich });
     bindClient(client);
-    applyInitialScope(options);
     const auto = options.autoCapture;
     for (const name in AUTO) {
       if (auto === false || (typeof auto == 'object' && auto[name] === false)) continue;
       client.teardown = client.teardown.concat(AUTO[name]());
     }
-    const onHide = (): void => {
-      if (document.visibilityState === 'hidden') transport.hide();
-    };
+    // these stay after close(): whatever is still queued should go out when the page hides or comes online
     addEventListener('online', transport.online);
     addEventListener('pagehide', transport.hide);
-    document.addEventListener('visibilitychange', onHide);
-    client.teardown.push(() => {
-      removeEventListener('online', transport.online);
-      removeEventListener('pagehide', transport.hide);
-      document.removeEventListener('visibilitychange', onHide);
-    });
+    document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && transport.hide());
   } catch {
     // a broken environment leaves the SDK off, never the page broken
   }

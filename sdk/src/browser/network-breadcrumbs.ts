@@ -30,17 +30,17 @@ export function fetchBreadcrumbs(): () => void {
 export function xhrBreadcrumbs(): Array<() => void> {
   if (typeof XMLHttpRequest == 'undefined') return [];
   const proto = XMLHttpRequest.prototype;
-  const seen = new WeakMap<XMLHttpRequest, [string, string]>();
+  type Seen = XMLHttpRequest & { _fl?: [string, string] };
   return [
     wrap(proto, 'open', (orig) =>
-      function openCrumb(this: XMLHttpRequest, ...args: [string, string | URL]) {
-        seen.set(this, [String(args[0]).toUpperCase(), String(args[1])]);
+      function openCrumb(this: Seen, ...args: [string, string | URL]) {
+        this._fl = [String(args[0]).toUpperCase(), String(args[1])];
         return (orig as (...a: unknown[]) => void).apply(this, args);
       } as XMLHttpRequest['open'],
     ),
     wrap(proto, 'send', (orig) =>
-      function sendCrumb(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-        const info = seen.get(this);
+      function sendCrumb(this: Seen, body?: Document | XMLHttpRequestBodyInit | null) {
+        const info = this._fl;
         if (info) this.addEventListener('loadend', () => crumb('xhr', info[0], info[1], this.status));
         return orig.call(this, body);
       },

@@ -1,5 +1,5 @@
 import { hostname, platform, release } from 'node:os';
-import { applyInitialScope, bindClient, getClient } from '../shared/api.js';
+import { bindClient, getClient } from '../shared/api.js';
 import { createClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/dsn.js';
 import type { FaultlineEvent, Options } from '../shared/types.js';
@@ -76,7 +76,6 @@ export function init(options: NodeOptions): void {
       },
     });
     bindClient(client);
-    applyInitialScope(options);
     const auto = options.autoCapture;
     if (auto !== false && !(typeof auto == 'object' && auto.process === false)) client.teardown.push(installProcessHandlers(rejectionsExit()));
     // a process that ends on its own sends what is queued first (once; the file keeps the rest)

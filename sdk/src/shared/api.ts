@@ -1,7 +1,7 @@
 import type { Client } from './client.js';
 import { exceptionValues } from './exception.js';
 import { createScope, type ScopeData } from './scope.js';
-import type { Breadcrumb, EventHint, FaultlineEvent, Level, Mechanism, Options, User } from './types.js';
+import type { Breadcrumb, EventHint, FaultlineEvent, Level, Mechanism, User } from './types.js';
 import { uuid } from './uuid.js';
 
 /** The public API shared by the browser and Node entries; every call is a no-op before `init`. */
@@ -146,13 +146,6 @@ export function close(timeout?: number): Promise<boolean> {
     }
     return ok;
   });
-}
-
-/** `initialScope` from the options, onto the current scope. */
-export function applyInitialScope(o: Options): void {
-  const s = o.initialScope;
-  if (s && s.user) setUser(s.user);
-  if (s && s.tags) setTags(s.tags);
 }
 
 /** Clears the global scope (tests and re-init). */

@@ -11,11 +11,12 @@ export interface ScopeData {
   fingerprint?: string[];
 }
 
-/** A new scope, a copy of `parent` when given (later changes to either do not leak into the other). */
+/**
+ * A new scope, a deep copy of `parent` when given (later changes to either do not leak into the other).
+ * A JSON copy: what a scope holds is sent as JSON anyway.
+ */
 export function createScope(parent?: ScopeData): ScopeData {
-  return parent
-    ? { ...parent, tags: { ...parent.tags }, contexts: { ...parent.contexts }, extra: { ...parent.extra }, breadcrumbs: parent.breadcrumbs.slice() }
-    : { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
+  return parent ? JSON.parse(JSON.stringify(parent)) : { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
 }
 
 /** Merges the scope into the event; what the event already has wins. */

@@ -106,5 +106,4 @@ export interface Options {
   batchDelay?: number;
   /** Turn automatic capture off (error handlers and breadcrumbs), all or by name. */
   autoCapture?: boolean | Record<string, boolean>;
-  initialScope?: { user?: User; tags?: Record<string, string> };
 }
