@@ -6,11 +6,13 @@ import { insertEvents, type EventRowInput } from './event-writer.js';
 /**
  * One batch, one transaction, seven statements whatever the batch size:
  *  1. claim event ids in `event_ids` (ON CONFLICT DO NOTHING RETURNING): only new events go on;
- *  2. insert the issues that do not exist yet (ON CONFLICT DO NOTHING: a concurrent creator wins);
+ *  2. insert the issues that do not exist yet, complete with the batch's counts (ON CONFLICT DO NOTHING:
+ *     a concurrent creator wins, and this batch then updates that issue like any other);
  *  3. lock every issue of the batch FOR UPDATE in (project_id, fingerprint) order and read its status
  *     as it is now (this is how "was resolved" is known exactly; RETURNING cannot see old values);
  *  4. claim (issue, user) pairs in `issue_users` to learn each issue's new users;
- *  5. update every issue once: count, users, first/last seen, latest level/release/environment, reopen;
+ *  5. update every issue it did not create, once: count, users, first/last seen, latest
+ *     level/release/environment, reopen;
  *  6. insert the events;
  *  7. upsert the hourly counts.
  * Every multi-row statement takes arrays (unnest) and visits rows in key order, so concurrent workers
@@ -23,7 +25,7 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   if (fresh.length === 0) return { stored: [], duplicates, created: [], regressed: [] };
 
   const groups = groupByIssue(fresh);
-  const createdIds = await insertMissingIssues(client, groups);
+  const createdIssues = await insertMissingIssues(client, groups);
   const current = await lockIssues(client, groups);
   for (const group of groups) {
     const row = current.get(groupKey(group.projectId, group.fingerprint));
@@ -33,7 +35,7 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   }
   const issueOf = (e: Claimed) => groups[e.group].issueId;
   const newUsers = await claimUsers(client, fresh, issueOf);
-  const updated = await updateIssues(client, groups, newUsers);
+  const updated = await updateIssues(client, groups.filter((g) => !createdIssues.has(g.issueId)), newUsers);
 
   const rows: EventRowInput[] = fresh.map((e) => ({
     projectId: e.projectId,
@@ -48,10 +50,10 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   const created: Issue[] = [];
   const regressed: Issue[] = [];
   for (const group of groups) {
+    const fresh = createdIssues.get(group.issueId);
+    if (fresh) created.push(fresh);
     const issue = updated.get(group.issueId);
-    if (!issue) continue;
-    if (createdIds.has(group.issueId)) created.push(issue);
-    else if (group.wasResolved) regressed.push(issue);
+    if (issue && group.wasResolved) regressed.push(issue);
   }
   const inCallerOrder = fresh.map((e, i) => ({ e, row: rows[i] })).sort((a, b) => a.e.index - b.e.index);
   return {
@@ -84,6 +86,8 @@ interface IssueGroup {
   count: number;
   first: GroupedEvent;
   last: GroupedEvent;
+  /** Distinct user keys of the batch's events in this group. */
+  users: Set<string>;
   issueId: string;
   wasResolved: boolean;
 }
@@ -132,12 +136,14 @@ function groupByIssue(events: Claimed[]): IssueGroup[] {
         count: 1,
         first: e.source,
         last: e.source,
+        users: new Set(e.source.userKey ? [e.source.userKey] : []),
         issueId: '',
         wasResolved: false,
       });
       continue;
     }
     group.count++;
+    if (e.source.userKey) group.users.add(e.source.userKey);
     if (e.receivedAt < group.first.receivedAt) group.first = e.source;
     if (e.receivedAt >= group.last.receivedAt) group.last = e.source;
   }
@@ -149,15 +155,16 @@ function groupByIssue(events: Claimed[]): IssueGroup[] {
   return groups;
 }
 
-/** Returns the ids of the issues this statement created. */
-async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Promise<Set<string>> {
-  const { rows } = await client.query<{ id: string }>(
+/** Inserts the batch's issues that do not exist yet, with their final counts; returns them by id. */
+async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Promise<Map<string, Issue>> {
+  const { rows } = await client.query<IssueRow>(
     `INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
-                         release, environment, first_seen, last_seen)
+                         release, environment, first_seen, last_seen, count, user_count)
      SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[])
+                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
+                          $14::bigint[], $15::int[])
      ON CONFLICT (project_id, fingerprint) DO NOTHING
-     RETURNING id`,
+     RETURNING ${ISSUE_COLUMNS}`,
     [
       groups.map((g) => g.projectId),
       groups.map((g) => g.fingerprint),
@@ -172,9 +179,11 @@ async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Prom
       groups.map((g) => g.last.event.environment ?? null),
       groups.map((g) => g.first.receivedAt),
       groups.map((g) => g.last.receivedAt),
+      groups.map((g) => g.count),
+      groups.map((g) => g.users.size),
     ],
   );
-  return new Set(rows.map((r) => String(r.id)));
+  return new Map(rows.map((row) => [String(row.id), toIssue(row)]));
 }
 
 async function lockIssues(client: PgClient, groups: IssueGroup[]): Promise<Map<string, { id: string; status: string }>> {
@@ -217,6 +226,7 @@ function compareBigint(a: string, b: string): number {
 }
 
 async function updateIssues(client: PgClient, groups: IssueGroup[], newUsers: Map<string, number>): Promise<Map<string, Issue>> {
+  if (groups.length === 0) return new Map();
   const { rows } = await client.query<IssueRow>(
     `UPDATE issues i SET
        count = i.count + b.count,
