@@ -67,10 +67,8 @@ export async function chargeRateLimit(
 /** The key of a native request: `Authorization: Bearer`, `X-Faultline-Key`, or `?faultline_key=` (sendBeacon). */
 export function nativeIngestKey(req: Request): string | undefined {
   const auth = req.get('authorization');
-  if (auth) {
-    const match = /^Bearer\s+(\S+)$/i.exec(auth);
-    return match ? match[1] : undefined;
-  }
+  // A malformed header is passed on as it is, to be refused as invalid rather than missing.
+  if (auth) return /^Bearer\s+(.*)$/i.exec(auth)?.[1]?.trim() ?? auth;
   const header = req.get('x-faultline-key');
   if (header) return header;
   const query = req.query.faultline_key;

@@ -89,7 +89,13 @@ export function createAcceptEvents(deps: AcceptDeps) {
         path: first.path,
       });
     }
-    await deps.queue().enqueue(queued);
+    try {
+      await deps.queue().enqueue(queued);
+    } catch (err) {
+      if (isFaultlineError(err)) throw err;
+      // Storage failed: nothing was stored, and a retry is safe because event ids make it idempotent.
+      throw new FaultlineError('FAULTLINE_ERR_UNAVAILABLE', 'Events could not be stored; retry later', { retryAfter: 5, cause: err });
+    }
     metrics.eventsAccepted.inc({ route: req.route }, ids.length);
     return { accepted: ids.length, ids, rejected };
   };

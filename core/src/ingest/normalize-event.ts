@@ -23,7 +23,11 @@ export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): Can
 
   e.event_id = input.event_id ? input.event_id.replace(/-/g, '').toLowerCase() : randomUUID().replace(/-/g, '');
   e.timestamp = normalizeTimestamp(input.timestamp, ctx.receivedAt);
-  e.platform = input.platform || 'other';
+  e.platform = input.platform ? noNul(input.platform) : 'other';
+  // These become database columns, and PostgreSQL text cannot hold NUL (events from `ingest()` skip the
+  // HTTP parser, which already removes them).
+  if (typeof input.release === 'string') e.release = noNul(input.release);
+  if (typeof input.environment === 'string') e.environment = noNul(input.environment);
 
   const message = input.message;
   if (message !== undefined && typeof message !== 'string') {
@@ -101,6 +105,10 @@ export function isInApp(path: string | undefined): boolean {
     path === '<anonymous>' ||
     path === '[native code]'
   );
+}
+
+function noNul(s: string): string {
+  return s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
 }
 
 function trim(s: string, max: number): string {

@@ -62,6 +62,29 @@ export class InProcessQueue implements QueueProvider {
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
+  /**
+   * Commits the requests as one batch. If it fails, each request is retried alone, so one request the
+   * database refuses cannot fail the others that happened to share its batch.
+   */
+  private async commit(taken: Waiting[]): Promise<void> {
+    const batch = taken.length === 1 ? taken[0].events : taken.flatMap((w) => w.events);
+    try {
+      await this.processor!(batch);
+      for (const w of taken) w.resolve();
+      return;
+    } catch (err) {
+      if (taken.length === 1) return taken[0].reject(err);
+    }
+    for (const w of taken) {
+      try {
+        await this.processor!(w.events);
+        w.resolve();
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+  }
+
   private schedule(): void {
     if (this.running >= this.options.concurrency) return; // the running batch picks the rest up when done
     if (this.waitingEvents >= this.options.maxSize || this.stopping) {
@@ -88,11 +111,7 @@ export class InProcessQueue implements QueueProvider {
     this.waitingEvents -= size;
     this.inFlight += size;
     this.running++;
-    const batch = taken.length === 1 ? taken[0].events : taken.flatMap((w) => w.events);
-    this.processor!(batch).then(
-      () => taken.forEach((w) => w.resolve()),
-      (err) => taken.forEach((w) => w.reject(err)),
-    ).finally(() => {
+    this.commit(taken).finally(() => {
       this.running--;
       this.inFlight -= size;
       // Events that arrived while this batch committed form the next batch right away.
