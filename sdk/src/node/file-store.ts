@@ -20,13 +20,13 @@ export function fileStore(path: string): QueueStore {
   const tmp = path + '.' + process.pid + '.tmp';
   return {
     load() {
-      return readFile(path, 'utf8').then(
-        (text) => {
+      // a missing or damaged file is an empty queue
+      return readFile(path, 'utf8')
+        .then((text) => {
           const events = JSON.parse(text) as unknown;
           return Array.isArray(events) ? (events as FaultlineEvent[]) : [];
-        },
-        () => [],
-      );
+        })
+        .catch(() => []);
     },
     save(events) {
       if (!events.length) return rm(path, { force: true });

@@ -134,7 +134,7 @@ export function createTransport(o: TransportOptions): Transport {
     for (const f of waiting) f();
   }
 
-  /** What an answer (status 0: a network error) means for the batch; the table is in the README. */
+  /** What an answer (status 0: a network error) means for the batch; the table is in sdk/README.md. */
   function answered(batch: FaultlineEvent[], status: number, retryAfter?: string | null): void {
     const now = t.now();
     const wait = retryAfterMs(retryAfter, now);
