@@ -57,4 +57,17 @@ describe('Node SDK end to end', function () {
     expect(top).to.include({ function: 'loadConfig', in_app: true });
     expect(String(top.filename)).to.match(/crash-child\.ts$/);
   });
+
+  it('sends what is queued when the process ends on its own', async () => {
+    const before = (await storedEvents(server)).length;
+    const { code } = await runChild({
+      FAULTLINE_DSN: server.project.dsn,
+      FAULTLINE_QUEUE_FILE: join(dir, 'queue-2.json'),
+      FAULTLINE_SCENARIO: 'handled',
+    });
+    expect(code).to.equal(0);
+    const events = await waitFor(() => storedEvents(server), (e) => e.length > before);
+    const e = events.find((x) => x.event.tags?.scenario === 'handled')!.event;
+    expect(e).to.include({ message: 'nightly job finished with warnings', level: 'warning', platform: 'node' });
+  });
 });

@@ -38,6 +38,9 @@ export interface NodeOptions extends Options {
   transport?: Transport;
 }
 
+/** How long a process that ends on its own waits for what is still queued. */
+const EXIT_FLUSH_MS = 2000;
+
 /** Node's `--unhandled-rejections` mode: only `throw` and `strict` (the default) end the process. */
 function rejectionsExit(): boolean {
   const flags = process.execArgv.join(' ') + ' ' + (process.env.NODE_OPTIONS || '');
@@ -83,7 +86,9 @@ export function init(options: NodeOptions): void {
     const beforeExit = (): void => {
       if (!flushed && transport.stats().queued) {
         flushed = true;
-        void transport.flush();
+        // the transport's timers are unref'd; this one holds the process open until the flush ends
+        const keep = setTimeout(() => undefined, EXIT_FLUSH_MS + 500);
+        void transport.flush(EXIT_FLUSH_MS).then(() => clearTimeout(keep));
       }
     };
     process.on('beforeExit', beforeExit);
