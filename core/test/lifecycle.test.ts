@@ -136,7 +136,7 @@ describe('lifecycle, plugins and hooks', function () {
       expect(await metrics.text()).to.include('faultline_events_accepted_total');
       const unknown = await fetch(`${server.url}/api/v1/nothing-here`);
       expect(unknown.status).to.equal(404);
-      expect((await unknown.json()).error.code).to.equal('FAULTLINE_ERR_NOT_FOUND');
+      expect(((await unknown.json()) as any).error.code).to.equal('FAULTLINE_ERR_NOT_FOUND');
     } finally {
       await server.stop();
     }

@@ -29,7 +29,7 @@ export async function postEvents(
   const res = await fetch(`${server.url}/api/v1/events`, {
     method: 'POST',
     headers,
-    body: options.raw ? (body as BodyInit) : JSON.stringify(body),
+    body: options.raw ? (body as string | Uint8Array as any) : JSON.stringify(body),
   });
   return answer(res);
 }
