@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { defaultQueuePath, fileStore } from '../src/node/file-store.js';
 import { createTransport } from '../src/transports/transport.js';
 import { FakeClock, settle } from './helpers/fake-clock.js';
+
+/** Waits for real file I/O (not time): settles the event loop until `ok`, at most 500 rounds. */
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await settle();
+}
 import { makeEvent, scriptedSender } from './helpers/events.js';
 
 describe('Node file queue', () => {
@@ -35,14 +40,19 @@ describe('Node file queue', () => {
     const down = createTransport({ send: scriptedSender('network-error').send, store: fileStore(path), timers: clock, maxQueue: 2 });
     const events = [makeEvent(), makeEvent(), makeEvent()];
     for (const e of events) down.add(e);
-    await clock.tick(0);
-    await settle();
+    // flush resolves only after the queue file is written (here: false, the network is down)
+    const saved = down.flush(10);
+    await clock.tick(10);
+    expect(await saved).to.equal(false);
     expect((await fileStore(path).load()).map((e) => e.event_id)).to.deep.equal(events.slice(1).map((e) => e.event_id));
 
     const server = scriptedSender({ status: 202 });
-    createTransport({ send: server.send, store: fileStore(path), timers: clock });
+    const up = createTransport({ send: server.send, store: fileStore(path), timers: clock });
+    // the stored queue loads in the background; wait for it, then flush until sent and saved
+    await waitUntil(() => up.stats().queued === 2);
+    const sent = up.flush(1000);
     await clock.tick(0);
-    await settle();
+    expect(await sent).to.equal(true);
     expect(server.ids()).to.deep.equal(events.slice(1).map((e) => e.event_id));
     expect(readdirSync(dir)).to.deep.equal([]);
   });
