@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { createEventGenerator } from '../shared/events.js';
+import { progress } from '../shared/stats.js';
+
+export interface SeedResult {
+  issues: number;
+  events: number;
+  seconds: number;
+  /** Issue ids: the hottest (most events) and a cold one, for the events endpoint. */
+  hotIssueId: string;
+  coldIssueId: string;
+  /** Seeded issue ids run from here, contiguous. */
+  firstIssueId: number;
+}
+
+const CHUNK = 100_000;
+
+/**
+ * Fills the storage plugin's tables straight with SQL (generate_series): `issues` issues, then `events`
+ * events spread over the last 7 days (every issue gets one, the rest skewed towards low ordinals), then
+ * event_ids, the hourly rollup and each issue's count/first/last seen from the events, then ANALYZE.
+ * Payloads are one real generated event with its id swapped in.
+ */
+export async function seed(databaseUrl: string, projectId: number, issues: number, events: number): Promise<SeedResult> {
+  const start = performance.now();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SET synchronous_commit = off');
+    const template = createEventGenerator({ issues: 1, seed: 7 })();
+    template.event_id = '__EVENT_ID__';
+    await client.query(
+      `INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
+                           release, environment, first_seen, last_seen, status)
+       SELECT $1, md5(i::text), 'faultline:1',
+              t.type || ': ' || t.value, t.culprit, t.type, t.value,
+              (ARRAY['error','error','error','warning','fatal'])[1 + i % 5], 'node',
+              'app@1.' || (i % 4) || '.0', CASE WHEN i % 3 = 0 THEN 'staging' ELSE 'production' END,
+              now(), now(),
+              CASE WHEN i % 20 < 16 THEN 'unresolved' WHEN i % 20 < 19 THEN 'resolved' ELSE 'ignored' END
+         FROM generate_series(1, $2::int) AS i,
+         LATERAL (SELECT (ARRAY['TypeError','RangeError','ReferenceError','Error','ValidationError'])[1 + i % 5] AS type,
+                         format('Cannot read properties of undefined (reading ''%s'') in step %s',
+                                (ARRAY['user','cart','checkout','invoice','session','profile','order','payment','search','report',
+                                       'config','token','widget','upload','export','billing','inventory','shipment','coupon','account'])[1 + (i / 7) % 20], i) AS value,
+                         format('%sHandler.run (src/routes/%s.ts)',
+                                (ARRAY['user','cart','checkout','invoice','session','profile','order'])[1 + i % 7], i % 500) AS culprit) AS t
+        ORDER BY i`,
+      [projectId, issues],
+    );
+    const { rows: idRows } = await client.query<{ min: string; n: string }>(
+      'SELECT min(id) AS min, max(id) - min(id) + 1 AS n FROM issues WHERE project_id = $1',
+      [projectId],
+    );
+    const base = Number(idRows[0].min);
+    if (Number(idRows[0].n) !== issues) throw new Error('seeded issue ids are not contiguous');
+    progress(`seeded ${issues} issues`);
+
+    for (let from = 1; from <= events; from += CHUNK) {
+      const to = Math.min(events, from + CHUNK - 1);
+      await client.query(
+        `INSERT INTO events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload)
+         SELECT $1, e.id::uuid, e.issue_id, e.t, e.t, 'error', 'app@1.0.0', 'production',
+                replace($5::text, '__EVENT_ID__', e.id)
+           FROM (SELECT md5('event' || g) AS id,
+                        $4::bigint + CASE WHEN g <= $6::int THEN g - 1 ELSE floor($6::int * random() ^ 2)::bigint END AS issue_id,
+                        now() - random() * interval '7 days' AS t
+                   FROM generate_series($2::int, $3::int) AS g) AS e`,
+        [projectId, from, to, base, JSON.stringify(template), issues],
+      );
+      progress(`seeded ${to} events`);
+    }
+    await client.query(
+      `INSERT INTO event_ids (project_id, event_id, received_at) SELECT project_id, event_id, received_at FROM events WHERE project_id = $1`,
+      [projectId],
+    );
+    await client.query(
+      `INSERT INTO issue_stats_hourly (project_id, issue_id, bucket, count)
+       SELECT project_id, issue_id, date_trunc('hour', received_at), count(*) FROM events WHERE project_id = $1
+        GROUP BY 1, 2, 3`,
+      [projectId],
+    );
+    await client.query(
+      `UPDATE issues i SET count = a.n, user_count = least(a.n, 1 + (i.id % 50)), first_seen = a.first, last_seen = a.last
+         FROM (SELECT issue_id, count(*) AS n, min(received_at) AS first, max(received_at) AS last
+                 FROM events WHERE project_id = $1 GROUP BY issue_id) AS a
+        WHERE i.id = a.issue_id`,
+      [projectId],
+    );
+    await client.query('VACUUM ANALYZE issues');
+    await client.query('VACUUM ANALYZE events');
+    await client.query('VACUUM ANALYZE event_ids');
+    await client.query('VACUUM ANALYZE issue_stats_hourly');
+    const { rows } = await client.query<{ hot: string; cold: string }>(
+      `SELECT (SELECT id FROM issues WHERE project_id = $1 ORDER BY count DESC LIMIT 1) AS hot,
+              (SELECT id FROM issues WHERE project_id = $1 ORDER BY count ASC LIMIT 1) AS cold`,
+      [projectId],
+    );
+    return { issues, events, seconds: (performance.now() - start) / 1000, hotIssueId: String(rows[0].hot), coldIssueId: String(rows[0].cold), firstIssueId: base };
+  } finally {
+    await client.end();
+  }
+}
