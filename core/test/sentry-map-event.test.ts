@@ -106,6 +106,18 @@ describe('sentry: mapSentryEvent', () => {
     expect(e.message).to.equal('plain');
   });
 
+  it('turns a typeless synthetic exception around a message (captureMessage with a stack) into a message event', () => {
+    const stacktrace = { frames: [{ function: 'report', filename: '/app/x.js' }] };
+    const e = mapSentryEvent({
+      message: 'disk almost full',
+      exception: { values: [{ value: 'disk almost full', stacktrace, mechanism: { type: 'generic', synthetic: true } }] },
+    }) as any;
+    expect(e).to.not.have.property('exception');
+    expect(e.stacktrace).to.deep.equal(stacktrace);
+    const real = mapSentryEvent({ message: 'x', exception: { values: [{ type: 'TypeError', value: 'x', mechanism: { synthetic: true } }] } }) as any;
+    expect(real.exception.values).to.have.length(1);
+  });
+
   it('never throws on odd input and leaves it to the validator', () => {
     for (const odd of [null, 1, 'x', [], { exception: 'x' }, { breadcrumbs: 'x' }, { tags: 5 }, { request: { headers: 3 } }, { contexts: { a: 1 } }]) {
       expect(() => mapSentryEvent(odd)).to.not.throw();

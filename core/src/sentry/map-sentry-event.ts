@@ -97,6 +97,13 @@ function mapException(e: Json): void {
   e.exception = exception;
   const values = exception.values.filter(isObject);
   exception.values = values;
+  if (isSyntheticMessage(values, e.message)) {
+    // captureMessage with a stack: the SDK wraps the message in a typeless "synthetic" exception.
+    // Sentry treats such an event as a message; its stack stays on the event as `stacktrace`.
+    if (e.stacktrace === undefined && isObject(values[0].stacktrace)) e.stacktrace = values[0].stacktrace;
+    delete e.exception;
+    return;
+  }
   for (const value of values) {
     dropNulls(value, ['type', 'module', 'mechanism', 'thread_id']);
     if (value.value !== undefined && value.value !== null && typeof value.value !== 'string') value.value = show(value.value);
@@ -109,6 +116,12 @@ function mapException(e: Json): void {
     if (isObject(value.stacktrace)) mapFrames(value.stacktrace);
   }
   if (topStacktrace && values.some((v) => v.stacktrace === topStacktrace)) delete e.stacktrace;
+}
+
+function isSyntheticMessage(values: Json[], message: unknown): boolean {
+  if (values.length !== 1 || typeof message !== 'string') return false;
+  const [value] = values;
+  return isObject(value.mechanism) && value.mechanism.synthetic === true && !value.type && (value.value === undefined || value.value === message);
 }
 
 function threadList(threads: unknown): Json[] {
