@@ -95,7 +95,7 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
       if (r.url().includes('/envelope/')) answers.push({ url: r.url(), status: r.status() });
     });
     await page.goto(`${site.origin}/`);
-    await page.waitForFunction(() => typeof (window as any).runScenario === 'function');
+    await page.waitForFunction(() => typeof (globalThis as any).runScenario === 'function');
     return { page, answers };
   }
 
@@ -108,7 +108,7 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
 
     it('delivers exceptions with causes, messages, breadcrumbs, tags, user, contexts, release and environment, and groups them', async () => {
       const { page, answers } = await openPage();
-      const ids = await page.evaluate((dsn) => (window as any).runScenario(dsn), server.project.dsn);
+      const ids = await page.evaluate((dsn) => (globalThis as any).runScenario(dsn), server.project.dsn);
       expect(ids.flushed).to.equal(true);
       const first = await storedEvent(server, ids.first);
       const second = await storedEvent(server, ids.second);
@@ -149,7 +149,7 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
           body,
           headers: { 'Content-Type': 'application/x-sentry-envelope', 'X-Sentry-Auth': `Sentry sentry_version=7, sentry_key=${key}` },
         });
-        return { status: res.status, body: await res.json() };
+        return { status: res.status, body: (await res.json()) as any };
       }, { url: envelopeUrl, key: server.project.publicKey });
       expect(status.status).to.equal(200);
       expect(status.body.id).to.match(/^[0-9a-f]{32}$/);
@@ -166,10 +166,10 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
 
     it('the SDK reads X-Sentry-Rate-Limits across origins and stops sending errors', async () => {
       const { page, answers } = await openPage();
-      await page.evaluate((dsn) => (window as any).runScenario(dsn), server.project.dsn);
+      await page.evaluate((dsn) => (globalThis as any).runScenario(dsn), server.project.dsn);
       expect(answers.some((a) => a.status === 429)).to.equal(true);
       const before = answers.length;
-      await page.evaluate(() => (window as any).sendMore(3));
+      await page.evaluate(() => (globalThis as any).sendMore(3));
       // the SDK backs off: nothing more reaches the network while the limit lasts
       expect(answers.length).to.equal(before);
       await page.close();
