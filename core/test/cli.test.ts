@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createTestDatabase, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 // Absolute, so a child started in another directory still finds the loader.
@@ -31,14 +30,6 @@ function run(args: string[], env: Record<string, string>, cwd?: string): Promise
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('faultline CLI', function () {
   this.timeout(60_000);

@@ -26,6 +26,16 @@ export interface PublicKeyRecord {
   createdAt: string;
 }
 
+/** What storage needs to create a public key; the key itself never reaches it, only its hash. */
+export interface NewPublicKey {
+  projectId: number;
+  keyHash: string;
+  prefix: string;
+  label: string;
+  allowedOrigins: string[];
+  rateLimitPerMinute: number | null;
+}
+
 export interface TokenRecord {
   id: number;
   prefix: string;
@@ -54,6 +64,15 @@ export interface Issue {
   platform: string;
   fingerprint: string;
   groupingVersion: string;
+}
+
+/** What storage needs to create a secret token (hashed, like keys). */
+export interface NewToken {
+  tokenHash: string;
+  prefix: string;
+  label: string;
+  role: Role;
+  projectIds: number[] | null;
 }
 
 /** What grouping decided for one event, ready for storage. */
@@ -148,27 +167,14 @@ export interface StorageProvider {
   listProjects(filter?: { ids?: number[] }): Promise<Project[]>;
   getProject(id: number): Promise<Project | null>;
 
-  createPublicKey(input: {
-    projectId: number;
-    keyHash: string;
-    prefix: string;
-    label: string;
-    allowedOrigins: string[];
-    rateLimitPerMinute: number | null;
-  }): Promise<PublicKeyRecord>;
+  createPublicKey(input: NewPublicKey): Promise<PublicKeyRecord>;
   listPublicKeys(projectId: number): Promise<PublicKeyRecord[]>;
   /** Resolves false when the key does not exist in that project. */
   revokePublicKey(projectId: number, keyId: number): Promise<boolean>;
   /** A live (not revoked) key by the hash of its value. */
   findPublicKey(keyHash: string): Promise<PublicKeyRecord | null>;
 
-  createToken(input: {
-    tokenHash: string;
-    prefix: string;
-    label: string;
-    role: Role;
-    projectIds: number[] | null;
-  }): Promise<TokenRecord>;
+  createToken(input: NewToken): Promise<TokenRecord>;
   findToken(tokenHash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
   revokeToken(tokenId: number): Promise<boolean>;

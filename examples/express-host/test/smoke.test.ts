@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createTestDatabase, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
 
 const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The demo shop as `npm start` runs it, on a throwaway database: a page, an error, the error grouped. */
 describe('example: express-host demo shop', function () {

@@ -1,6 +1,8 @@
 import {
   FaultlineError,
   ROLES,
+  type NewPublicKey,
+  type NewToken,
   type Project,
   type PublicKeyRecord,
   type Role,
@@ -41,14 +43,7 @@ export class AdminQueries
     return row ? toProject(row as unknown as ProjectAttributes) : null;
   }
 
-  async createPublicKey(input: {
-    projectId: number;
-    keyHash: string;
-    prefix: string;
-    label: string;
-    allowedOrigins: string[];
-    rateLimitPerMinute: number | null;
-  }): Promise<PublicKeyRecord> {
+  async createPublicKey(input: NewPublicKey): Promise<PublicKeyRecord> {
     const row = await uniquely('That key already exists', () => this.models.PublicKey.create({ ...input }));
     return toPublicKey(row.get({ plain: true }));
   }
@@ -78,13 +73,7 @@ export class AdminQueries
     return row ? toPublicKey(row as unknown as PublicKeyAttributes) : null;
   }
 
-  async createToken(input: {
-    tokenHash: string;
-    prefix: string;
-    label: string;
-    role: Role;
-    projectIds: number[] | null;
-  }): Promise<TokenRecord> {
+  async createToken(input: NewToken): Promise<TokenRecord> {
     if (!ROLES.includes(input.role)) {
       throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', `Unknown role "${String(input.role)}"`, { path: 'role' });
     }
