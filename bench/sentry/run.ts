@@ -1,0 +1,181 @@
+/**
+ * bench:sentry — Sentry-protocol ingest, one ~50 KB event per request, as SDKs send it: an envelope
+ * without content type, the key in the query, gzipped as @sentry/node does above 32 KiB (and plain, as
+ * @sentry/browser sends it). Beside it, the same server's native API (`POST /api/v1/events`, one event
+ * of the same shape per request), measured in the same run. The rate is end to end: from the first
+ * request until the last event is stored and grouped. Several concurrent keep-alive clients.
+ *
+ *   npm run bench:sentry -- [--events 12000] [--concurrency 16] [--issues 50]
+ * Prints one JSON object on stdout. Not a test: nothing here asserts.
+ */
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createSdkEventGenerator } from './events.js';
+import type { SentryBenchMessage } from './server.js';
+
+const TARGET_EVENTS_PER_SEC = 1500;
+const events = option('events', 12_000);
+const concurrency = option('concurrency', 16);
+const issues = option('issues', 50);
+const warmup = Math.min(1000, Math.ceil(events / 10));
+
+type Ready = Extract<SentryBenchMessage, { type: 'ready' }>;
+type Stats = Extract<SentryBenchMessage, { type: 'stats' }>;
+interface Request {
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
+  execArgv: ['--import', 'tsx', '--conditions=faultline-source'],
+  stdio: ['ignore', 2, 2, 'ipc'],
+});
+const ready = await new Promise<Ready>((resolve, reject) => {
+  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  child.on('message', (m: SentryBenchMessage) => m.type === 'ready' && resolve(m));
+});
+const stats = () =>
+  new Promise<Stats>((resolve) => {
+    const onMessage = (m: SentryBenchMessage) => {
+      if (m.type !== 'stats') return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'stats' });
+  });
+
+const base = new URL(ready.url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const nextEvent = createSdkEventGenerator({ issues });
+const sample = JSON.stringify(nextEvent());
+const envelopePath = `${base.pathname}/api/${ready.projectId}/envelope/?sentry_version=7&sentry_key=${ready.publicKey}&sentry_client=sentry.javascript.node%2F11.11.0`;
+
+function envelope(event: Record<string, unknown> & { event_id: string }): string {
+  const header = { event_id: event.event_id, sent_at: new Date().toISOString(), sdk: { name: 'sentry.javascript.node', version: '11.11.0' } };
+  return `${JSON.stringify(header)}\n{"type":"event"}\n${JSON.stringify(event)}`; // no trailing newline, no item length: as the SDK
+}
+
+const modes: Record<string, { describe: string; make(): Request }> = {
+  native: {
+    describe: 'POST /api/v1/events, one event per request, application/json',
+    make: () => ({
+      path: `${base.pathname}/api/v1/events`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ready.publicKey}` },
+      body: JSON.stringify(nextEvent()),
+    }),
+  },
+  sentry_gzip: {
+    describe: 'POST /api/:id/envelope/, gzipped (as @sentry/node sends bodies over 32 KiB), bodies prepared before timing',
+    make: () => ({ path: envelopePath, headers: { 'content-encoding': 'gzip' }, body: gzipSync(envelope(nextEvent())) }),
+  },
+  sentry_plain: {
+    describe: 'POST /api/:id/envelope/, uncompressed (as @sentry/browser sends), no content type',
+    make: () => ({ path: envelopePath, headers: {}, body: envelope(nextEvent()) }),
+  },
+};
+
+function send(req: Request): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const r = http.request({ host: base.hostname, port: base.port, method: 'POST', path: req.path, headers: req.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+async function stored(): Promise<number> {
+  return (await stats()).stored;
+}
+
+async function phase(name: string, count: number, prepared: boolean) {
+  const mode = modes[name];
+  const pool = prepared ? Array.from({ length: count }, () => mode.make()) : null;
+  const storedBefore = await stored();
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < count) {
+        const req = pool ? pool[issued++] : (issued++, mode.make());
+        const t = performance.now();
+        const status = await send(req);
+        latencies.push(performance.now() - t);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const answered = performance.now();
+  const ok = (statuses[200] ?? 0) + (statuses[202] ?? 0);
+  let now = await stored();
+  while (now < storedBefore + ok) {
+    await new Promise((r) => setTimeout(r, 10));
+    now = await stored();
+  }
+  const done = performance.now();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
+  return {
+    describe: mode.describe,
+    events: count,
+    statuses,
+    eventsPerSec: Math.round((ok / (done - started)) * 1000),
+    answeredPerSec: Math.round((count / (answered - started)) * 1000),
+    latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: round(latencies[latencies.length - 1]) },
+    storeLagMs: Math.round(done - answered),
+  };
+}
+
+try {
+  for (const name of Object.keys(modes)) await phase(name, warmup, name === 'sentry_gzip');
+  const results: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+  results.native = await phase('native', events, false);
+  results.sentry_gzip = await phase('sentry_gzip', events, true);
+  results.sentry_plain = await phase('sentry_plain', events, false);
+  const final = await stats();
+  const sentryRate = results.sentry_gzip.eventsPerSec;
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        bench: 'sentry',
+        machine: { cpus: cpus().length, node: process.version },
+        eventBytes: Buffer.byteLength(sample),
+        gzippedEnvelopeBytes: gzipSync(sample).length,
+        concurrency,
+        issues,
+        results,
+        sentryVsNative: round(sentryRate / results.native.eventsPerSec),
+        target: { eventsPerSec: TARGET_EVENTS_PER_SEC, met: sentryRate >= TARGET_EVENTS_PER_SEC && results.sentry_plain.eventsPerSec >= TARGET_EVENTS_PER_SEC },
+        server: { accepted: final.accepted, rejected: final.rejected, stored: final.stored },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  agent.destroy();
+  child.send({ type: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+function option(name: string, fallback: number): number {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, not "${raw}"`);
+  return n;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

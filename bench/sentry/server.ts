@@ -1,0 +1,29 @@
+/**
+ * The Faultline under test for bench:sentry, in its own process so the load generator's CPU is not
+ * counted as the server's. IPC: sends `ready`; answers `stats` with the stored and accepted counters;
+ * on `stop` stops the server and exits.
+ */
+import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+
+export type SentryBenchMessage =
+  | { type: 'ready'; url: string; projectId: number; publicKey: string; secretToken: string }
+  | { type: 'stats'; stored: number; accepted: Record<string, number>; rejected: number };
+
+const server = await startTestServer({ rateLimitPerMinute: 0 });
+const metrics = server.faultline.metrics;
+const send = (m: SentryBenchMessage) => process.send?.(m);
+
+process.on('message', async (message: { type?: string }) => {
+  if (message?.type === 'stats') {
+    const stored = (await metrics.eventsStored.get()).values.reduce((n, v) => n + v.value, 0);
+    const accepted = Object.fromEntries((await metrics.eventsAccepted.get()).values.map((v) => [String(v.labels.route), v.value]));
+    const rejected = (await metrics.eventsRejected.get()).values.reduce((n, v) => n + v.value, 0);
+    send({ type: 'stats', stored, accepted, rejected });
+  } else if (message?.type === 'stop') {
+    await server.stop();
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(1));
+
+send({ type: 'ready', url: server.url, projectId: server.project.id, publicKey: server.project.publicKey, secretToken: server.project.secretToken });
