@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
+import { guarded } from './database-errors.js';
 
 /**
  * Every timeout and retry policy for talking to PostgreSQL, in one place.
@@ -63,7 +64,11 @@ export function createClient(url: string, settings: ConnectionSettings): pg.Clie
 export type PgClient = pg.ClientBase;
 
 /** Runs `fn` inside BEGIN/COMMIT on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
+export function inTransaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  return guarded(() => transaction(sequelize, fn));
+}
+
+async function transaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as PgClient;
   try {
     await client.query('BEGIN');
@@ -81,13 +86,15 @@ export async function inTransaction<T>(sequelize: Sequelize, fn: (client: PgClie
 }
 
 /** Runs `fn` on one pooled connection without a transaction (reads). */
-export async function withClient<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = (await sequelize.connectionManager.getConnection({ type: 'read' })) as unknown as PgClient;
-  try {
-    return await fn(client);
-  } finally {
-    sequelize.connectionManager.releaseConnection(client as never);
-  }
+export function withClient<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  return guarded(async () => {
+    const client = (await sequelize.connectionManager.getConnection({ type: 'read' })) as unknown as PgClient;
+    try {
+      return await fn(client);
+    } finally {
+      sequelize.connectionManager.releaseConnection(client as never);
+    }
+  });
 }
 
 /** Retries `sequelize.authenticate()` a few times: the database may still be starting. */

@@ -22,6 +22,7 @@ import {
   redactUrl,
   withClient,
 } from './connection.js';
+import { guarded } from './database-errors.js';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
 import { getIssue, listIssues, updateIssue } from './issue-queries.js';
@@ -131,17 +132,17 @@ export class PostgresStorage implements StorageProvider {
     }
   }
 
-  createProject: StorageProvider['createProject'] = (input) => this.adminQueries.createProject(input);
-  listProjects: StorageProvider['listProjects'] = (filter) => this.adminQueries.listProjects(filter);
-  getProject: StorageProvider['getProject'] = (id) => this.adminQueries.getProject(id);
-  createPublicKey: StorageProvider['createPublicKey'] = (input) => this.adminQueries.createPublicKey(input);
-  listPublicKeys: StorageProvider['listPublicKeys'] = (projectId) => this.adminQueries.listPublicKeys(projectId);
-  revokePublicKey: StorageProvider['revokePublicKey'] = (projectId, keyId) => this.adminQueries.revokePublicKey(projectId, keyId);
-  findPublicKey: StorageProvider['findPublicKey'] = (keyHash) => this.adminQueries.findPublicKey(keyHash);
-  createToken: StorageProvider['createToken'] = (input) => this.adminQueries.createToken(input);
-  findToken: StorageProvider['findToken'] = (tokenHash) => this.adminQueries.findToken(tokenHash);
-  listTokens: StorageProvider['listTokens'] = () => this.adminQueries.listTokens();
-  revokeToken: StorageProvider['revokeToken'] = (tokenId) => this.adminQueries.revokeToken(tokenId);
+  createProject: StorageProvider['createProject'] = (input) => guarded(() => this.adminQueries.createProject(input));
+  listProjects: StorageProvider['listProjects'] = (filter) => guarded(() => this.adminQueries.listProjects(filter));
+  getProject: StorageProvider['getProject'] = (id) => guarded(() => this.adminQueries.getProject(id));
+  createPublicKey: StorageProvider['createPublicKey'] = (input) => guarded(() => this.adminQueries.createPublicKey(input));
+  listPublicKeys: StorageProvider['listPublicKeys'] = (projectId) => guarded(() => this.adminQueries.listPublicKeys(projectId));
+  revokePublicKey: StorageProvider['revokePublicKey'] = (projectId, keyId) => guarded(() => this.adminQueries.revokePublicKey(projectId, keyId));
+  findPublicKey: StorageProvider['findPublicKey'] = (keyHash) => guarded(() => this.adminQueries.findPublicKey(keyHash));
+  createToken: StorageProvider['createToken'] = (input) => guarded(() => this.adminQueries.createToken(input));
+  findToken: StorageProvider['findToken'] = (tokenHash) => guarded(() => this.adminQueries.findToken(tokenHash));
+  listTokens: StorageProvider['listTokens'] = () => guarded(() => this.adminQueries.listTokens());
+  revokeToken: StorageProvider['revokeToken'] = (tokenId) => guarded(() => this.adminQueries.revokeToken(tokenId));
 
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
