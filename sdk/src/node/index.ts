@@ -8,6 +8,7 @@ import { createTransport } from '../transports/transport.js';
 import type { Transport } from '../transports/types.js';
 import { defaultQueuePath, fileStore } from './file-store.js';
 import { installProcessHandlers } from './process-handlers.js';
+import { relativeToRoot } from './app-root.js';
 
 export {
   addBreadcrumb,
@@ -34,6 +35,8 @@ export interface NodeOptions extends Options {
   queueFile?: string | false;
   /** Host name reported as `server_name`. Default: os.hostname(). */
   serverName?: string;
+  /** The app's root directory; frame file names are made relative to it. Default: process.cwd(). */
+  root?: string;
   /** Replace the transport (tests). */
   transport?: Transport;
 }
@@ -65,12 +68,14 @@ export function init(options: NodeOptions): void {
         batchDelay: options.batchDelay,
       });
     const serverName = options.serverName || hostname();
+    const root = options.root || process.cwd();
     const client = createClient(options, {
       platform: 'node',
       sdkName: 'faultline.javascript.node',
       transport,
       enrich(event: FaultlineEvent) {
         event.server_name = serverName;
+        relativeToRoot(event, root);
         event.contexts = {
           runtime: { name: 'node', version: process.version },
           os: { name: platform(), version: release() },
