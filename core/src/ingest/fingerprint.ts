@@ -46,8 +46,27 @@ function exceptionComponents(value: ExceptionValue): string[] {
 }
 
 function frameComponent(frame: StackFrame): string {
-  const where = frame.module ? frame.module : normalizeFilename(frame.filename ?? frame.abs_path ?? '');
-  return `${where}:${normalizeFunction(frame.function)}`;
+  const where = frame.module ? frame.module : memoized(filenames, frame.filename ?? frame.abs_path ?? '', normalizeFilename);
+  return `${where}:${frame.function ? memoized(functions, frame.function, normalizeFunction) : '?'}`;
+}
+
+/**
+ * The same files and functions recur in nearly every event of an app, and their normalization is a chain
+ * of regular expressions: remember recent results. Bounded: cleared when full, so hostile input cannot
+ * grow it.
+ */
+const MEMO_MAX = 10_000;
+const filenames = new Map<string, string>();
+const functions = new Map<string, string>();
+
+function memoized(cache: Map<string, string>, input: string, normalize: (s: string) => string): string {
+  let out = cache.get(input);
+  if (out === undefined) {
+    out = normalize(input);
+    if (cache.size >= MEMO_MAX) cache.clear();
+    if (input.length <= 1024) cache.set(input, out);
+  }
+  return out;
 }
 
 /**
