@@ -31,7 +31,7 @@ interface Request {
 }
 
 const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx', '--conditions=faultline-source'],
+  execArgv: ['--import', 'tsx', '--conditions=faultline-source', ...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)],
   stdio: ['ignore', 2, 2, 'ipc'],
 });
 const ready = await new Promise<Ready>((resolve, reject) => {

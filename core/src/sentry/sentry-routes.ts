@@ -39,7 +39,7 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
     const envelope = parseEnvelope(body, { maxItems: limits.maxEventsPerRequest });
     const key = (res.locals.sentryKey as PublicKeyRecord | undefined) ?? (await authenticateFromDsn(req, envelope.header.dsn));
     const { events, eventIndexes } = sortEnvelopeItems(envelope, limits.maxEventBytes, deps.metrics);
-    const headerId = typeof envelope.header.event_id === 'string' ? envelope.header.event_id.replace(/-/g, '').toLowerCase() : null;
+    const headerId = eventIdOf(envelope.header.event_id);
     if (events.length === 0) {
       res.status(200).json({ id: headerId });
       return;
@@ -87,6 +87,13 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
     if (fromDsn.projectId !== undefined && fromDsn.projectId !== projectId) throw new FaultlineError('FAULTLINE_ERR_AUTH_PROJECT_MISMATCH');
     return authenticateIngest(deps, req, fromDsn.publicKey, { projectId });
   }
+}
+
+/** The envelope header's event id, if it is one (32 hex digits, dashes allowed); never echoes other input. */
+function eventIdOf(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const id = value.replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(id) ? id : null;
 }
 
 /**
