@@ -15,6 +15,7 @@ export async function copyBaseline(
   events: { id: string; json: string }[],
   chunk: number,
   beforeTiming: () => Promise<void> = async () => undefined,
+  afterTiming: () => Promise<void> = async () => undefined,
 ): Promise<{ seconds: number; rows: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -33,6 +34,7 @@ export async function copyBaseline(
       await pipeline(Readable.from(lines), stream);
     }
     const seconds = (performance.now() - start) / 1000;
+    await afterTiming();
     const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${TABLE}`);
     await client.query(`DROP TABLE ${TABLE}`);
     return { seconds, rows: Number(rows[0].n) };

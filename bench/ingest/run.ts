@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { flag, numberOption } from '../shared/args.js';
 import { createEventGenerator } from '../shared/events.js';
+import { sampleActivity } from '../shared/pg-activity.js';
 import { postgresUsage, walBytes } from '../shared/postgres-usage.js';
 import { cpuSeconds } from '../shared/proc.js';
 import { startServerProcess } from '../shared/server-process.js';
@@ -36,18 +37,25 @@ for (let i = 0; i < payloads.length; i += batch) {
 const eventBytesAvg = Math.round(payloads.reduce((sum, p) => sum + Buffer.byteLength(p.json), 0) / payloads.length);
 
 progress('starting the server process');
-const server = await startServerProcess({ cpuProfileDir: profileDir, sqlTiming: flag('sql-timing', 'BENCH_SQL_TIMING') });
+const diagnose = flag('sql-timing', 'BENCH_SQL_TIMING');
+const server = await startServerProcess({ cpuProfileDir: profileDir, sqlTiming: diagnose });
 let stopped = false;
 try {
   await checkpoint(server.databaseUrl);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // a few RSS samples of the idle server
+  const rssIdleMB = server.maxRssMB();
+  const memoryIdle = server.maxMemory();
   server.resetRss();
+  const activity = diagnose ? await sampleActivity(server.databaseUrl) : null;
   const pgBefore = await postgresUsage(server.databaseUrl);
   const cpuBefore = cpuSeconds(server.pid);
   progress(`sending ${bodies.length} batches of ${batch} from ${clients} clients`);
   const load = await sendBatches(server.url, server.publicKey, bodies, clients);
   const serverCpu = cpuSeconds(server.pid) - cpuBefore;
   const rssMaxMB = server.maxRssMB();
+  const memoryMax = server.maxMemory();
   const pgAfter = await postgresUsage(server.databaseUrl);
+  const waits = await activity?.();
 
   const stored = await storedCounts(server.databaseUrl, server.projectId);
   const complete = stored.events === events && stored.eventIds === events && stored.issueCountSum === events && stored.hourlyCountSum === events;
@@ -55,10 +63,18 @@ try {
 
   progress('COPY baseline');
   let copyPgBefore = pgAfter;
-  const copy = await copyBaseline(server.databaseUrl, payloads, 1000, async () => {
-    copyPgBefore = await postgresUsage(server.databaseUrl);
-  });
-  const copyPgAfter = await postgresUsage(server.databaseUrl);
+  let copyPgAfter = pgAfter;
+  const copy = await copyBaseline(
+    server.databaseUrl,
+    payloads,
+    1000,
+    async () => {
+      copyPgBefore = await postgresUsage(server.databaseUrl);
+    },
+    async () => {
+      copyPgAfter = await postgresUsage(server.databaseUrl); // before its backend exits and its CPU time with it
+    },
+  );
   if (copy.rows !== events) throw new Error(`COPY stored ${copy.rows} rows, not ${events}`);
 
   const final = await server.stop();
@@ -88,10 +104,13 @@ try {
     },
     ratio: round(endToEndRate / copyRate),
     rssMaxMB,
+    rssIdleMB,
     rssPeakMB: final.peakRssMB,
+    memoryMB: { idle: memoryIdle, underLoadMax: memoryMax },
     stored: { ...stored, complete },
     targets: { ratio: 0.9, rssMaxMB: 200, met: endToEndRate / copyRate >= 0.9 && rssMaxMB <= 200 },
     ...(final.sql ? { sqlStatements: final.sql.slice(0, 12) } : {}),
+    ...(waits ? { databaseWaits: waits } : {}),
     ...(profileDir ? { cpuProfileDir: profileDir } : {}),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

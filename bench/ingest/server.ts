@@ -9,14 +9,17 @@ import { timeSqlStatements, type StatementTiming } from '../shared/sql-timing.js
 
 export type ServerMessage =
   | { type: 'ready'; url: string; projectId: number; publicKey: string; secretToken: string; databaseUrl: string }
-  | { type: 'rss'; rssMB: number }
+  | { type: 'rss'; rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number }
   | { type: 'stopped'; peakRssMB: number; sql: StatementTiming[] | null };
 
 const send = (message: ServerMessage) => process.send?.(message);
 const sqlReport = process.env.FAULTLINE_BENCH_SQL_TIMING === '1' ? timeSqlStatements() : null;
 
 const server = await startTestServer({ rateLimitPerMinute: 0 });
-const sampler = setInterval(() => send({ type: 'rss', rssMB: mb(process.memoryUsage().rss) }), 100);
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  send({ type: 'rss', rssMB: mb(m.rss), heapTotalMB: mb(m.heapTotal), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) });
+}, 100);
 
 process.on('message', (message: { type?: string }) => {
   if (message?.type !== 'stop') return;

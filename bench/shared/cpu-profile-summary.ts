@@ -50,6 +50,23 @@ function areaOf(fn: string, url: string): string {
   return url;
 }
 
+// Inclusive time per function (self + callees), counted once per stack even under recursion.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, us] of selfUs) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+    if (!functionName || functionName.startsWith('(')) continue;
+    const short = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace('/work/main/', '');
+    const key = `${functionName} ${short}:${lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  }
+}
+
 const pct = (us: number) => `${((us / totalUs) * 100).toFixed(1)}%`;
 const top = Number(topArg ?? 30);
 process.stdout.write(`total sampled ${(totalUs / 1e6).toFixed(2)} s\n\nby area:\n`);
@@ -58,5 +75,9 @@ for (const [area, us] of [...areaTotals].sort((a, b) => b[1] - a[1]).slice(0, to
 }
 process.stdout.write('\ntop functions by self time:\n');
 for (const [fn, us] of [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  process.stdout.write(`  ${pct(us).padStart(6)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${fn}\n`);
+}
+process.stdout.write('\ntop functions by inclusive time:\n');
+for (const [fn, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   process.stdout.write(`  ${pct(us).padStart(6)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${fn}\n`);
 }

@@ -9,6 +9,8 @@ export interface ServerProcess extends Omit<Ready, 'type'> {
   pid: number;
   /** The highest RSS sampled so far (MB). */
   maxRssMB(): number;
+  /** The highest of each part of process.memoryUsage() sampled so far (MB). */
+  maxMemory(): { rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number };
   /** Starts sampling afresh (after set-up, say). */
   resetRss(): void;
   stop(): Promise<Stopped>;
@@ -19,6 +21,8 @@ const SERVER_SCRIPT = fileURLToPath(new URL('../ingest/server.ts', import.meta.u
 /** Forks bench/ingest/server.ts (a real Faultline on a fresh database) and waits until it listens. */
 export async function startServerProcess(options: { cpuProfileDir?: string; sqlTiming?: boolean } = {}): Promise<ServerProcess> {
   const execArgv = ['--import', 'tsx', '--conditions=faultline-source'];
+  // Extra V8/Node flags for the server only (GC tuning experiments): BENCH_SERVER_NODE_FLAGS="--max-old-space-size=96"
+  execArgv.push(...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean));
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child: ChildProcess = fork(SERVER_SCRIPT, [], {
     execArgv,
@@ -26,12 +30,21 @@ export async function startServerProcess(options: { cpuProfileDir?: string; sqlT
     stdio: ['ignore', 2, 2, 'ipc'], // its output goes to stderr: stdout is for the JSON result
   });
   let maxRss = 0;
+  let maxMem = { rssMB: 0, heapTotalMB: 0, heapUsedMB: 0, externalMB: 0 };
   let stopped: ((m: Stopped) => void) | null = null;
   const ready = new Promise<Ready>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server process exited with ${code} before it was ready`)));
     child.on('message', (m: ServerMessage) => {
       if (m.type === 'ready') resolve(m);
-      else if (m.type === 'rss') maxRss = Math.max(maxRss, m.rssMB);
+      else if (m.type === 'rss') {
+        maxRss = Math.max(maxRss, m.rssMB);
+        maxMem = {
+          rssMB: Math.max(maxMem.rssMB, m.rssMB),
+          heapTotalMB: Math.max(maxMem.heapTotalMB, m.heapTotalMB),
+          heapUsedMB: Math.max(maxMem.heapUsedMB, m.heapUsedMB),
+          externalMB: Math.max(maxMem.externalMB, m.externalMB),
+        };
+      }
       else if (m.type === 'stopped') stopped?.(m);
     });
   });
@@ -44,8 +57,10 @@ export async function startServerProcess(options: { cpuProfileDir?: string; sqlT
     databaseUrl: info.databaseUrl,
     pid: child.pid!,
     maxRssMB: () => maxRss,
+    maxMemory: () => maxMem,
     resetRss: () => {
       maxRss = 0;
+      maxMem = { rssMB: 0, heapTotalMB: 0, heapUsedMB: 0, externalMB: 0 };
     },
     stop: () =>
       new Promise<Stopped>((resolve, reject) => {
