@@ -1,6 +1,3 @@
-import type { Request } from 'express';
-import type { Logger } from 'pino';
-import type { FaultlinePlugin } from './plugins/plugin-types.js';
 import type { Role } from './providers/storage.js';
 
 /** What an `authorize(req)` hook or a secret token grants. */
@@ -33,27 +30,6 @@ export interface BatchOptions {
   maxWaitMs: number;
   /** Events waiting before ingest answers 503. */
   maxPending: number;
-}
-
-export interface FaultlineOptions {
-  plugins?: FaultlinePlugin[];
-  /** Lets a host app decide who may query and administer; return null to fall back to tokens. */
-  authorize?: (req: Request) => Grant | null | undefined | Promise<Grant | null | undefined>;
-  /** A bootstrap secret with admin rights on every project (or FAULTLINE_ADMIN_TOKEN). */
-  adminToken?: string;
-  logger?: Logger;
-  /** Express's trust-proxy setting, used to find the client IP. */
-  trustProxy?: boolean | number | string | string[];
-  limits?: Partial<IngestLimits>;
-  batch?: Partial<BatchOptions>;
-  /** Default events per minute per public key (a key may override it). */
-  rateLimitPerMinute?: number;
-  /** Run storage migrations at start (default true). */
-  migrate?: boolean;
-  /** Whether this node processes batches (default true; false for ingest-only nodes). */
-  processEvents?: boolean;
-  /** Collect Node's default process metrics (default true). */
-  defaultMetrics?: boolean;
 }
 
 /** Options with every default filled in; what plugins see as `ctx.config`. */

@@ -1,7 +1,8 @@
 export { createFaultline, type Faultline } from './create-faultline.js';
 export { definePlugin, type FaultlinePlugin, type PluginContext, type ProviderMap, type ProviderName } from './plugins/plugin-types.js';
 export { FaultlineError, isFaultlineError, ERRORS, type ErrorCode } from './errors.js';
-export type { FaultlineOptions, FaultlineConfig, Grant, IngestLimits, BatchOptions } from './config.js';
+export type { FaultlineConfig, Grant, IngestLimits, BatchOptions } from './config.js';
+export type { FaultlineOptions } from './faultline-options.js';
 export { DEFAULT_LIMITS, DEFAULT_BATCH } from './config.js';
 export type { HookTaps } from './hooks/hook-registry.js';
 export type { HookName, HookSignatures, HookHandler, IngestHookContext } from './hooks/hook-names.js';

@@ -1,4 +1,5 @@
-import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig, type FaultlineOptions } from './config.js';
+import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig } from './config.js';
+import type { FaultlineOptions } from './faultline-options.js';
 import { FaultlineError } from './errors.js';
 
 /** Options and environment into a checked config; a bad value fails start-up naming the setting. */

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { FaultlineOptions, Grant } from '../config.js';
+import type { Grant } from '../config.js';
+import type { FaultlineOptions } from '../faultline-options.js';
 import { FaultlineError } from '../errors.js';
 import type { Role } from '../providers/storage.js';
 import type { KeyResolver } from './key-resolver.js';

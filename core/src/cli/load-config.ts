@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FaultlineOptions } from '../config.js';
+import type { FaultlineOptions } from '../faultline-options.js';
 import { FaultlineError } from '../errors.js';
 import type { FaultlinePlugin } from '../plugins/plugin-types.js';
 

@@ -1,0 +1,26 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import type { BatchOptions, Grant, IngestLimits } from './config.js';
+import type { FaultlinePlugin } from './plugins/plugin-types.js';
+
+/** What `createFaultline` takes. Everything is optional but a storage plugin. */
+export interface FaultlineOptions {
+  plugins?: FaultlinePlugin[];
+  /** Lets a host app decide who may query and administer; return null to fall back to tokens. */
+  authorize?: (req: Request) => Grant | null | undefined | Promise<Grant | null | undefined>;
+  /** A bootstrap secret with admin rights on every project (or FAULTLINE_ADMIN_TOKEN). */
+  adminToken?: string;
+  logger?: Logger;
+  /** Express's trust-proxy setting, used to find the client IP. */
+  trustProxy?: boolean | number | string | string[];
+  limits?: Partial<IngestLimits>;
+  batch?: Partial<BatchOptions>;
+  /** Default events per minute per public key (a key may override it). */
+  rateLimitPerMinute?: number;
+  /** Run storage migrations at start (default true). */
+  migrate?: boolean;
+  /** Whether this node processes batches (default true; false for ingest-only nodes). */
+  processEvents?: boolean;
+  /** Collect Node's default process metrics (default true). */
+  defaultMetrics?: boolean;
+}
