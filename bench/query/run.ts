@@ -1,12 +1,14 @@
 /**
  * bench:query — issue list, issue events and stats latency over HTTP on 1M events in 50k issues.
  *   npm run bench:query -- [--events 1000000] [--issues 50000] [--requests 300]
+ *   [--explain]  adds EXPLAIN ANALYZE of the slow kinds' SQL (copies of the storage plugin's) to the result
  * Prints one JSON object on stdout; progress goes to stderr.
  */
-import { numberOption } from '../shared/args.js';
+import { flag, numberOption } from '../shared/args.js';
 import { startServerProcess } from '../shared/server-process.js';
 import { progress } from '../shared/stats.js';
 import { createTimer, type Timing } from './measure.js';
+import { explainSlowQueries } from './explain.js';
 import { seed } from './seed.js';
 
 const events = numberOption('events', 'BENCH_EVENTS', 1_000_000);
@@ -80,6 +82,7 @@ try {
   );
   const measured = Object.entries(results).filter(([name]) => name !== 'baseline_healthz');
   const over = measured.filter(([, r]) => r.p95 > TARGET_P95_MS).map(([name, r]) => ({ name, p95: r.p95 }));
+  const plans = flag('explain', 'BENCH_EXPLAIN') ? await explainSlowQueries(server.databaseUrl, server.projectId) : null;
   const final = await server.stop();
   const result = {
     bench: 'query',
@@ -91,6 +94,7 @@ try {
     targets: { p95Ms: TARGET_P95_MS, met: over.length === 0, over },
     serverRssMaxMB: server.maxRssMB(),
     serverRssPeakMB: final.peakRssMB,
+    ...(plans ? { plans } : {}),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } catch (err) {

@@ -1,0 +1,43 @@
+import pg from 'pg';
+
+/**
+ * Diagnostics for the slow kinds (`--explain`): EXPLAIN (ANALYZE, BUFFERS) of SQL shaped like the
+ * storage plugin's, run straight on the seeded database. Copies of its queries, for evidence only.
+ */
+export async function explainSlowQueries(databaseUrl: string, projectId: number): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const plans: Record<string, string> = {};
+  const explain = async (name: string, sql: string, params: unknown[]) => {
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
+    plans[name] = rows.map((r) => r['QUERY PLAN']).join('\n');
+  };
+  try {
+    const now = new Date();
+    await explain(
+      'stats_7d_hourly',
+      `SELECT date_trunc('hour', bucket AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum(count) AS count
+         FROM issue_stats_hourly
+        WHERE project_id = $1 AND ($2::bigint IS NULL OR issue_id = $2::bigint)
+          AND bucket >= $3::timestamptz AND bucket < $4::timestamptz
+        GROUP BY 1`,
+      [projectId, null, new Date(now.getTime() - 7 * 86400_000), now],
+    );
+    await explain(
+      'issues_level_env_filter',
+      `SELECT id FROM issues WHERE project_id = $1 AND status = 'unresolved' AND level = 'fatal' AND environment = 'staging'
+        ORDER BY last_seen DESC, id DESC LIMIT 26`,
+      [projectId],
+    );
+    await explain(
+      'issues_filter_matching_nothing',
+      `SELECT id FROM issues WHERE project_id = $1 AND release = 'app@9.9.9' ORDER BY last_seen DESC, id DESC LIMIT 26`,
+      [projectId],
+    );
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM issue_stats_hourly WHERE project_id = $1', [projectId]);
+    plans.issue_stats_hourly_rows = rows[0].n;
+  } finally {
+    await client.end();
+  }
+  return plans;
+}
