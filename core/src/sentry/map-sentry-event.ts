@@ -2,8 +2,9 @@
  * Sentry event payload -> canonical incoming event. The canonical schema already uses Sentry's field
  * names, so this only folds legacy and alternative shapes into the one the validator expects:
  * `sentry.interfaces.*` aliases, `exception` as a bare list, `logentry`/`message` objects, stack traces
- * held by `threads` or at the top level, breadcrumbs and tags and headers as lists, float-second or
- * zone-less timestamps, nulls where the schema wants a type. Unknown fields are kept as they are.
+ * held by `threads` or at the top level, breadcrumbs and tags and headers as lists, zone-less ISO
+ * timestamps (float seconds are valid as they are: normalize reads them), nulls where the schema
+ * wants a type. Unknown fields are kept as they are.
  * Pure: no I/O, never throws; what still does not fit is left for the validator to reject with a path.
  */
 type Json = Record<string, unknown>;
@@ -172,11 +173,9 @@ function mapBreadcrumbs(value: unknown): unknown {
   if (!list) return value === null || isObject(value) ? [] : value;
   const crumbs = list.filter(isObject);
   for (const crumb of crumbs) {
-    if (typeof crumb.timestamp === 'number' && Number.isFinite(crumb.timestamp)) {
-      crumb.timestamp = new Date(crumb.timestamp * 1000).toISOString();
-    } else if (crumb.timestamp !== undefined) {
-      crumb.timestamp = mapTimestamp(crumb.timestamp);
-    }
+    // Float seconds stay numbers, as native ingest keeps them (the schema takes both; converting 100
+    // crumbs per event costs more than the rest of the mapping). Zone-less ISO strings get their Z.
+    if (typeof crumb.timestamp === 'string') crumb.timestamp = mapTimestamp(crumb.timestamp);
     dropNulls(crumb, ['timestamp', 'type', 'category', 'level']);
     if (typeof crumb.level === 'string') crumb.level = crumb.level.toLowerCase();
     if (crumb.message !== undefined && crumb.message !== null && typeof crumb.message !== 'string') crumb.message = show(crumb.message);
