@@ -30,6 +30,8 @@ export interface BatchOptions {
   maxWaitMs: number;
   /** Events waiting before ingest answers 503. */
   maxPending: number;
+  /** Batches committed at once by this node. */
+  concurrency: number;
 }
 
 /** Options with every default filled in; what plugins see as `ctx.config`. */
@@ -56,4 +58,4 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxObjectKeys: 500,
 };
 
-export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 5, maxPending: 50_000 };
+export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 5, maxPending: 50_000, concurrency: 2 };

@@ -52,7 +52,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
   await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
-  providers.provideDefault('queue', () => new InProcessQueue({ ...config.batch, concurrency: 2 }));
+  providers.provideDefault('queue', () => new InProcessQueue(config.batch));
   providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
   providers.need('storage'); // fail now, with the hint, rather than on the first request
 

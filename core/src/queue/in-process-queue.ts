@@ -25,7 +25,7 @@ export class InProcessQueue implements QueueProvider {
   private stopping = false;
   private idle: Array<() => void> = [];
 
-  constructor(private readonly options: BatchOptions & { concurrency: number }) {}
+  constructor(private readonly options: BatchOptions) {}
 
   consume(processor: BatchProcessor): void {
     this.processor = processor;
