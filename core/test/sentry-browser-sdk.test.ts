@@ -135,7 +135,8 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
       expect(message.issueId).to.not.equal(first.issueId);
       expect(message.event).to.include({ message: 'coupon service slow', level: 'warning' });
       const issue = await eventually(async () => (await issues(server)).find((i: any) => i.id === first.issueId && i.count === 2), 'both events in one issue');
-      expect(issue).to.include({ title: 'Error: card declined for order B-1', release: 'web@4.5.6', userCount: 1 });
+      expect(issue).to.include({ release: 'web@4.5.6', userCount: 1 });
+      expect(issue.title).to.match(/^Error: card declined for order B-[12]$/); // either event may be the issue's latest
       await page.close();
     });
 

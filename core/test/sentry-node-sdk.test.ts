@@ -102,7 +102,8 @@ describe('sentry: the real @sentry/node SDK against a real server', function () 
       return found.find((i: any) => i.id === first.issueId)?.count === 2 ? found : undefined;
     }, 'the issue to count both events');
     const issue = list.find((i: any) => i.id === first.issueId);
-    expect(issue).to.include({ title: 'PaymentDeclined: card declined for order 17', level: 'error', release: 'node-app@1.2.3', userCount: 1 });
+    expect(issue).to.include({ level: 'error', release: 'node-app@1.2.3', userCount: 1 });
+    expect(issue.title).to.match(/^PaymentDeclined: card declined for order 1[78]$/); // either event may be the issue's latest
     expect(issue.culprit).to.equal('chargeCard (node-sdk-app.ts)');
     expect(message.issueId).to.not.equal(first.issueId);
     expect(message.event).to.include({ message: 'inventory low for sku X-1', level: 'warning' });

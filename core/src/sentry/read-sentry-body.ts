@@ -25,9 +25,10 @@ export async function readSentryBody(req: Request, limits: SentryBodyLimits): Pr
   if (Buffer.isBuffer(req.body)) return req.body; // a host app's body parser got there first (and inflated it)
   if (typeof req.body === 'string') return Buffer.from(req.body, 'utf8');
 
+  const plain = encoding === 'identity' || encoding === '';
   const declared = Number(req.get('content-length'));
-  if (Number.isFinite(declared) && declared > limits.maxCompressedBytes) throw tooLarge(limits.maxCompressedBytes, 'compressed');
-  const raw = await collect(req, encoding === 'identity' ? Math.min(limits.maxCompressedBytes, limits.maxBytes) : limits.maxCompressedBytes);
+  if (Number.isFinite(declared) && declared > limits.maxCompressedBytes) throw tooLarge(limits.maxCompressedBytes, plain ? 'as sent' : 'compressed');
+  const raw = await collect(req, plain ? Math.min(limits.maxCompressedBytes, limits.maxBytes) : limits.maxCompressedBytes, plain ? 'as sent' : 'compressed');
   return decompress(raw, encoding, limits.maxBytes);
 }
 
@@ -57,7 +58,7 @@ async function decompress(raw: Buffer, encoding: string, maxBytes: number): Prom
 }
 
 /** The request's bytes, failing with 413 as soon as they pass `max`. */
-function collect(req: Request, max: number): Promise<Buffer> {
+function collect(req: Request, max: number, what: Parameters<typeof tooLarge>[1]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -73,7 +74,7 @@ function collect(req: Request, max: number): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > max) return finish(tooLarge(max, 'compressed'));
+      if (size > max) return finish(tooLarge(max, what));
       chunks.push(chunk);
     };
     const onEnd = () => finish(null);
@@ -84,6 +85,6 @@ function collect(req: Request, max: number): Promise<Buffer> {
   });
 }
 
-function tooLarge(limit: number, what: 'compressed' | 'decompressed'): FaultlineError {
+function tooLarge(limit: number, what: 'compressed' | 'decompressed' | 'as sent'): FaultlineError {
   return new FaultlineError('FAULTLINE_ERR_INGEST_BODY_TOO_LARGE', `Body is larger than ${limit} bytes (${what})`);
 }
