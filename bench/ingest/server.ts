@@ -15,7 +15,8 @@ export type ServerMessage =
 const send = (message: ServerMessage) => process.send?.(message);
 const sqlReport = process.env.FAULTLINE_BENCH_SQL_TIMING === '1' ? timeSqlStatements() : null;
 
-const server = await startTestServer({ rateLimitPerMinute: 0 });
+// BENCH_GROUP_COMMIT='{"maxSize":500,"concurrency":1}' tries other group-commit settings.
+const server = await startTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}') });
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
   send({ type: 'rss', rssMB: mb(m.rss), heapTotalMB: mb(m.heapTotal), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) });

@@ -18,13 +18,27 @@ export interface ServerProcess extends Omit<Ready, 'type'> {
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../ingest/server.ts', import.meta.url));
 
+/**
+ * The server entry as plain JavaScript next to it (packages stay imports, resolved to dist/), so the
+ * server process runs without tsx, whose loader alone costs ~30 MB of RSS.
+ */
+async function bundleServerScript(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = fileURLToPath(new URL('../ingest/.server.built.mjs', import.meta.url));
+  await build({ entryPoints: [SERVER_SCRIPT], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+  return outfile;
+}
+
 /** Forks bench/ingest/server.ts (a real Faultline on a fresh database) and waits until it listens. */
 export async function startServerProcess(options: { cpuProfileDir?: string; sqlTiming?: boolean } = {}): Promise<ServerProcess> {
-  const execArgv = ['--import', 'tsx', '--conditions=faultline-source'];
+  // BENCH_SERVER_BUILT=1: plain node on the packages' dist/ (what production runs; `npm run build` first).
+  const built = process.env.BENCH_SERVER_BUILT === '1';
+  const script = built ? await bundleServerScript() : SERVER_SCRIPT;
+  const execArgv = built ? [] : ['--import', 'tsx', '--conditions=faultline-source'];
   // Extra V8/Node flags for the server only (GC tuning experiments): BENCH_SERVER_NODE_FLAGS="--max-old-space-size=96"
   execArgv.push(...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean));
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const child: ChildProcess = fork(SERVER_SCRIPT, [], {
+  const child: ChildProcess = fork(script, [], {
     execArgv,
     env: { ...process.env, FAULTLINE_BENCH_SQL_TIMING: options.sqlTiming ? '1' : '0' },
     stdio: ['ignore', 2, 2, 'ipc'], // its output goes to stderr: stdout is for the JSON result
