@@ -18,7 +18,7 @@ const CHUNK = 100_000;
 /**
  * Fills the storage plugin's tables straight with SQL (generate_series): `issues` issues, then `events`
  * events spread over the last 7 days (every issue gets one, the rest skewed towards low ordinals), then
- * event_ids, the hourly rollup and each issue's count/first/last seen from the events, then ANALYZE.
+ * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then ANALYZE.
  * Payloads are one real generated event with its id swapped in.
  */
 export async function seed(databaseUrl: string, projectId: number, issues: number, events: number): Promise<SeedResult> {
@@ -81,6 +81,11 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
       [projectId],
     );
     await client.query(
+      `INSERT INTO project_stats_hourly (project_id, bucket, count)
+       SELECT project_id, bucket, sum(count) FROM issue_stats_hourly WHERE project_id = $1 GROUP BY 1, 2`,
+      [projectId],
+    );
+    await client.query(
       `UPDATE issues i SET count = a.n, user_count = least(a.n, 1 + (i.id % 50)), first_seen = a.first, last_seen = a.last
          FROM (SELECT issue_id, count(*) AS n, min(received_at) AS first, max(received_at) AS last
                  FROM events WHERE project_id = $1 GROUP BY issue_id) AS a
@@ -91,6 +96,7 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
     await client.query('VACUUM ANALYZE events');
     await client.query('VACUUM ANALYZE event_ids');
     await client.query('VACUUM ANALYZE issue_stats_hourly');
+    await client.query('VACUUM ANALYZE project_stats_hourly');
     const { rows } = await client.query<{ hot: string; cold: string }>(
       `SELECT (SELECT id FROM issues WHERE project_id = $1 ORDER BY count DESC LIMIT 1) AS hot,
               (SELECT id FROM issues WHERE project_id = $1 ORDER BY count ASC LIMIT 1) AS cold`,

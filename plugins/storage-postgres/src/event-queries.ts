@@ -105,6 +105,9 @@ export async function eventStats(client: PgClient, projectId: number, query: Sta
     throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `At most ${MAX_STATS_POINTS} points per query`, { path: 'since' });
   }
   if (query.issueId !== undefined && !isIssueId(query.issueId)) return [];
+  // A project's counts come from its own rollup (one row per hour), an issue's from the issue rollup.
+  const [table, issueFilter] =
+    query.issueId === undefined ? ['project_stats_hourly', ''] : ['issue_stats_hourly', 'AND issue_id = $5::bigint'];
   const { rows } = await client.query<{ t: Date | string; count: string }>(
     `WITH series AS (
        SELECT generate_series(
@@ -113,9 +116,8 @@ export async function eventStats(client: PgClient, projectId: number, query: Sta
                 ('1 ' || $2)::interval) AS t
      ), counts AS (
        SELECT date_trunc($2, bucket AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum(count) AS count
-         FROM issue_stats_hourly
-        WHERE project_id = $1
-          AND ($5::bigint IS NULL OR issue_id = $5::bigint)
+         FROM ${table}
+        WHERE project_id = $1 ${issueFilter}
           AND bucket >= date_trunc($2, $3::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
           AND bucket < $4::timestamptz
         GROUP BY 1
@@ -123,7 +125,7 @@ export async function eventStats(client: PgClient, projectId: number, query: Sta
      SELECT series.t, coalesce(counts.count, 0)::text AS count
        FROM series LEFT JOIN counts USING (t)
       ORDER BY series.t`,
-    [projectId, interval, since, until, query.issueId ?? null],
+    query.issueId === undefined ? [projectId, interval, since, until] : [projectId, interval, since, until, query.issueId],
   );
   return rows.map((row) => ({ t: toIso(row.t), count: Number(row.count) }));
 }

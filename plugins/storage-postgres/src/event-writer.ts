@@ -35,7 +35,7 @@ function* copyChunks(rows: EventRowInput[]): Generator<string> {
       const event = row.source.event;
       chunk += `${row.projectId}\t${row.eventId}\t${row.issueId}\t${row.receivedAt.toISOString()}\t${copyTime(
         clientTimestamp(event.timestamp),
-      )}\t${copyText(event.level)}\t${copyText(event.release)}\t${copyText(event.environment)}\t${copyText(
+      )}\t${copyText(event.level)}\t${copyText(event.release)}\t${copyText(event.environment)}\t${copyJson(
         JSON.stringify(event),
       )}\n`;
     }
@@ -47,6 +47,11 @@ function* copyChunks(rows: EventRowInput[]): Generator<string> {
 function copyText(value: string | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   return value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+}
+
+/** JSON text never holds a raw newline, carriage return or tab (they are escaped), so only backslashes. */
+function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
 function copyTime(value: Date | null): string {

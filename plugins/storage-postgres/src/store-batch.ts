@@ -272,9 +272,16 @@ async function upsertHourlyStats(client: PgClient, events: Claimed[], issueOf: (
     (a, b) => a.projectId - b.projectId || a.bucket - b.bucket || compareBigint(a.issueId, b.issueId),
   );
   await client.query(
-    `INSERT INTO issue_stats_hourly AS s (project_id, bucket, issue_id, count)
-     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::bigint[], $4::bigint[])
-     ON CONFLICT (project_id, bucket, issue_id) DO UPDATE SET count = s.count + excluded.count`,
+    `WITH b (project_id, bucket, issue_id, count) AS (
+       SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::bigint[], $4::bigint[])
+     ), issue_level AS (
+       INSERT INTO issue_stats_hourly AS s (project_id, bucket, issue_id, count)
+       SELECT * FROM b
+       ON CONFLICT (project_id, bucket, issue_id) DO UPDATE SET count = s.count + excluded.count
+     )
+     INSERT INTO project_stats_hourly AS p (project_id, bucket, count)
+     SELECT project_id, bucket, sum(count) FROM b GROUP BY 1, 2 ORDER BY 1, 2
+     ON CONFLICT (project_id, bucket) DO UPDATE SET count = p.count + excluded.count`,
     [
       sorted.map((s) => s.projectId),
       sorted.map((s) => new Date(s.bucket)),

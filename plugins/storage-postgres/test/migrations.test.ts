@@ -41,7 +41,7 @@ describe('migrations', () => {
     const storages = [1, 2, 3].map(() => new PostgresStorage({ url: db.url }));
     try {
       await Promise.all(storages.map((s) => s.migrate()));
-      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema']);
+      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index']);
       const project = await storages[0].createProject({ name: 'A', slug: 'a' });
       expect(project.id).to.be.a('number');
     } finally {
