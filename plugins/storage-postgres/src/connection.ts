@@ -63,26 +63,22 @@ export function createClient(url: string, settings: ConnectionSettings): pg.Clie
 /** The pg client under a Sequelize pooled connection, for the hot path (arrays, COPY). */
 export type PgClient = pg.ClientBase;
 
-/** Runs `fn` inside BEGIN/COMMIT on one pooled connection; rolls back on any error. */
-export function inTransaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
-  return guarded(() => transaction(sequelize, fn));
-}
-
-async function transaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as PgClient;
-  try {
-    await client.query('BEGIN');
+/**
+ * Runs `fn` on one pooled connection that sends BEGIN and COMMIT itself (with its first and last
+ * statements, to save round trips); rolls back on any error.
+ */
+export function inOwnTransaction<T>(sequelize: Sequelize, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  return guarded(async () => {
+    const client = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as PgClient;
     try {
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
+      return await fn(client);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
+    } finally {
+      sequelize.connectionManager.releaseConnection(client as never);
     }
-  } finally {
-    sequelize.connectionManager.releaseConnection(client as never);
-  }
+  });
 }
 
 /** Runs `fn` on one pooled connection without a transaction (reads). */

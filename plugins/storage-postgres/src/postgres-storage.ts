@@ -18,7 +18,7 @@ import {
   connectWithRetry,
   createClient,
   createSequelize,
-  inTransaction,
+  inOwnTransaction,
   redactUrl,
   withClient,
 } from './connection.js';
@@ -146,7 +146,7 @@ export class PostgresStorage implements StorageProvider {
 
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
-    return inTransaction(this.db, (client) => storeBatch(client, events));
+    return inOwnTransaction(this.db, (client) => storeBatch(client, events));
   }
 
   listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>> {

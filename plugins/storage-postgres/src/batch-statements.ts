@@ -1,0 +1,181 @@
+import type { Issue } from '@faultline/core';
+import type { PgClient } from './connection.js';
+import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
+import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
+import type { SqlLiterals } from './sql-literal.js';
+
+/** BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist. */
+export async function claimAndFindIssues(
+  client: PgClient,
+  sql: SqlLiterals,
+  events: Claimed[],
+  issues: { projectIds: number[]; fingerprints: string[] },
+): Promise<{ fresh: Claimed[]; issueIds: Map<string, string> }> {
+  const results = (await client.query(
+    `BEGIN;
+     WITH claimed AS (
+       INSERT INTO event_ids (project_id, event_id, received_at)
+       SELECT * FROM unnest(${sql.ints(events.map((e) => e.projectId))}, ${sql.uuids(events.map((e) => e.eventId))},
+                            ${sql.times(events.map((e) => e.receivedAt))})
+       ON CONFLICT DO NOTHING
+       RETURNING project_id, replace(event_id::text, '-', '') AS key
+     )
+     SELECT NULL::text AS id, project_id, key FROM claimed
+     UNION ALL
+     SELECT id::text, project_id, fingerprint FROM issues
+      WHERE (project_id, fingerprint) IN (SELECT * FROM unnest(${sql.ints(issues.projectIds)}, ${sql.texts(issues.fingerprints)}))`,
+  )) as unknown as { rows: { id: string | null; project_id: number; key: string }[] }[];
+  const claimed = new Set<string>();
+  const issueIds = new Map<string, string>();
+  for (const r of results[1].rows) {
+    if (r.id === null) claimed.add(`${r.project_id}:${r.key}`);
+    else issueIds.set(groupKey(r.project_id, r.key), r.id);
+  }
+  return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds };
+}
+
+/** Inserts issues with their final counts; returns the ones this batch created, by group key. */
+export async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Promise<Map<string, Issue>> {
+  const { rows } = await client.query<IssueRow>(
+    `INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
+                         release, environment, first_seen, last_seen, count, user_count)
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
+                          $14::bigint[], $15::int[])
+     ON CONFLICT (project_id, fingerprint) DO NOTHING
+     RETURNING ${ISSUE_COLUMNS}`,
+    [
+      groups.map((g) => g.projectId),
+      groups.map((g) => g.fingerprint),
+      groups.map((g) => g.first.groupingVersion),
+      groups.map((g) => g.first.meta.title),
+      groups.map((g) => g.first.meta.culprit),
+      groups.map((g) => g.first.meta.type),
+      groups.map((g) => g.first.meta.value),
+      groups.map((g) => g.last.event.level),
+      groups.map((g) => g.first.event.platform),
+      groups.map((g) => g.last.event.release ?? null),
+      groups.map((g) => g.last.event.environment ?? null),
+      groups.map((g) => g.first.receivedAt),
+      groups.map((g) => g.last.receivedAt),
+      groups.map((g) => g.count),
+      groups.map((g) => g.users.size),
+    ],
+  );
+  return new Map(rows.map((row) => [groupKey(row.project_id, row.fingerprint), toIssue(row)]));
+}
+
+/** Ids of issues another batch created after this one looked (its insert waited for theirs to commit). */
+export async function findIssueIds(client: PgClient, groups: IssueGroup[]): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ id: string; project_id: number; fingerprint: string }>(
+    `SELECT id::text, project_id, fingerprint FROM issues
+      WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($1::int[], $2::text[]))`,
+    [groups.map((g) => g.projectId), groups.map((g) => g.fingerprint)],
+  );
+  return new Map(rows.map((r) => [groupKey(r.project_id, r.fingerprint), r.id]));
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The batch's last statement, then COMMIT. The lock order is forced, not left to the plan: the user
+ * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
+ * are locked in id order; the rollups are upserted after the main query (unreferenced data-modifying
+ * CTEs run to completion at its end), each in key order.
+ */
+export async function updateIssuesAndCommit(
+  client: PgClient,
+  sql: SqlLiterals,
+  events: Claimed[],
+  groups: IssueGroup[],
+  issueOf: (e: Claimed) => string,
+): Promise<Map<string, { issue: Issue; wasResolved: boolean }>> {
+  const users = userPairs(events, issueOf);
+  const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
+  const { issueRows, projectRows } = hourlyCounts(events, issueOf);
+  const results = (await client.query(
+    `WITH new_pairs AS (
+       INSERT INTO issue_users (project_id, issue_id, user_key)
+       SELECT * FROM unnest(${sql.ints(users.map((u) => u[0]))}, ${sql.ids(users.map((u) => u[1]))},
+                            ${sql.texts(users.map((u) => u[2]))})
+       ON CONFLICT DO NOTHING
+       RETURNING issue_id
+     ), new_users AS (
+       SELECT issue_id, count(*)::int AS n FROM new_pairs GROUP BY issue_id
+     ), locked AS (
+       SELECT id, status FROM issues
+        WHERE id = ANY (${sql.ids(existing.map((g) => g.issueId))}) AND (SELECT count(*) FROM new_users) >= 0
+        ORDER BY id
+        FOR UPDATE
+     ), b (id, count, first_seen, last_seen, level, release, environment) AS (
+       SELECT * FROM unnest(${sql.ids(existing.map((g) => g.issueId))}, ${sql.ints(existing.map((g) => g.count), 'bigint')},
+                            ${sql.times(existing.map((g) => g.first.receivedAt))}, ${sql.times(existing.map((g) => g.last.receivedAt))},
+                            ${sql.texts(existing.map((g) => g.last.event.level))}, ${sql.texts(existing.map((g) => g.last.event.release))},
+                            ${sql.texts(existing.map((g) => g.last.event.environment))})
+     ), updated AS (
+       UPDATE issues i SET
+         count = i.count + b.count,
+         user_count = i.user_count + coalesce(nu.n, 0),
+         first_seen = least(i.first_seen, b.first_seen),
+         last_seen = greatest(i.last_seen, b.last_seen),
+         level = CASE WHEN b.last_seen >= i.last_seen THEN b.level ELSE i.level END,
+         release = CASE WHEN b.last_seen >= i.last_seen THEN b.release ELSE i.release END,
+         environment = CASE WHEN b.last_seen >= i.last_seen THEN b.environment ELSE i.environment END,
+         status = CASE WHEN i.status = 'resolved' THEN 'unresolved' ELSE i.status END,
+         resolved_at = CASE WHEN i.status = 'resolved' THEN NULL ELSE i.resolved_at END
+       FROM locked JOIN b ON b.id = locked.id LEFT JOIN new_users nu ON nu.issue_id = locked.id
+       WHERE i.id = locked.id
+       RETURNING locked.status AS old_status, ${ISSUE_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ')}
+     ), issue_rollup AS (
+       INSERT INTO issue_stats_hourly AS s (project_id, bucket, issue_id, count)
+       SELECT * FROM unnest(${sql.ints(issueRows.map((r) => r.projectId))}, ${sql.times(issueRows.map((r) => new Date(r.bucket)))},
+                            ${sql.ids(issueRows.map((r) => r.issueId))}, ${sql.ints(issueRows.map((r) => r.count), 'bigint')})
+       ON CONFLICT (project_id, bucket, issue_id) DO UPDATE SET count = s.count + excluded.count
+     ), project_rollup AS (
+       INSERT INTO project_stats_hourly AS p (project_id, bucket, count)
+       SELECT * FROM unnest(${sql.ints(projectRows.map((r) => r.projectId))}, ${sql.times(projectRows.map((r) => new Date(r.bucket)))},
+                            ${sql.ints(projectRows.map((r) => r.count), 'bigint')})
+       ON CONFLICT (project_id, bucket) DO UPDATE SET count = p.count + excluded.count
+     )
+     SELECT * FROM updated;
+     COMMIT`,
+  )) as unknown as { rows: (IssueRow & { old_status: string })[] }[];
+  return new Map(results[0].rows.map((row) => [String(row.id), { issue: toIssue(row), wasResolved: row.old_status === 'resolved' }]));
+}
+
+/** Distinct (project, issue, user) triples in key order. */
+function userPairs(events: Claimed[], issueOf: (e: Claimed) => string): [number, string, string][] {
+  const pairs = new Map<string, [number, string, string]>();
+  for (const e of events) {
+    if (e.source.userKey == null || e.source.userKey === '') continue;
+    const issueId = issueOf(e);
+    pairs.set(`${e.projectId}\u0000${issueId}\u0000${e.source.userKey}`, [e.projectId, issueId, e.source.userKey]);
+  }
+  return [...pairs.values()].sort((a, b) => a[0] - b[0] || compareBigint(a[1], b[1]) || compareText(a[2], b[2]));
+}
+
+interface HourRow {
+  projectId: number;
+  bucket: number;
+  issueId: string;
+  count: number;
+}
+
+/** Per (project, hour, issue) and per (project, hour) counts, each in key order. */
+function hourlyCounts(events: Claimed[], issueOf: (e: Claimed) => string): { issueRows: HourRow[]; projectRows: HourRow[] } {
+  const issues = new Map<string, HourRow>();
+  const projects = new Map<string, HourRow>();
+  for (const e of events) {
+    const bucket = Math.floor(e.receivedAt.getTime() / HOUR_MS) * HOUR_MS;
+    const issueId = issueOf(e);
+    const add = (map: Map<string, HourRow>, key: string, id: string) => {
+      const row = map.get(key);
+      if (row) row.count++;
+      else map.set(key, { projectId: e.projectId, bucket, issueId: id, count: 1 });
+    };
+    add(issues, `${e.projectId}:${bucket}:${issueId}`, issueId);
+    add(projects, `${e.projectId}:${bucket}`, '0');
+  }
+  const order = (a: HourRow, b: HourRow) => a.projectId - b.projectId || a.bucket - b.bucket || compareBigint(a.issueId, b.issueId);
+  return { issueRows: [...issues.values()].sort(order), projectRows: [...projects.values()].sort(order) };
+}
