@@ -4,43 +4,40 @@ import type { GroupedEvent } from '@faultline/core';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PgClient } from './connection.js';
 
-export interface EventRowInput {
-  projectId: number;
-  eventId: string;
-  issueId: string;
-  receivedAt: Date;
-  source: GroupedEvent;
+/** One event's COPY line without its issue id: built before the issue is known (see storeBatch). */
+export interface EventLine {
+  /** `project_id\tevent_id\t` */
+  head: string;
+  /** `\treceived_at\t...\tpayload\n` */
+  tail: string;
 }
 
 const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload)
   FROM STDIN`;
-const ROWS_PER_CHUNK = 200;
 
 /**
- * Writes events with COPY (text format) on the batch's connection, inside its transaction. Measured at
- * about 5x the rows/s of one INSERT over unnest'ed arrays for 2.6 KB events (bench/payload-and-insert.ts):
- * the array route escapes every quote of the JSON into an array literal and parses it back on the server.
- * The payload is the canonical event as JSON text in an lz4-compressed text column: it is only read back
- * whole, so jsonb's parsing and bigger rows buy nothing.
+ * COPY (text format) on the batch's connection, inside its transaction. Measured at about 5x the rows/s
+ * of one INSERT over unnest'ed arrays for 2.6 KB events (bench/payload-and-insert.ts): the array route
+ * escapes every quote of the JSON into an array literal and parses it back on the server. The payload is
+ * the canonical event as JSON text in an lz4-compressed text column: it is only read back whole, so
+ * jsonb's parsing and bigger rows buy nothing.
  */
-export async function insertEvents(client: PgClient, rows: EventRowInput[]): Promise<void> {
+export async function insertEvents(client: PgClient, rows: { line: EventLine; issueId: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(COPY_EVENTS)));
+  let text = '';
+  for (const { line, issueId } of rows) text += line.head + issueId + line.tail;
+  await pipeline(Readable.from([text]), client.query(copyFrom(COPY_EVENTS)));
 }
 
-function* copyChunks(rows: EventRowInput[]): Generator<string> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    let chunk = '';
-    for (const row of rows.slice(start, start + ROWS_PER_CHUNK)) {
-      const event = row.source.event;
-      chunk += `${row.projectId}\t${row.eventId}\t${row.issueId}\t${row.receivedAt.toISOString()}\t${copyTime(
-        clientTimestamp(event.timestamp),
-      )}\t${copyText(event.level)}\t${copyText(event.release)}\t${copyText(event.environment)}\t${copyJson(
-        JSON.stringify(event),
-      )}\n`;
-    }
-    yield chunk;
-  }
+/** Serialises an event for COPY: the costly part (JSON), done while the batch's first statement runs. */
+export function eventLine(projectId: number, eventId: string, receivedAt: Date, source: GroupedEvent): EventLine {
+  const event = source.event;
+  return {
+    head: `${projectId}\t${eventId}\t`,
+    tail: `\t${receivedAt.toISOString()}\t${copyTime(clientTimestamp(event.timestamp))}\t${copyText(event.level)}\t${copyText(
+      event.release,
+    )}\t${copyText(event.environment)}\t${copyJson(JSON.stringify(event))}\n`,
+  };
 }
 
 /** COPY text format: backslash escapes for the four characters that would end a field or a row. */

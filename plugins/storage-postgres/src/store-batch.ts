@@ -2,7 +2,7 @@ import type { GroupedEvent, Issue, StoreBatchResult } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
-import { insertEvents, type EventRowInput } from './event-writer.js';
+import { eventLine, insertEvents } from './event-writer.js';
 import { SqlLiterals } from './sql-literal.js';
 
 /**
@@ -24,7 +24,11 @@ import { SqlLiterals } from './sql-literal.js';
 export async function storeBatch(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
   const sql = new SqlLiterals(client);
   const unique = uniqueEvents(events);
-  const { fresh, issueIds } = await claimAndFindIssues(client, sql, unique, fingerprints(unique));
+  const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));
+  claiming.catch(() => undefined); // awaited below; this only keeps a failure during the next line handled
+  // Serialise while the database claims: the JSON is most of the batch's CPU time in this process.
+  const lines = new Map(unique.map((e) => [e, eventLine(e.projectId, e.eventId, e.receivedAt, e.source)]));
+  const { fresh, issueIds } = await claiming;
   const duplicates = events.length - fresh.length;
   if (fresh.length === 0) {
     await client.query('COMMIT');
@@ -36,27 +40,19 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   const created = await createIssues(client, groups.filter((g) => g.issueId === ''));
   const issueOf = (e: Claimed) => groups[e.group].issueId;
 
-  const rows: EventRowInput[] = fresh.map((e) => ({
-    projectId: e.projectId,
-    eventId: e.eventId,
-    issueId: issueOf(e),
-    receivedAt: e.receivedAt,
-    source: e.source,
-  }));
-  await insertEvents(client, rows);
+  await insertEvents(client, fresh.map((e) => ({ line: lines.get(e)!, issueId: issueOf(e) })));
   const updated = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf);
 
   const regressed = groups.flatMap((g) => {
     const u = updated.get(g.issueId);
     return u && u.wasResolved ? [u.issue] : [];
   });
-  const inCallerOrder = fresh.map((e, i) => ({ e, row: rows[i] })).sort((a, b) => a.e.index - b.e.index);
   return {
-    stored: inCallerOrder.map(({ row: r }) => ({
-      projectId: r.projectId,
-      eventId: r.eventId,
-      issueId: r.issueId,
-      receivedAt: r.receivedAt.toISOString(),
+    stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({
+      projectId: e.projectId,
+      eventId: e.eventId,
+      issueId: issueOf(e),
+      receivedAt: e.receivedAt.toISOString(),
     })),
     duplicates,
     created,
