@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { PostgresStorage } from '../src/index.js';
+import { initialSchema } from '../src/migrations/0001-initial-schema.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 describe('migrations', () => {
@@ -48,4 +49,31 @@ describe('migrations', () => {
       await Promise.all(storages.map((s) => s.close()));
     }
   });
+
+  it('upgrades a database made by 0001: project stats are filled from the issue rollup', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE faultline_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await initialSchema.up(client);
+      await client.query(`INSERT INTO faultline_migrations (name) VALUES ('0001-initial-schema')`);
+      await client.query(`INSERT INTO projects (slug, name) VALUES ('old', 'Old')`);
+      await client.query(
+        `INSERT INTO issue_stats_hourly (project_id, issue_id, bucket, count)
+         VALUES (1, 1, '2026-01-01 10:00Z', 2), (1, 2, '2026-01-01 10:00Z', 3), (1, 1, '2026-01-01 11:00Z', 4)`,
+      );
+    } finally {
+      await client.end();
+    }
+    const storage = new PostgresStorage({ url: db.url });
+    try {
+      await storage.migrate();
+      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index']);
+      const points = await storage.eventStats(1, { since: new Date('2026-01-01T10:00Z'), until: new Date('2026-01-01T12:00Z'), interval: 'hour' });
+      expect(points.map((p) => p.count)).to.deep.equal([5, 4]);
+    } finally {
+      await storage.close();
+    }
+  });
 });
+

@@ -118,4 +118,34 @@ describe('storeBatch', () => {
     );
     expect(counts).to.deep.equal({ 'c-a': 321, 'c-b': 320, 'c-c': 320, 'c-d': 320, 'c-e': 320 });
   });
+
+  it('keeps users, regressions and both rollups exact under concurrent overlapping batches', async () => {
+    const fingerprints = ['u-a', 'u-b', 'u-c', 'u-d'];
+    const seeded = (await h.storage.storeBatch(fingerprints.map((f) => groupedEvent(h.projectId, f, { userKey: 'u0' })))).created;
+    for (const issue of seeded) await h.storage.updateIssue(issue.id, { status: 'resolved' });
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 120 }, (_, i) =>
+        groupedEvent(h.projectId, fingerprints[(i * 7 + b) % fingerprints.length], { userKey: `u${(i + b * 13) % 50}` }),
+      ),
+    );
+    const times = batches.flat().map((e) => e.receivedAt.getTime());
+    const query = { since: new Date(Math.min(...times) - 7_200_000), until: new Date(Math.max(...times) + 3_600_000), interval: 'hour' as const };
+    const sum = (points: { count: number }[]) => points.reduce((n, p) => n + p.count, 0);
+    const projectBefore = sum(await h.storage.eventStats(h.projectId, query));
+
+    const results = await Promise.all(batches.map((batch) => h.storage.storeBatch(batch)));
+    const regressed = results.flatMap((r) => r.regressed.map((i) => i.fingerprint)).sort();
+    expect(regressed).to.deep.equal([...fingerprints].sort());
+
+    const all = [...fingerprints.map((f) => ({ f, u: 'u0' })), ...batches.flat().map((e) => ({ f: e.fingerprint, u: e.userKey! }))];
+    for (const issue of seeded) {
+      const mine = all.filter((x) => x.f === issue.fingerprint);
+      const now = await h.storage.getIssue(issue.id);
+      expect(now).to.include({ count: mine.length, userCount: new Set(mine.map((x) => x.u)).size, status: 'unresolved' });
+    }
+    const perIssue = await Promise.all(seeded.map((i) => h.storage.eventStats(h.projectId, { ...query, issueId: i.id })));
+    expect(perIssue.map(sum).reduce((a, b) => a + b, 0)).to.equal(all.length);
+    expect(sum(await h.storage.eventStats(h.projectId, query)) - projectBefore).to.equal(8 * 120);
+  });
 });
+
