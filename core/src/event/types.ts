@@ -85,11 +85,3 @@ export interface CanonicalEvent extends IncomingEvent {
   breadcrumbs?: Breadcrumb[];
   tags: Record<string, string>;
 }
-
-/** An event that passed ingest and waits in the queue. Plain JSON, so a Redis queue can carry it. */
-export interface AcceptedEvent {
-  projectId: number;
-  /** ISO time the server received it. */
-  receivedAt: string;
-  event: CanonicalEvent;
-}

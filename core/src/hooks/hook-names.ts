@@ -1,4 +1,4 @@
-import type { AcceptedEvent, CanonicalEvent } from '../event/types.js';
+import type { CanonicalEvent } from '../event/types.js';
 import type { Issue, StoredEventRef } from '../providers/storage.js';
 
 /** What a hook handler is told besides its value. */
@@ -25,8 +25,9 @@ export interface HookSignatures {
     value: string[];
     context: IngestHookContext & { event: CanonicalEvent };
   };
-  'issue:created': { kind: 'notify'; value: { issue: Issue; event: AcceptedEvent } };
-  'issue:regressed': { kind: 'notify'; value: { issue: Issue; event: AcceptedEvent } };
+  /** `event` is the batch's first event of the issue. */
+  'issue:created': { kind: 'notify'; value: { issue: Issue; event: CanonicalEvent } };
+  'issue:regressed': { kind: 'notify'; value: { issue: Issue; event: CanonicalEvent } };
   'issue:updated': { kind: 'notify'; value: { issue: Issue; previous: Issue } };
   /** Once per committed batch, with every event it stored (search indexes them in bulk). */
   'event:stored': { kind: 'notify'; value: { events: Array<StoredEventRef & { event: CanonicalEvent }> } };

@@ -1,10 +1,11 @@
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
-import type { AcceptedEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
+import type { GroupedEvent } from '../providers/storage.js';
+import { groupEvent } from './group-event.js';
 import { normalizeEvent } from './normalize-event.js';
 
 export interface AcceptRequest {
@@ -39,7 +40,7 @@ export interface AcceptDeps {
 }
 
 /**
- * Validates, normalizes, scrubs and filters each event, then enqueues the survivors as one unit.
+ * Validates, normalizes, scrubs, filters and groups each event, then enqueues the survivors as one unit.
  * Resolves when the queue holds them durably. Invalid events are reported by index; when none is valid
  * the whole request fails with the first event's error.
  */
@@ -52,7 +53,7 @@ export function createAcceptEvents(deps: AcceptDeps) {
     const receivedIso = receivedAt.toISOString();
     const ids: string[] = [];
     const rejected: RejectedEvent[] = [];
-    const queued: AcceptedEvent[] = [];
+    const queued: GroupedEvent[] = [];
     const context = { projectId: req.projectId };
     const runHooks = hasEventHooks();
 
@@ -72,7 +73,7 @@ export function createAcceptEvents(deps: AcceptDeps) {
             continue;
           }
         }
-        queued.push({ projectId: req.projectId, receivedAt: receivedIso, event });
+        queued.push(await groupEvent(req.projectId, receivedIso, event, hooks));
       } catch (err) {
         const error = isFaultlineError(err)
           ? err

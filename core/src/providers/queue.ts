@@ -1,7 +1,7 @@
-import type { AcceptedEvent } from '../event/types.js';
+import type { GroupedEvent } from './storage.js';
 
 /** Processes one batch; resolves when the batch is committed. A rejection means the whole batch failed. */
-export type BatchProcessor = (batch: AcceptedEvent[]) => Promise<void>;
+export type BatchProcessor = (batch: GroupedEvent[]) => Promise<void>;
 
 /**
  * The `queue` provider carries accepted events from ingest to the processor.
@@ -13,7 +13,7 @@ export interface QueueProvider {
    * Resolves once the events are durable: committed by the processor (in-process group commit) or
    * persisted by the queue (Redis). Rejects with FAULTLINE_ERR_INGEST_OVERLOADED when full.
    */
-  enqueue(events: AcceptedEvent[]): Promise<void>;
+  enqueue(events: GroupedEvent[]): Promise<void>;
   /** Called once by core at start with the processor this node runs (not on ingest-only nodes). */
   consume(processor: BatchProcessor): void;
   start(): Promise<void>;

@@ -75,12 +75,21 @@ export interface NewToken {
   projectIds: number[] | null;
 }
 
-/** What grouping decided for one event, ready for storage. */
+/**
+ * An event after ingest: validated, normalized, grouped and serialized once. Plain JSON, so a queue can
+ * carry it as it is; storage needs nothing else (no object tree to walk or re-serialize).
+ */
 export interface GroupedEvent {
   projectId: number;
   eventId: string;
-  receivedAt: Date;
-  event: CanonicalEvent;
+  /** ISO time the server received it. */
+  receivedAt: string;
+  /** ISO time the event says it happened (clamped to the receive time). */
+  timestamp: string;
+  level: Level;
+  platform: string;
+  release: string | null;
+  environment: string | null;
   /** Hex hash of the fingerprint components: the issue key within a project. */
   fingerprint: string;
   groupingVersion: string;
@@ -88,6 +97,8 @@ export interface GroupedEvent {
   userKey: string | null;
   /** Issue fields derived from this event. */
   meta: { title: string; culprit: string; type: string; value: string };
+  /** The canonical event as JSON: what storage keeps and gives back. */
+  payload: string;
 }
 
 export interface StoredEventRef {

@@ -1,10 +1,10 @@
 import type { BatchOptions } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import type { AcceptedEvent } from '../event/types.js';
 import type { BatchProcessor, QueueProvider } from '../providers/queue.js';
+import type { GroupedEvent } from '../providers/storage.js';
 
 interface Waiting {
-  events: AcceptedEvent[];
+  events: GroupedEvent[];
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -35,7 +35,7 @@ export class InProcessQueue implements QueueProvider {
     this.stopping = false;
   }
 
-  enqueue(events: AcceptedEvent[]): Promise<void> {
+  enqueue(events: GroupedEvent[]): Promise<void> {
     if (this.stopping) return Promise.reject(new FaultlineError('FAULTLINE_ERR_STOPPING', undefined, { retryAfter: 5 }));
     if (!this.processor) return Promise.reject(new FaultlineError('FAULTLINE_ERR_NOT_STARTED', undefined, { retryAfter: 5 }));
     if (events.length === 0) return Promise.resolve();

@@ -1,12 +1,22 @@
 import { expect } from 'chai';
 import { FaultlineError } from '../../src/errors.js';
-import type { AcceptedEvent } from '../../src/event/types.js';
+import type { GroupedEvent } from '../../src/providers/storage.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
 
-const event = (n: number): AcceptedEvent => ({
+const event = (n: number): GroupedEvent => ({
   projectId: 1,
+  eventId: n.toString(16).padStart(32, '0'),
   receivedAt: new Date(0).toISOString(),
-  event: { event_id: n.toString(16).padStart(32, '0'), timestamp: '', level: 'error', platform: 'x', tags: {} },
+  timestamp: new Date(0).toISOString(),
+  level: 'error',
+  platform: 'x',
+  release: null,
+  environment: null,
+  fingerprint: 'f',
+  groupingVersion: 'test',
+  userKey: null,
+  meta: { title: 't', culprit: '', type: 'E', value: '' },
+  payload: '{}',
 });
 
 function deferred() {
@@ -63,7 +73,7 @@ describe('in-process queue (group commit)', () => {
   it('retries requests one by one when their shared batch fails, so one bad request fails alone', async () => {
     const queue = new InProcessQueue({ maxSize: 100, maxWaitMs: 5, maxPending: 1000, concurrency: 1 });
     queue.consume(async (batch) => {
-      if (batch.some((e) => e.event.event_id.endsWith('bad'))) throw new Error('refused');
+      if (batch.some((e) => e.eventId.endsWith('bad'))) throw new Error('refused');
     });
     await queue.start();
     const bad = event(0xbad);

@@ -16,8 +16,11 @@ export interface IssueGroup {
   projectId: number;
   fingerprint: string;
   count: number;
+  /** The group's earliest and latest events, and when they were received. */
   first: GroupedEvent;
   last: GroupedEvent;
+  firstSeen: Date;
+  lastSeen: Date;
   /** Distinct user keys of the batch's events in this group. */
   users: Set<string>;
   /** '' until the issue is found or created. */
@@ -39,10 +42,19 @@ export function uniqueEvents(events: GroupedEvent[]): Claimed[] {
     }
     const key = `${source.projectId}:${eventId}`;
     if (!seen.has(key)) {
-      seen.set(key, { projectId: source.projectId, eventId, receivedAt: source.receivedAt, source, index, group: -1 });
+      seen.set(key, { projectId: source.projectId, eventId, receivedAt: receivedAtOf(source, index), source, index, group: -1 });
     }
   });
   return [...seen.values()].sort((a, b) => a.projectId - b.projectId || compareText(a.eventId, b.eventId));
+}
+
+/** Times become SQL literals later, so the contract's ISO string is checked here, once. */
+function receivedAtOf(source: GroupedEvent, index: number): Date {
+  const at = new Date(source.receivedAt);
+  if (Number.isNaN(at.getTime())) {
+    throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', `Event ${index} has an invalid receivedAt`);
+  }
+  return at;
 }
 
 /** The distinct (project, fingerprint) pairs of some events, sorted: the order issues are created in. */
@@ -65,6 +77,8 @@ export function groupByIssue(events: Claimed[]): IssueGroup[] {
         count: 1,
         first: e.source,
         last: e.source,
+        firstSeen: e.receivedAt,
+        lastSeen: e.receivedAt,
         users: new Set(e.source.userKey ? [e.source.userKey] : []),
         issueId: '',
         created: false,
@@ -73,8 +87,14 @@ export function groupByIssue(events: Claimed[]): IssueGroup[] {
     }
     group.count++;
     if (e.source.userKey) group.users.add(e.source.userKey);
-    if (e.receivedAt < group.first.receivedAt) group.first = e.source;
-    if (e.receivedAt >= group.last.receivedAt) group.last = e.source;
+    if (e.receivedAt < group.firstSeen) {
+      group.first = e.source;
+      group.firstSeen = e.receivedAt;
+    }
+    if (e.receivedAt >= group.lastSeen) {
+      group.last = e.source;
+      group.lastSeen = e.receivedAt;
+    }
   }
   const groups = [...byKey.values()].sort(
     (a, b) => a.projectId - b.projectId || compareText(a.fingerprint, b.fingerprint),

@@ -52,12 +52,12 @@ export async function insertMissingIssues(client: PgClient, groups: IssueGroup[]
       groups.map((g) => g.first.meta.culprit),
       groups.map((g) => g.first.meta.type),
       groups.map((g) => g.first.meta.value),
-      groups.map((g) => g.last.event.level),
-      groups.map((g) => g.first.event.platform),
-      groups.map((g) => g.last.event.release ?? null),
-      groups.map((g) => g.last.event.environment ?? null),
-      groups.map((g) => g.first.receivedAt),
-      groups.map((g) => g.last.receivedAt),
+      groups.map((g) => g.last.level),
+      groups.map((g) => g.first.platform),
+      groups.map((g) => g.last.release),
+      groups.map((g) => g.last.environment),
+      groups.map((g) => g.firstSeen),
+      groups.map((g) => g.lastSeen),
       groups.map((g) => g.count),
       groups.map((g) => g.users.size),
     ],
@@ -109,9 +109,9 @@ export async function updateIssuesAndCommit(
         FOR UPDATE
      ), b (id, count, first_seen, last_seen, level, release, environment) AS (
        SELECT * FROM unnest(${sql.ids(existing.map((g) => g.issueId))}, ${sql.ints(existing.map((g) => g.count), 'bigint')},
-                            ${sql.times(existing.map((g) => g.first.receivedAt))}, ${sql.times(existing.map((g) => g.last.receivedAt))},
-                            ${sql.texts(existing.map((g) => g.last.event.level))}, ${sql.texts(existing.map((g) => g.last.event.release))},
-                            ${sql.texts(existing.map((g) => g.last.event.environment))})
+                            ${sql.times(existing.map((g) => g.firstSeen))}, ${sql.times(existing.map((g) => g.lastSeen))},
+                            ${sql.texts(existing.map((g) => g.last.level))}, ${sql.texts(existing.map((g) => g.last.release))},
+                            ${sql.texts(existing.map((g) => g.last.environment))})
      ), updated AS (
        UPDATE issues i SET
          count = i.count + b.count,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { GroupedEvent, Level } from '@faultline/core';
+import type { CanonicalEvent, GroupedEvent, Level } from '@faultline/core';
 import { PostgresStorage } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
@@ -47,28 +47,43 @@ export function groupedEvent(
     title?: string;
     value?: string;
     padding?: number;
+    message?: string;
+    timestamp?: string;
   } = {},
 ): GroupedEvent {
   const eventId = over.eventId ?? newEventId();
   const title = over.title ?? `Error ${fingerprint}`;
+  const event: CanonicalEvent = {
+    event_id: eventId,
+    timestamp: over.timestamp ?? new Date().toISOString(),
+    level: over.level ?? 'error',
+    platform: 'javascript',
+    tags: {},
+    ...(over.message !== undefined ? { message: over.message } : {}),
+    ...(over.release !== undefined ? { release: over.release } : {}),
+    ...(over.environment !== undefined ? { environment: over.environment } : {}),
+    exception: { values: [{ type: 'Error', value: over.value ?? title }] },
+    extra: over.padding ? { padding: 'x'.repeat(over.padding) } : {},
+  };
   return {
     projectId,
     eventId,
-    receivedAt: over.receivedAt ?? nextReceivedAt(),
+    receivedAt: (over.receivedAt ?? nextReceivedAt()).toISOString(),
+    timestamp: event.timestamp,
+    level: event.level,
+    platform: event.platform,
+    release: over.release ?? null,
+    environment: over.environment ?? null,
     fingerprint,
     groupingVersion: '1',
     userKey: over.userKey ?? null,
     meta: { title, culprit: `app.js in handler`, type: 'Error', value: over.value ?? title },
-    event: {
-      event_id: eventId,
-      timestamp: new Date().toISOString(),
-      level: over.level ?? 'error',
-      platform: 'javascript',
-      tags: {},
-      ...(over.release !== undefined ? { release: over.release } : {}),
-      ...(over.environment !== undefined ? { environment: over.environment } : {}),
-      exception: { values: [{ type: 'Error', value: over.value ?? title }] },
-      extra: over.padding ? { padding: 'x'.repeat(over.padding) } : {},
-    },
+    payload: JSON.stringify(event),
   };
 }
+
+/** The event a grouped event carries, as storage should give it back. */
+export const eventOf = (grouped: GroupedEvent): CanonicalEvent => JSON.parse(grouped.payload);
+
+/** Milliseconds of a grouped event's receive time. */
+export const receivedMs = (grouped: GroupedEvent): number => Date.parse(grouped.receivedAt);
