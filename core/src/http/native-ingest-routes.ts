@@ -31,6 +31,7 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
       throw new FaultlineError('FAULTLINE_ERR_INGEST_BATCH_TOO_LARGE', `At most ${limits.maxEventsPerRequest} events per request`, { path: 'events' });
     }
     if ((req.body as Buffer).length > limits.maxEventBytes) checkEventSizes(events, limits.maxEventBytes, isBatch);
+    req.body = undefined; // parsed and checked: don't keep the bytes while the request waits for its batch
 
     const key = res.locals.ingestKey as PublicKeyRecord;
     await chargeRateLimit(deps, key, events.length);

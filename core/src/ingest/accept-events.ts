@@ -10,7 +10,10 @@ import { normalizeEvent } from './normalize-event.js';
 
 export interface AcceptRequest {
   projectId: number;
-  /** Parsed JSON values, one per event. */
+  /**
+   * Parsed JSON values, one per event. Accept takes them over: each entry is released once grouped, so
+   * the parsed trees are collected young instead of living (and being promoted) until the batch commits.
+   */
   events: unknown[];
   clientIp: string | undefined;
   receivedAt?: Date;
@@ -58,8 +61,10 @@ export function createAcceptEvents(deps: AcceptDeps) {
     const runHooks = hasEventHooks();
 
     for (let i = 0; i < req.events.length; i++) {
+      const value = req.events[i];
+      req.events[i] = undefined;
       try {
-        let event = normalizeEvent(validate(req.events[i], req.pathOf?.(i) ?? ''), {
+        let event = normalizeEvent(validate(value, req.pathOf?.(i) ?? ''), {
           receivedAt,
           clientIp: req.clientIp,
           limits: config.limits,

@@ -1,16 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { GroupedEvent } from '@faultline/core';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { Claimed } from './batch-groups.js';
 import type { PgClient } from './connection.js';
-
-/** One event's COPY line without its issue id: built before the issue is known (see storeBatch). */
-export interface EventLine {
-  /** `project_id\tevent_id\t` */
-  head: string;
-  /** `\treceived_at\t...\tpayload\n` */
-  tail: string;
-}
 
 const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload)
   FROM STDIN`;
@@ -22,21 +14,36 @@ const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "
  * the canonical event as JSON text in an lz4-compressed text column: it is only read back whole, so
  * jsonb's parsing and bigger rows buy nothing.
  */
-export async function insertEvents(client: PgClient, rows: { line: EventLine; issueId: string }[]): Promise<void> {
-  if (rows.length === 0) return;
-  let text = '';
-  for (const { line, issueId } of rows) text += line.head + issueId + line.tail;
-  await pipeline(Readable.from([text]), client.query(copyFrom(COPY_EVENTS)));
+export async function insertEvents(client: PgClient, events: Claimed[], issueOf: (e: Claimed) => string): Promise<void> {
+  if (events.length === 0) return;
+  await pipeline(Readable.from(copyChunks(events, issueOf)), client.query(copyFrom(COPY_EVENTS)));
 }
 
-/** An event's COPY line; the payload arrives serialized (core does it once, outside the transaction). */
-export function eventLine(projectId: number, eventId: string, receivedAt: Date, source: GroupedEvent): EventLine {
-  return {
-    head: `${projectId}\t${eventId}\t`,
-    tail: `\t${receivedAt.toISOString()}\t${copyTime(clientTimestamp(source.timestamp))}\t${copyText(source.level)}\t${copyText(
-      source.release,
-    )}\t${copyText(source.environment)}\t${copyJson(source.payload)}\n`,
-  };
+/**
+ * Lines are built as COPY consumes them, in chunks: a string over ~128 KB is allocated straight into
+ * V8's old space, and lines built ahead would live (and be promoted) through the batch's first
+ * statements. Built here, they die young.
+ */
+const CHUNK_CHARS = 64 * 1024;
+
+function* copyChunks(events: Claimed[], issueOf: (e: Claimed) => string): Generator<string> {
+  let chunk = '';
+  for (const e of events) {
+    chunk += copyLine(e, issueOf(e));
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** One event's COPY line; the payload arrives serialized (core does it once, outside the transaction). */
+function copyLine(e: Claimed, issueId: string): string {
+  const source = e.source;
+  return `${e.projectId}\t${e.eventId}\t${issueId}\t${e.receivedAt.toISOString()}\t${copyTime(clientTimestamp(source.timestamp))}\t${copyText(
+    source.level,
+  )}\t${copyText(source.release)}\t${copyText(source.environment)}\t${copyJson(source.payload)}\n`;
 }
 
 /** COPY text format: backslash escapes for the four characters that would end a field or a row. */

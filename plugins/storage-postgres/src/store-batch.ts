@@ -2,7 +2,7 @@ import type { GroupedEvent, Issue, StoreBatchResult } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
-import { eventLine, insertEvents } from './event-writer.js';
+import { insertEvents } from './event-writer.js';
 import { SqlLiterals } from './sql-literal.js';
 
 /**
@@ -26,8 +26,6 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   const unique = uniqueEvents(events);
   const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));
   claiming.catch(() => undefined); // awaited below; this only keeps a failure during the next line handled
-  // Serialise while the database claims: the JSON is most of the batch's CPU time in this process.
-  const lines = new Map(unique.map((e) => [e, eventLine(e.projectId, e.eventId, e.receivedAt, e.source)]));
   const { fresh, issueIds } = await claiming;
   const duplicates = events.length - fresh.length;
   if (fresh.length === 0) {
@@ -40,7 +38,7 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   const created = await createIssues(client, groups.filter((g) => g.issueId === ''));
   const issueOf = (e: Claimed) => groups[e.group].issueId;
 
-  await insertEvents(client, fresh.map((e) => ({ line: lines.get(e)!, issueId: issueOf(e) })));
+  await insertEvents(client, fresh, issueOf);
   const updated = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf);
 
   const regressed = groups.flatMap((g) => {
