@@ -9,10 +9,10 @@
  * Prints one JSON object on stdout. Not a test: nothing here asserts.
  */
 import { fork } from 'node:child_process';
+import { serverEntry } from '../shared/server-entry.js';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createSdkEventGenerator } from './events.js';
 import type { SentryBenchMessage } from './server.js';
@@ -32,8 +32,9 @@ interface Request {
   body: Buffer | string;
 }
 
-const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx', '--conditions=faultline-source', ...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)],
+const entry = await serverEntry(new URL('./server.ts', import.meta.url));
+const child = fork(entry.script, [], {
+  execArgv: entry.execArgv,
   stdio: ['ignore', 2, 2, 'ipc'],
 });
 const ready = await new Promise<Ready>((resolve, reject) => {

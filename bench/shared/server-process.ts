@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ServerMessage } from '../ingest/server.js';
+import { serverEntry } from './server-entry.js';
 
 type Ready = Extract<ServerMessage, { type: 'ready' }>;
 type Stopped = Extract<ServerMessage, { type: 'stopped' }>;
@@ -16,27 +16,9 @@ export interface ServerProcess extends Omit<Ready, 'type'> {
   stop(): Promise<Stopped>;
 }
 
-const SERVER_SCRIPT = fileURLToPath(new URL('../ingest/server.ts', import.meta.url));
-
-/**
- * The server entry as plain JavaScript next to it (packages stay imports, resolved to dist/), so the
- * server process runs without tsx, whose loader alone costs ~30 MB of RSS.
- */
-async function bundleServerScript(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outfile = fileURLToPath(new URL('../ingest/.server.built.mjs', import.meta.url));
-  await build({ entryPoints: [SERVER_SCRIPT], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
-  return outfile;
-}
-
 /** Forks bench/ingest/server.ts (a real Faultline on a fresh database) and waits until it listens. */
 export async function startServerProcess(options: { cpuProfileDir?: string; sqlTiming?: boolean } = {}): Promise<ServerProcess> {
-  // BENCH_SERVER_BUILT=1: plain node on the packages' dist/ (what production runs; `npm run build` first).
-  const built = process.env.BENCH_SERVER_BUILT === '1';
-  const script = built ? await bundleServerScript() : SERVER_SCRIPT;
-  const execArgv = built ? [] : ['--import', 'tsx', '--conditions=faultline-source'];
-  // Extra V8/Node flags for the server only (GC tuning experiments): BENCH_SERVER_NODE_FLAGS="--max-old-space-size=96"
-  execArgv.push(...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean));
+  const { script, execArgv } = await serverEntry(new URL('../ingest/server.ts', import.meta.url));
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child: ChildProcess = fork(script, [], {
     execArgv,
