@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import * as esbuild from 'esbuild';
 import { gzipSync } from 'node:zlib';
 
-/** The browser entry's budget, minified and gzipped, with default features. */
+/** The browser entry's budget, minified and gzipped, with default features: 5 KiB. */
 const BUDGET = 5 * 1024;
+/** The script-tag bundle people actually load is held to the stricter reading of "5 KB". */
+const SHIPPED_BUDGET = 5000;
 
 async function gzippedSize(options: esbuild.BuildOptions): Promise<number> {
   const result = await esbuild.build({ bundle: true, minify: true, write: false, ...options });
@@ -17,7 +19,7 @@ describe('browser bundle size', () => {
     expect(size, `browser ESM bundle is ${size} bytes gzipped`).to.be.at.most(BUDGET);
   });
 
-  it(`IIFE bundle (window.Faultline) stays within ${BUDGET} bytes gzipped`, async () => {
+  it(`IIFE bundle (window.Faultline) stays within ${SHIPPED_BUDGET} bytes gzipped`, async () => {
     // how sdk/scripts/build.mjs builds dist/faultline.browser.min.js
     const size = await gzippedSize({
       entryPoints: ['sdk/src/browser/global.ts'],
@@ -26,7 +28,7 @@ describe('browser bundle size', () => {
       target: 'es2022',
       define: { __DEBUG__: 'false' },
     });
-    expect(size, `browser IIFE bundle is ${size} bytes gzipped`).to.be.at.most(BUDGET);
+    expect(size, `browser IIFE bundle is ${size} bytes gzipped`).to.be.at.most(SHIPPED_BUDGET);
   });
 
   it('has no Node built-ins and no console calls in the browser build', async () => {
