@@ -36,3 +36,19 @@ export function decodeCursor(cursor: string, kind: string): KeysetPosition {
   }
   return { kind, value, id };
 }
+
+/**
+ * A page from rows fetched with `LIMIT limit + 1`: the extra row only tells that there is more, and the
+ * last row kept gives the next cursor.
+ */
+export function keysetPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  positionOf: (last: Row) => KeysetPosition,
+): { data: Item[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return { data: page.map(toItem), nextCursor: more && last ? encodeCursor(positionOf(last)) : null };
+}

@@ -1,6 +1,6 @@
 import { FaultlineError, type CanonicalEvent, type Page, type StatsPoint, type StatsQuery, type StoredEvent } from '@faultline/core';
 import type { PgClient } from './connection.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, keysetPage } from './cursor.js';
 import { isIssueId, normalizeEventId, toIso } from './issue-row.js';
 import { pageSize } from './issue-queries.js';
 
@@ -60,13 +60,7 @@ export async function listIssueEvents(
       LIMIT $2`,
     params,
   );
-  const more = rows.length > limit;
-  const pageRows = more ? rows.slice(0, limit) : rows;
-  const last = pageRows[pageRows.length - 1];
-  return {
-    data: pageRows.map(toStoredEvent),
-    nextCursor: more && last ? encodeCursor({ kind: 'events', value: last.received_key, id: last.event_id }) : null,
-  };
+  return keysetPage(rows, limit, toStoredEvent, (last) => ({ kind: 'events', value: last.received_key, id: last.event_id }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { FaultlineError, ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueQuery, type IssueStatus, type Page } from '@faultline/core';
 import type { PgClient } from './connection.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, keysetPage } from './cursor.js';
 import { ISSUE_COLUMNS, isIssueId, toIssue, type IssueRow } from './issue-row.js';
 
 /** Sort column per sort name; each has a `(project_id, <column> DESC, id DESC)` index. */
@@ -48,13 +48,7 @@ export async function listIssues(client: PgClient, projectId: number, query: Iss
       LIMIT $${params.length}`,
     params,
   );
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toIssue),
-    nextCursor: more && last ? encodeCursor({ kind: `issues:${query.sort}`, value: last.sort_key, id: String(last.id) }) : null,
-  };
+  return keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${query.sort}`, value: last.sort_key, id: String(last.id) }));
 }
 
 export async function getIssue(client: PgClient, issueId: string): Promise<Issue | null> {
