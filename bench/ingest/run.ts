@@ -1,6 +1,6 @@
 /**
  * bench:ingest — end-to-end ingest throughput against the raw COPY rate of the same PostgreSQL.
- *   npm run bench:ingest -- [--events 100000] [--clients 4] [--issues 300] [--batch 100] [--profile] [--sql-timing]
+ *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing]
  * Prints one JSON object on stdout; progress goes to stderr.
  */
 import { mkdirSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { sendBatches } from './load.js';
 import { storedCounts } from './verify.js';
 
 const events = numberOption('events', 'BENCH_EVENTS', 100_000);
-const clients = numberOption('clients', 'BENCH_CLIENTS', 4);
+// Each client waits for its 202 (a group commit), so fewer than ~8 leave the server idle between batches.
+const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
 const issues = numberOption('issues', 'BENCH_ISSUES', 300);
 const batch = numberOption('batch', 'BENCH_BATCH', 100);
 const profileDir = flag('profile', 'BENCH_PROFILE') ? new URL('../.profiles/', import.meta.url).pathname : undefined;
