@@ -10,24 +10,7 @@ import { installGlobalHandlers } from './global-handlers.js';
 import { fetchBreadcrumbs, xhrBreadcrumbs } from './network-breadcrumbs.js';
 import { browserStore } from './store.js';
 
-export {
-  addBreadcrumb,
-  captureException,
-  captureMessage,
-  close,
-  flush,
-  lastEventId,
-  setContext,
-  setExtra,
-  setFingerprint,
-  setLevel,
-  setTag,
-  setTags,
-  setUser,
-  withScope,
-} from '../shared/api.js';
-export type { Breadcrumb, EventHint, FaultlineEvent, Level, Options, User } from '../shared/types.js';
-export type { Scope } from '../shared/api.js';
+export * from '../shared/public-api.js';
 
 export interface BrowserOptions extends Options {
   /** Keep unsent events in IndexedDB (or localStorage) across reloads and offline periods. Default true. */

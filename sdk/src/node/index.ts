@@ -10,25 +10,8 @@ import { defaultQueuePath, fileStore } from './file-store.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { relativeToRoot } from './app-root.js';
 
-export {
-  addBreadcrumb,
-  captureException,
-  captureMessage,
-  close,
-  flush,
-  lastEventId,
-  setContext,
-  setExtra,
-  setFingerprint,
-  setLevel,
-  setTag,
-  setTags,
-  setUser,
-  withScope,
-} from '../shared/api.js';
+export * from '../shared/public-api.js';
 export { expressErrorHandler, type ExpressLikeRequest } from './express.js';
-export type { Breadcrumb, EventHint, FaultlineEvent, Level, Options, User } from '../shared/types.js';
-export type { Scope } from '../shared/api.js';
 
 export interface NodeOptions extends Options {
   /** The file that keeps unsent events across restarts; false to keep them in memory only. */
