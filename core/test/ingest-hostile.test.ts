@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
-import { errorEvent, postEvents, type Answer } from './helpers/http.js';
+import { api, errorEvent, postEvents, type Answer } from './helpers/http.js';
 
 /** Every hostile input gets a coded 4xx, and the server still takes a good event afterwards. */
 describe('native ingest: hostile input', function () {
@@ -116,15 +116,32 @@ describe('native ingest: hostile input', function () {
     expectError(res, 400, 'FAULTLINE_ERR_INGEST_NOTHING_VALID', 'events[0].level');
   });
 
-  it('NUL characters and lone surrogates are stored, not a 500', async () => {
-    const res = await postEvents(server, {
+  it('NUL characters and lone surrogates are stored, not a 500, on both routes', async () => {
+    const hostile = {
       message: 'nul \u0000 here',
       release: 'r\u0000',
       exception: { values: [{ type: 'Bad\u0000Type', value: 'lone \ud800 surrogate' }] },
       tags: { 't\u0000': 'v\u0000' },
       extra: { 'k\u0000': 'v\u0000\udfff' },
+    };
+    const native = await postEvents(server, hostile);
+    expect(native.status, JSON.stringify(native.body)).to.equal(202);
+    const sentry = await fetch(`${server.url}/api/${server.project.id}/store/?sentry_key=${server.project.publicKey}`, {
+      method: 'POST',
+      body: JSON.stringify(hostile),
     });
-    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    expect(sentry.status, await sentry.clone().text()).to.equal(200);
+    const sentryId = ((await sentry.json()) as { id: string }).id;
+
+    for (const id of [native.body.ids[0], sentryId]) {
+      const stored = await api(server, `/events/${id}`);
+      expect(stored.status).to.equal(200);
+      // The payload keeps what was sent; only the column copies lose the NUL.
+      expect(stored.body.event.message).to.equal('nul \u0000 here');
+      expect(stored.body.event.tags).to.deep.equal({ 't\u0000': 'v\u0000' });
+      const issue = await api(server, `/issues/${stored.body.issueId}`);
+      expect(issue.body).to.include({ release: 'r', type: 'BadType' });
+    }
   });
 
   it('a missing, malformed or unknown key is a 401 before the body is read', async () => {

@@ -15,25 +15,11 @@ export function parseJsonBody(body: unknown): unknown {
   return parseJsonText(body.toString('utf8'));
 }
 
-const NUL_ESCAPE = '\\u0000';
-
-/**
- * JSON.parse for event payloads. PostgreSQL text cannot hold NUL, so a payload that escapes one gets it
- * removed from every string and key; only such payloads pay for the reviver.
- */
+/** JSON.parse with a coded error naming what was not JSON. */
 export function parseJsonText(text: string, what = 'Body'): unknown {
   try {
-    return text.includes(NUL_ESCAPE) ? JSON.parse(text, withoutNul) : JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new FaultlineError('FAULTLINE_ERR_INGEST_JSON', `${what} is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-function withoutNul(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  if (key.includes('\u0000')) {
-    const clean = key.replace(/\u0000/g, '');
-    if (!(clean in this)) this[clean] = typeof value === 'string' ? value.replace(/\u0000/g, '') : value;
-    return undefined;
-  }
-  return typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
 }

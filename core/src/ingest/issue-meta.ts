@@ -1,5 +1,6 @@
 import type { CanonicalEvent, StackFrame } from '../event/types.js';
 import type { GroupedEvent } from '../providers/storage.js';
+import { stripNul } from './strip-nul.js';
 
 const TITLE_MAX = 200;
 
@@ -9,27 +10,27 @@ export function issueMeta(event: CanonicalEvent): GroupedEvent['meta'] {
   // Sentry's order: the outermost exception comes last.
   const main = values[values.length - 1];
   if (main) {
-    const type = clean(main.type ?? 'Error');
-    const value = clean(firstLine(main.value ?? ''));
+    const type = stripNul(main.type ?? 'Error');
+    const value = stripNul(firstLine(main.value ?? ''));
     return {
       type,
       value,
       title: cut(value ? `${type}: ${value}` : type),
-      culprit: cut(culprit(main.stacktrace?.frames ?? []) ?? clean(event.transaction ?? '')),
+      culprit: cut(culprit(main.stacktrace?.frames ?? []) ?? stripNul(event.transaction ?? '')),
     };
   }
-  const message = clean(firstLine(event.message ?? '')) || '<no message>';
-  return { type: 'message', value: message, title: cut(message), culprit: cut(clean(event.transaction ?? event.logger ?? '')) };
+  const message = stripNul(firstLine(event.message ?? '')) || '<no message>';
+  return { type: 'message', value: message, title: cut(message), culprit: cut(stripNul(event.transaction ?? event.logger ?? '')) };
 }
 
 /** The user an event counts towards in `userCount`, or null. */
 export function userKey(event: CanonicalEvent): string | null {
   const u = event.user;
   if (!u) return null;
-  if (u.id !== undefined && u.id !== null && u.id !== '') return `id:${clean(String(u.id))}`;
-  if (u.email) return `email:${clean(u.email)}`;
-  if (u.username) return `username:${clean(u.username)}`;
-  if (u.ip_address) return `ip:${clean(u.ip_address)}`;
+  if (u.id !== undefined && u.id !== null && u.id !== '') return `id:${stripNul(String(u.id))}`;
+  if (u.email) return `email:${stripNul(u.email)}`;
+  if (u.username) return `username:${stripNul(u.username)}`;
+  if (u.ip_address) return `ip:${stripNul(u.ip_address)}`;
   return null;
 }
 
@@ -41,17 +42,12 @@ function culprit(frames: StackFrame[]): string | null {
 
 function describe(frame: StackFrame): string {
   const where = frame.module ?? frame.filename ?? frame.abs_path ?? '?';
-  return clean(frame.function ? `${frame.function} (${where})` : where);
+  return stripNul(frame.function ? `${frame.function} (${where})` : where);
 }
 
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return i < 0 ? s : s.slice(0, i);
-}
-
-/** Postgres text cannot hold NUL; these strings become real columns. */
-function clean(s: string): string {
-  return s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
 }
 
 function cut(s: string): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestLimits } from '../config.js';
 import { LEVELS, type Breadcrumb, type CanonicalEvent, type IncomingEvent, type Level } from '../event/types.js';
+import { stripNul } from './strip-nul.js';
 
 const LEVEL_ALIASES: Record<string, Level> = { warn: 'warning', critical: 'fatal', log: 'info' };
 const MAX_FUTURE_MS = 60_000;
@@ -23,11 +24,9 @@ export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): Can
 
   e.event_id = input.event_id ? input.event_id.replace(/-/g, '').toLowerCase() : randomUUID().replace(/-/g, '');
   e.timestamp = normalizeTimestamp(input.timestamp, ctx.receivedAt);
-  e.platform = input.platform ? noNul(input.platform) : 'other';
-  // These become database columns, and PostgreSQL text cannot hold NUL (events from `ingest()` skip the
-  // HTTP parser, which already removes them).
-  if (typeof input.release === 'string') e.release = noNul(input.release);
-  if (typeof input.environment === 'string') e.environment = noNul(input.environment);
+  e.platform = input.platform ? stripNul(input.platform) : 'other';
+  if (typeof input.release === 'string') e.release = stripNul(input.release);
+  if (typeof input.environment === 'string') e.environment = stripNul(input.environment);
 
   const message = input.message;
   if (message !== undefined && typeof message !== 'string') {
@@ -105,10 +104,6 @@ export function isInApp(path: string | undefined): boolean {
     path === '<anonymous>' ||
     path === '[native code]'
   );
-}
-
-function noNul(s: string): string {
-  return s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
 }
 
 function trim(s: string, max: number): string {
