@@ -2,6 +2,16 @@ import { LRUCache } from 'lru-cache';
 import type { PublicKeyRecord, StorageProvider, TokenRecord } from '../providers/storage.js';
 import { hashSecret } from './secrets.js';
 
+/** A cached lookup by secret; absent secrets are cached too (as null), so guessing costs no queries. */
+function lookupCache<T extends object>(ttlMs: number, load: (hash: string) => Promise<T | null>) {
+  // lru-cache's fetch loads a miss once, however many requests ask for it at the same moment.
+  return new LRUCache<string, { record: T | null }>({
+    max: 10_000,
+    ttl: ttlMs,
+    fetchMethod: async (secret) => ({ record: await load(hashSecret(secret)) }),
+  });
+}
+
 /**
  * Looks keys and tokens up by their hash, with a short cache: ingest must not touch the database per
  * request. A revoked key keeps working for at most `ttlMs` on nodes that cached it.
@@ -10,28 +20,17 @@ export class KeyResolver {
   private readonly keys: LRUCache<string, { record: PublicKeyRecord | null }>;
   private readonly tokens: LRUCache<string, { record: TokenRecord | null }>;
 
-  constructor(
-    private readonly storage: () => StorageProvider,
-    ttlMs = 30_000,
-  ) {
-    this.keys = new LRUCache({ max: 10_000, ttl: ttlMs });
-    this.tokens = new LRUCache({ max: 10_000, ttl: ttlMs });
+  constructor(storage: () => StorageProvider, ttlMs = 30_000) {
+    this.keys = lookupCache(ttlMs, (hash) => storage().findPublicKey(hash));
+    this.tokens = lookupCache(ttlMs, (hash) => storage().findToken(hash));
   }
 
   async publicKey(key: string): Promise<PublicKeyRecord | null> {
-    const cached = this.keys.get(key);
-    if (cached) return cached.record;
-    const record = await this.storage().findPublicKey(hashSecret(key));
-    this.keys.set(key, { record });
-    return record;
+    return (await this.keys.fetch(key))?.record ?? null;
   }
 
   async token(token: string): Promise<TokenRecord | null> {
-    const cached = this.tokens.get(token);
-    if (cached) return cached.record;
-    const record = await this.storage().findToken(hashSecret(token));
-    this.tokens.set(token, { record });
-    return record;
+    return (await this.tokens.fetch(token))?.record ?? null;
   }
 
   /** Forget everything, after a key or token is revoked on this node. */
