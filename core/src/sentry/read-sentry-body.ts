@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { promisify } from 'node:util';
+import getRawBody from 'raw-body';
 import zlib from 'node:zlib';
 import { FaultlineError } from '../errors.js';
 
@@ -57,32 +58,15 @@ async function decompress(raw: Buffer, encoding: string, maxBytes: number): Prom
   }
 }
 
-/** The request's bytes, failing with 413 as soon as they pass `max`. */
-function collect(req: Request, max: number, what: Parameters<typeof tooLarge>[1]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (err: FaultlineError | null) => {
-      if (done) return;
-      done = true;
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
-      if (err) {
-        req.resume(); // let the rest of the body drain so the answer can be read
-        reject(err);
-      } else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) return finish(tooLarge(max, what));
-      chunks.push(chunk);
-    };
-    const onEnd = () => finish(null);
-    const onError = () => finish(new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request body could not be read'));
-    const onAborted = () => finish(new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request aborted'));
-    if (req.readableEnded) return finish(new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY', 'The request body was already consumed'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
-  });
+/** The request's bytes, failing with 413 as soon as they pass `max` (raw-body, as express.raw uses). */
+async function collect(req: Request, max: number, what: Parameters<typeof tooLarge>[1]): Promise<Buffer> {
+  if (req.readableEnded) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY', 'The request body was already consumed');
+  try {
+    return await getRawBody(req, { limit: max });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw tooLarge(max, what);
+    throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request body could not be read');
+  }
 }
 
 function tooLarge(limit: number, what: 'compressed' | 'decompressed' | 'as sent'): FaultlineError {
