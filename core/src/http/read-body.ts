@@ -15,11 +15,11 @@ export function parseJsonBody(body: unknown): unknown {
   return parseJsonText(body.toString('utf8'));
 }
 
-/** JSON.parse with a coded error naming what was not JSON. */
-export function parseJsonText(text: string, what = 'Body'): unknown {
+/** JSON.parse of a request body, with a coded 400 that says what is wrong. */
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new FaultlineError('FAULTLINE_ERR_INGEST_JSON', `${what} is not valid JSON: ${(err as Error).message}`);
+    throw new FaultlineError('FAULTLINE_ERR_INGEST_JSON', `Body is not valid JSON: ${(err as Error).message}`);
   }
 }

@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
+import { parseJsonText } from '../http/read-body.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import { sortEnvelopeItems } from './envelope-items.js';
 import { mapSentryEvent } from './map-sentry-event.js';
@@ -106,11 +107,7 @@ function parseStoreBody(body: Buffer, maxEventBytes: number): unknown {
   const first = body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
   if (first !== undefined && first !== 0x7b /* { */) json = legacyEncoded(body, maxEventBytes);
   if (json.length > maxEventBytes) throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`);
-  try {
-    return JSON.parse(json.toString('utf8'));
-  } catch (err) {
-    throw new FaultlineError('FAULTLINE_ERR_INGEST_JSON', `Body is not valid JSON: ${(err as Error).message}`);
-  }
+  return parseJsonText(json.toString('utf8'));
 }
 
 function legacyEncoded(body: Buffer, maxEventBytes: number): Buffer {
