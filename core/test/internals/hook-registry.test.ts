@@ -26,8 +26,9 @@ describe('hook registry', () => {
     expect(calls).to.equal(0);
   });
 
-  it('notify runs handlers in parallel and swallows, logs and counts failures', async () => {
-    const hooks = make();
+  it('notify runs every handler and swallows failures, counting them by hook and plugin', async () => {
+    const metrics = createMetrics();
+    const hooks = new HookRegistry(pino({ level: 'silent' }), metrics);
     const ran: string[] = [];
     hooks.tap('bad', 'event:stored', () => {
       throw new Error('x');
@@ -35,6 +36,8 @@ describe('hook registry', () => {
     hooks.tap('good', 'event:stored', () => void ran.push('good'));
     await hooks.notify('event:stored', { events: [] });
     expect(ran).to.deep.equal(['good']);
+    const counted = (await metrics.hookFailures.get()).values;
+    expect(counted).to.deep.equal([{ value: 1, labels: { hook: 'event:stored', plugin: 'bad' } }]);
   });
 
   it('a tap returns its own unregister function', async () => {
