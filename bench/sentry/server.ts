@@ -6,8 +6,8 @@
 import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
 
 export type SentryBenchMessage =
-  | { type: 'ready'; url: string; projectId: number; publicKey: string; secretToken: string }
-  | { type: 'stats'; stored: number; accepted: Record<string, number>; rejected: number };
+  | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
+  | { type: 'stats'; stored: number; batches: number; accepted: Record<string, number>; rejected: number };
 
 const server = await startTestServer({ rateLimitPerMinute: 0 });
 const metrics = server.faultline.metrics;
@@ -18,7 +18,8 @@ process.on('message', async (message: { type?: string }) => {
     const stored = (await metrics.eventsStored.get()).values.reduce((n, v) => n + v.value, 0);
     const accepted = Object.fromEntries((await metrics.eventsAccepted.get()).values.map((v) => [String(v.labels.route), v.value]));
     const rejected = (await metrics.eventsRejected.get()).values.reduce((n, v) => n + v.value, 0);
-    send({ type: 'stats', stored, accepted, rejected });
+    const batches = (await metrics.batchSize.get()).values.find((v) => v.metricName === 'faultline_batch_size_count')?.value ?? 0;
+    send({ type: 'stats', stored, batches, accepted, rejected });
   } else if (message?.type === 'stop') {
     await server.stop();
     process.exit(0);
@@ -26,4 +27,4 @@ process.on('message', async (message: { type?: string }) => {
 });
 process.on('disconnect', () => process.exit(1));
 
-send({ type: 'ready', url: server.url, projectId: server.project.id, publicKey: server.project.publicKey, secretToken: server.project.secretToken });
+send({ type: 'ready', url: server.url, databaseUrl: server.database.url, projectId: server.project.id, publicKey: server.project.publicKey, secretToken: server.project.secretToken });
