@@ -5,6 +5,8 @@ import type { GroupedEvent } from '../providers/storage.js';
 
 interface Waiting {
   events: GroupedEvent[];
+  /** performance.now() when it was enqueued. */
+  since: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -13,6 +15,10 @@ interface Waiting {
  * The default queue: collects events from concurrent requests for a few milliseconds and hands them to
  * the processor as one batch. Each `enqueue` resolves only after its batch is committed (group commit),
  * so a 202 means stored.
+ *
+ * A batch starts when `maxSize` events wait or the oldest has waited `maxWaitMs`, never just because a
+ * commit ended: starting then let fast commits of tiny batches feed each other (measured with 50 KB
+ * events: 2 events a batch, and PostgreSQL's fixed cost per batch tripled its CPU per event).
  */
 export class InProcessQueue implements QueueProvider {
   readonly name = 'in-process';
@@ -43,7 +49,7 @@ export class InProcessQueue implements QueueProvider {
       return Promise.reject(new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', undefined, { retryAfter: 1 }));
     }
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ events, resolve, reject });
+      this.waiting.push({ events, since: performance.now(), resolve, reject });
       this.waitingEvents += events.length;
       this.schedule();
     });
@@ -86,16 +92,17 @@ export class InProcessQueue implements QueueProvider {
   }
 
   private schedule(): void {
-    if (this.running >= this.options.concurrency) return; // the running batch picks the rest up when done
-    if (this.waitingEvents >= this.options.maxSize || this.stopping) {
+    if (this.running >= this.options.concurrency || this.waiting.length === 0) return; // a running batch calls again when done
+    const waited = performance.now() - this.waiting[0].since;
+    if (this.waitingEvents >= this.options.maxSize || waited >= this.options.maxWaitMs || this.stopping) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.runBatch();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        this.runBatch();
-      }, this.options.maxWaitMs);
+        if (this.running < this.options.concurrency) this.runBatch();
+      }, this.options.maxWaitMs - waited);
     }
   }
 
@@ -114,8 +121,7 @@ export class InProcessQueue implements QueueProvider {
     this.commit(taken).finally(() => {
       this.running--;
       this.inFlight -= size;
-      // Events that arrived while this batch committed form the next batch right away.
-      if (this.waiting.length > 0) this.runBatch();
+      this.schedule();
       if (this.waiting.length === 0 && this.running === 0) this.idle.splice(0).forEach((fn) => fn());
     });
   }
