@@ -44,6 +44,8 @@ export interface FaultlineConfig {
   rateLimitPerMinute: number;
   migrate: boolean;
   processEvents: boolean;
+  /** Worker threads that parse, validate and group request bodies; 0 does it on the main thread. */
+  ingestThreads: number;
 }
 
 export const DEFAULT_LIMITS: IngestLimits = {

@@ -15,7 +15,9 @@ import { nativeIngestRoutes } from './http/native-ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
 import { errorHandler } from './http/send-error.js';
 import { sentryRoutes } from './sentry/sentry-routes.js';
-import { createAcceptEvents, type AcceptResult } from './ingest/accept-events.js';
+import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
+import { createIngestRunner } from './ingest/ingest-runner.js';
+import { IngestThreads } from './ingest/ingest-threads.js';
 import { createBatchProcessor } from './ingest/process-batch.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { FaultlinePlugin } from './plugins/plugin-types.js';
@@ -60,7 +62,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const queue = () => providers.need('queue');
   const keys = new KeyResolver(storage);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
-  const accept = createAcceptEvents({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
+  const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
+  const threads = config.ingestThreads > 0 ? new IngestThreads(config.ingestThreads, config.limits) : null;
+  const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
 
   const inFlight = new Set<Promise<unknown>>();
@@ -95,6 +99,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       await queue().stop();
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     }
+    await threads?.close();
     for (const plugin of [...plugins].reverse()) {
       try {
         await plugin.stop?.();
@@ -107,8 +112,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
 
   function router(): Router {
     const r = Router();
-    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, accept, clientIp, metrics };
-    r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending }));
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, pipeline, runIngest, clientIp, metrics };
+    r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use(nativeIngestRoutes(ingestDeps));
     r.use(sentryRoutes(ingestDeps));
     r.use('/api/v1', express.json({ limit: '100kb' }));
@@ -126,7 +131,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     router,
     start,
     stop,
-    ingest: (projectId, events) => accept({ projectId, events, clientIp: undefined, route: 'api' }),
+    ingest: (projectId, events) => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api' }),
     hooks: { tap: (name, handler) => hooks.tap('host', name, handler) },
     get storage() {
       return storage();

@@ -21,6 +21,12 @@ export interface FaultlineOptions {
   migrate?: boolean;
   /** Whether this node processes batches (default true; false for ingest-only nodes). */
   processEvents?: boolean;
+  /**
+   * Worker threads that parse, validate and group request bodies, so the main thread only moves bytes
+   * (or FAULTLINE_INGEST_THREADS). Default: one less than the CPUs, 1 to 4; 0 keeps ingest on the main
+   * thread. Plugins that tap per-event hooks (`ingest:*`) run ingest on the main thread regardless.
+   */
+  ingestThreads?: number;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

@@ -62,6 +62,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     batchFailures: new Counter({ name: 'faultline_batch_failures_total', help: 'Batches that failed', registers }),
     queuePending: new Gauge({ name: 'faultline_queue_pending', help: 'Events waiting in the queue', registers }),
+    ingestThreadWaiting: new Gauge({
+      name: 'faultline_ingest_thread_waiting',
+      help: 'Request bodies waiting for an ingest thread (ingestThreads); high means the threads are the limit',
+      registers,
+    }),
     hookFailures: new Counter({
       name: 'faultline_hook_failures_total',
       help: 'Notify-hook handlers that threw',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig } from './config.js';
 import type { FaultlineOptions } from './faultline-options.js';
 import { FaultlineError } from './errors.js';
@@ -16,6 +17,10 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
   if (adminToken !== null && adminToken.length < 16) {
     throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', 'adminToken (FAULTLINE_ADMIN_TOKEN) must be at least 16 characters');
   }
+  const ingestThreads = options.ingestThreads ?? envInteger(env, 'FAULTLINE_INGEST_THREADS') ?? defaultIngestThreads();
+  if (!Number.isInteger(ingestThreads) || ingestThreads < 0 || ingestThreads > 64) {
+    throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', 'ingestThreads (FAULTLINE_INGEST_THREADS) must be a whole number from 0 to 64');
+  }
   return {
     adminToken,
     trustProxy: options.trustProxy ?? null,
@@ -24,7 +29,13 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
     rateLimitPerMinute,
     migrate: options.migrate ?? true,
     processEvents: options.processEvents ?? true,
+    ingestThreads,
   };
+}
+
+/** Leaves a CPU to the main thread (HTTP, storage); more than 4 rarely pays, as storage becomes the limit. */
+function defaultIngestThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
 function positiveInteger(name: string, value: unknown): void {

@@ -6,7 +6,14 @@ import type { StorageProvider } from '../providers/storage.js';
 const PING_TIMEOUT_MS = 2000;
 
 /** Liveness, readiness (dependencies answer) and Prometheus metrics. */
-export function healthRoutes(deps: { storage(): StorageProvider; queue(): QueueProvider; metrics: Metrics; maxPending: number }): Router {
+export function healthRoutes(deps: {
+  storage(): StorageProvider;
+  queue(): QueueProvider;
+  metrics: Metrics;
+  maxPending: number;
+  /** Request bodies waiting for an ingest thread. */
+  ingestWaiting(): number;
+}): Router {
   const router = Router();
 
   router.get('/healthz', function healthz(_req, res) {
@@ -30,6 +37,7 @@ export function healthRoutes(deps: { storage(): StorageProvider; queue(): QueueP
 
   router.get('/metrics', async function metrics(_req, res) {
     deps.metrics.queuePending.set(deps.queue().pending());
+    deps.metrics.ingestThreadWaiting.set(deps.ingestWaiting());
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });

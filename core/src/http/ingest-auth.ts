@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { KeyResolver } from '../auth/key-resolver.js';
-import type { AcceptEvents } from '../ingest/accept-events.js';
+import type { IngestPipeline } from '../ingest/accept-events.js';
+import type { IngestRunner } from '../ingest/ingest-runner.js';
 import type { Metrics } from '../metrics.js';
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError } from '../errors.js';
@@ -17,7 +18,9 @@ export interface IngestAuthDeps {
 
 /** What every ingest route (native, Sentry) is built from. */
 export interface IngestRouteDeps extends IngestAuthDeps {
-  accept: AcceptEvents;
+  pipeline: IngestPipeline;
+  /** Decodes and prepares a body (in an ingest thread when it can); `pipeline.commit` enqueues it. */
+  runIngest: IngestRunner;
   clientIp(req: Request): string | undefined;
   metrics: Metrics;
 }

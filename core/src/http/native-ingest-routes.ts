@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { FaultlineError } from '../errors.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, type IngestRouteDeps } from './ingest-auth.js';
-import { parseJsonBody, readRawBody } from './read-body.js';
+import { readRawBody } from './read-body.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
 
@@ -23,26 +23,13 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
     res.locals.ingestKey = await authenticateIngest(deps, req, nativeIngestKey(req));
     next();
   }, readRawBody(limits.maxBodyBytes), async function ingestNative(req, res) {
-    const body = parseJsonBody(req.body);
-    const isBatch = body !== null && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as any).events);
-    const events: unknown[] = isBatch ? (body as { events: unknown[] }).events : [body];
-    if (events.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY', 'The batch holds no events', { path: 'events' });
-    if (events.length > limits.maxEventsPerRequest) {
-      throw new FaultlineError('FAULTLINE_ERR_INGEST_BATCH_TOO_LARGE', `At most ${limits.maxEventsPerRequest} events per request`, { path: 'events' });
-    }
-    if ((req.body as Buffer).length > limits.maxEventBytes) checkEventSizes(events, limits.maxEventBytes, isBatch);
-    req.body = undefined; // parsed and checked: don't keep the bytes while the request waits for its batch
-
     const key = res.locals.ingestKey as PublicKeyRecord;
-    await chargeRateLimit(deps, key, events.length);
-    const result = await deps.accept({
-      projectId: key.projectId,
-      events,
-      clientIp: deps.clientIp(req),
-      pathOf: isBatch ? (i) => `events[${i}]` : undefined,
-      route: 'native',
-    });
-    res.status(202).json(result);
+    const body = req.body as unknown;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
+    req.body = undefined; // the bytes go to the ingest job: don't keep them while the request waits for its batch
+    const job = { kind: 'native', body, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events));
+    res.status(202).json(await deps.pipeline.commit(prepared, 'native'));
   });
   return router;
 
@@ -52,16 +39,5 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
       return next(new FaultlineError('FAULTLINE_ERR_INGEST_CONTENT_TYPE', `Content type must be application/json, not "${type || 'none'}"`));
     }
     next();
-  }
-}
-
-/** Only for bodies larger than one event may be: measures each event once. */
-function checkEventSizes(events: unknown[], max: number, isBatch: boolean): void {
-  for (let i = 0; i < events.length; i++) {
-    if (Buffer.byteLength(JSON.stringify(events[i]) ?? '') > max) {
-      throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${max} bytes`, {
-        path: isBatch ? `events[${i}]` : undefined,
-      });
-    }
   }
 }

@@ -4,16 +4,14 @@ import type { EventValidator } from '../event/validate-event.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
-import type { GroupedEvent } from '../providers/storage.js';
 import { groupEvent } from './group-event.js';
-import { normalizeEvent } from './normalize-event.js';
+import { checkEvent, prepareEvents, rejection, type PrepareContext, type PreparedEvents, type RejectedEvent } from './prepare-events.js';
+
+export type { PreparedEvents, RejectedEvent };
 
 export interface AcceptRequest {
   projectId: number;
-  /**
-   * Parsed JSON values, one per event. Accept takes them over: each entry is released once grouped, so
-   * the parsed trees are collected young instead of living (and being promoted) until the batch commits.
-   */
+  /** Parsed JSON values, one per event. Taken over: each entry is released once grouped. */
   events: unknown[];
   clientIp: string | undefined;
   receivedAt?: Date;
@@ -21,11 +19,6 @@ export interface AcceptRequest {
   pathOf?(index: number): string;
   /** The metrics label of the route that received the events. */
   route: string;
-}
-
-export interface RejectedEvent {
-  index: number;
-  error: { code: string; message: string; path?: string };
 }
 
 export interface AcceptResult {
@@ -42,69 +35,86 @@ export interface AcceptDeps {
   metrics: Metrics;
 }
 
+const EVENT_HOOKS = ['ingest:normalize', 'ingest:scrub', 'ingest:filter', 'ingest:fingerprint'] as const;
+
 /**
- * Validates, normalizes, scrubs, filters and groups each event, then enqueues the survivors as one unit.
- * Resolves when the queue holds them durably. Invalid events are reported by index; when none is valid
- * the whole request fails with the first event's error.
+ * Ingest after decoding: `prepare` validates, normalizes, runs the plugins' event hooks and groups;
+ * `commit` enqueues the survivors as one unit and resolves when the queue holds them durably.
+ * Invalid events are reported by index; when none is valid the whole request fails with the first
+ * event's error.
  */
-export function createAcceptEvents(deps: AcceptDeps) {
+export function createIngestPipeline(deps: AcceptDeps) {
   const { config, validate, hooks, metrics } = deps;
-  const hasEventHooks = () => hooks.has('ingest:normalize') || hooks.has('ingest:scrub') || hooks.has('ingest:filter');
 
-  return async function acceptEvents(req: AcceptRequest): Promise<AcceptResult> {
-    const receivedAt = req.receivedAt ?? new Date();
-    const receivedIso = receivedAt.toISOString();
-    const ids: string[] = [];
-    const rejected: RejectedEvent[] = [];
-    const queued: GroupedEvent[] = [];
+  /** True while no plugin taps a per-event hook: preparing is then pure and may run in an ingest thread. */
+  function isPure(): boolean {
+    return !EVENT_HOOKS.some((name) => hooks.has(name));
+  }
+
+  async function prepare(req: Omit<AcceptRequest, 'route'>): Promise<PreparedEvents> {
+    const ctx: PrepareContext = {
+      projectId: req.projectId,
+      receivedAt: req.receivedAt ?? new Date(),
+      clientIp: req.clientIp,
+      limits: config.limits,
+      validate,
+      pathOf: req.pathOf,
+    };
+    if (isPure()) return prepareEvents(req.events, ctx);
+
+    const receivedAt = ctx.receivedAt.toISOString();
     const context = { projectId: req.projectId };
-    const runHooks = hasEventHooks();
-
+    const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [] };
     for (let i = 0; i < req.events.length; i++) {
       const value = req.events[i];
       req.events[i] = undefined;
       try {
-        let event = normalizeEvent(validate(value, req.pathOf?.(i) ?? ''), {
-          receivedAt,
-          clientIp: req.clientIp,
-          limits: config.limits,
-        });
-        ids.push(event.event_id);
-        if (runHooks) {
-          event = await hooks.waterfall('ingest:normalize', event, context);
-          event = await hooks.waterfall('ingest:scrub', event, context);
-          if (!(await hooks.filter('ingest:filter', event, context))) {
-            metrics.eventsFiltered.inc();
-            continue;
-          }
+        let event = checkEvent(value, i, ctx);
+        prepared.ids.push(event.event_id);
+        event = await hooks.waterfall('ingest:normalize', event, context);
+        event = await hooks.waterfall('ingest:scrub', event, context);
+        if (!(await hooks.filter('ingest:filter', event, context))) {
+          metrics.eventsFiltered.inc();
+          continue;
         }
-        queued.push(await groupEvent(req.projectId, receivedIso, event, hooks));
+        prepared.grouped.push(await groupEvent(req.projectId, receivedAt, event, hooks));
       } catch (err) {
-        const error = isFaultlineError(err)
-          ? err
-          : new FaultlineError('FAULTLINE_ERR_INGEST_SCHEMA', 'Event was rejected by a plugin', { cause: err });
-        metrics.eventsRejected.inc({ code: error.code });
-        rejected.push({ index: i, error: error.toJSON().error });
+        prepared.rejected.push(rejection(i, err));
       }
     }
+    return prepared;
+  }
 
+  async function commit(prepared: PreparedEvents, route: string): Promise<AcceptResult> {
+    const { ids, rejected } = prepared;
+    for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code });
     if (ids.length === 0 && rejected.length > 0) {
       const first = rejected[0].error;
-      const message = req.events.length > 1 ? `No event in the batch is valid; first: ${first.message}` : first.message;
-      throw new FaultlineError(req.events.length > 1 ? 'FAULTLINE_ERR_INGEST_NOTHING_VALID' : (first.code as any), message, {
+      const many = rejected.length > 1;
+      throw new FaultlineError(many ? 'FAULTLINE_ERR_INGEST_NOTHING_VALID' : (first.code as any), many ? `No event in the batch is valid; first: ${first.message}` : first.message, {
         path: first.path,
       });
     }
     try {
-      await deps.queue().enqueue(queued);
+      await deps.queue().enqueue(prepared.grouped);
     } catch (err) {
       if (isFaultlineError(err)) throw err;
       // Storage failed: nothing was stored, and a retry is safe because event ids make it idempotent.
       throw new FaultlineError('FAULTLINE_ERR_UNAVAILABLE', 'Events could not be stored; retry later', { retryAfter: 5, cause: err });
     }
-    metrics.eventsAccepted.inc({ route: req.route }, ids.length);
+    metrics.eventsAccepted.inc({ route }, ids.length);
     return { accepted: ids.length, ids, rejected };
+  }
+
+  return {
+    isPure,
+    prepare,
+    commit,
+    /** Both steps on this thread: for `faultline.ingest()` and tests. */
+    async accept(req: AcceptRequest): Promise<AcceptResult> {
+      return commit(await prepare(req), req.route);
+    },
   };
 }
 
-export type AcceptEvents = ReturnType<typeof createAcceptEvents>;
+export type IngestPipeline = ReturnType<typeof createIngestPipeline>;

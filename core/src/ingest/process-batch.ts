@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CanonicalEvent } from '../event/types.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
-import type { GroupedEvent, StoreBatchResult, StorageProvider } from '../providers/storage.js';
+import { decodePayload, type GroupedEvent, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
 
 export interface BatchProcessorDeps {
   storage: StorageProvider;
@@ -49,7 +49,7 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
       if (!firstByKey.has(key)) firstByKey.set(key, e);
     }
     const eventFor = (issue: { projectId: number; fingerprint: string }): CanonicalEvent =>
-      JSON.parse(firstByKey.get(`${issue.projectId}:${issue.fingerprint}`)!.payload);
+      decodePayload(firstByKey.get(`${issue.projectId}:${issue.fingerprint}`)!.payload);
     await Promise.all([
       ...(announceCreated ? result.created.map((issue) => hooks.notify('issue:created', { issue, event: eventFor(issue) })) : []),
       ...(announceRegressed ? result.regressed.map((issue) => hooks.notify('issue:regressed', { issue, event: eventFor(issue) })) : []),
@@ -58,7 +58,7 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
   if (result.stored.length && hooks.has('event:stored')) {
     const payloadOf = new Map(batch.map((e) => [`${e.projectId}:${e.eventId}`, e.payload]));
     await hooks.notify('event:stored', {
-      events: result.stored.map((ref) => ({ ...ref, event: JSON.parse(payloadOf.get(`${ref.projectId}:${ref.eventId}`)!) as CanonicalEvent })),
+      events: result.stored.map((ref) => ({ ...ref, event: decodePayload(payloadOf.get(`${ref.projectId}:${ref.eventId}`)!) })),
     });
   }
 }

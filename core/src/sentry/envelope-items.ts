@@ -16,6 +16,16 @@ export interface SortedItems {
   events: unknown[];
   /** Each event's index in the envelope, for error paths. */
   eventIndexes: number[];
+  /** Items dropped, by type (`other` for unknown types), for `faultline_sentry_items_dropped_total`. */
+  dropped: Record<string, number>;
+  /** What the SDK's client reports say it discarded, for `faultline_sdk_discarded_events_total`. */
+  discarded: DiscardedEvents[];
+}
+
+export interface DiscardedEvents {
+  reason: string;
+  category: string;
+  quantity: number;
 }
 
 const KNOWN_TYPES = new Set([
@@ -32,10 +42,9 @@ const KNOWN_CATEGORIES = new Set([
   'span', 'log_item', 'log_byte', 'monitor', 'feedback', 'internal', 'metric_bucket', 'user_report_v2',
 ]);
 
-export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, metrics: Metrics): SortedItems {
-  const events: unknown[] = [];
-  const eventIndexes: number[] = [];
-  const dropped = new Map<string, number>();
+/** Sorts an envelope's items; plain data out (it may run in an ingest thread), counted by `countEnvelopeItems`. */
+export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number): SortedItems {
+  const sorted: SortedItems = { events: [], eventIndexes: [], dropped: {}, discarded: [] };
   envelope.items.forEach((item, index) => {
     if (item.type === 'event') {
       if (item.payload.length > maxEventBytes) {
@@ -46,37 +55,41 @@ export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, met
       if (event && typeof event === 'object' && (event as { event_id?: unknown }).event_id === undefined && typeof headerId === 'string') {
         (event as { event_id?: unknown }).event_id = headerId;
       }
-      events.push(event);
-      eventIndexes.push(index);
+      sorted.events.push(event);
+      sorted.eventIndexes.push(index);
       return;
     }
-    if (item.type === 'client_report') countClientReport(item.payload, metrics);
+    if (item.type === 'client_report') sorted.discarded.push(...clientReport(item.payload));
     const label = KNOWN_TYPES.has(item.type) ? item.type : 'other';
-    dropped.set(label, (dropped.get(label) ?? 0) + 1);
+    sorted.dropped[label] = (sorted.dropped[label] ?? 0) + 1;
   });
-  for (const [type, n] of dropped) metrics.itemsDropped.inc({ type }, n);
-  return { events, eventIndexes };
+  return sorted;
+}
+
+export function countEnvelopeItems(metrics: Metrics, sorted: Pick<SortedItems, 'dropped' | 'discarded'>): void {
+  for (const [type, n] of Object.entries(sorted.dropped)) metrics.itemsDropped.inc({ type }, n);
+  for (const { reason, category, quantity } of sorted.discarded) metrics.sdkDiscardedEvents.inc({ reason, category }, quantity);
 }
 
 /** `{"discarded_events": [{"reason", "category", "quantity"}]}`; a malformed report is ignored, not an error. */
-function countClientReport(payload: Buffer, metrics: Metrics): void {
+function clientReport(payload: Buffer): DiscardedEvents[] {
   let report: unknown;
   try {
     report = JSON.parse(payload.toString('utf8'));
   } catch {
-    return;
+    return [];
   }
   const discarded = (report as { discarded_events?: unknown } | null)?.discarded_events;
-  if (!Array.isArray(discarded)) return;
+  if (!Array.isArray(discarded)) return [];
+  const out: DiscardedEvents[] = [];
   for (const entry of discarded.slice(0, 100)) {
     const { reason, category, quantity } = (entry ?? {}) as Record<string, unknown>;
     if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) continue;
-    metrics.sdkDiscardedEvents.inc(
-      {
-        reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
-        category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
-      },
-      Math.min(quantity, 1_000_000),
-    );
+    out.push({
+      reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
+      category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
+      quantity: Math.min(quantity, 1_000_000),
+    });
   }
+  return out;
 }

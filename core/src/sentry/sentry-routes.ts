@@ -1,13 +1,9 @@
 import cors from 'cors';
-import { inflateSync } from 'node:zlib';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
-import { parseJsonText } from '../http/read-body.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
-import { sortEnvelopeItems } from './envelope-items.js';
-import { mapSentryEvent } from './map-sentry-event.js';
-import { parseEnvelope } from './parse-envelope.js';
+import { countEnvelopeItems } from './envelope-items.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
 import { readSentryBody, type SentryBodyLimits } from './read-sentry-body.js';
 import { keyFromDsn, sentryRequestKey } from './sentry-auth.js';
@@ -36,31 +32,22 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
 
   for (const kind of ['envelope', 'store'] as const) router.options(`/api/:projectId/${kind}`, onlyProjectIds, allowBrowsers);
   router.post('/api/:projectId/envelope', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestEnvelope(req, res) {
-    const body = await readSentryBody(req, bodyLimits);
-    const envelope = parseEnvelope(body, { maxItems: limits.maxEventsPerRequest });
-    const key = (res.locals.sentryKey as PublicKeyRecord | undefined) ?? (await authenticateFromDsn(req, envelope.header.dsn));
-    const { events, eventIndexes } = sortEnvelopeItems(envelope, limits.maxEventBytes, deps.metrics);
-    const headerId = eventIdOf(envelope.header.event_id);
-    if (events.length === 0) {
-      res.status(200).json({ id: headerId });
-      return;
-    }
-    await chargeRateLimit(deps, key, events.length, sentryRateLimitHeaders);
-    const result = await deps.accept({
-      projectId: key.projectId,
-      events,
-      clientIp: deps.clientIp(req),
-      pathOf: (i) => `items[${eventIndexes[i]}]`,
-      route: 'sentry',
+    let key = res.locals.sentryKey as PublicKeyRecord | undefined;
+    const job = { kind: 'envelope', body: await readSentryBody(req, bodyLimits), projectId: Number(req.params.projectId), receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const { info, prepared } = await deps.runIngest(job, async (events, { envelope }) => {
+      key ??= await authenticateFromDsn(req, envelope?.dsn);
+      countEnvelopeItems(deps.metrics, envelope!);
+      await chargeRateLimit(deps, key, events, sentryRateLimitHeaders);
     });
-    res.status(200).json({ id: result.ids[0] ?? headerId });
+    const result = await deps.pipeline.commit(prepared, 'sentry');
+    res.status(200).json({ id: result.ids[0] ?? info.envelope?.headerEventId ?? null });
   });
   router.post('/api/:projectId/store', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestStore(req, res) {
     const key = res.locals.sentryKey as PublicKeyRecord | undefined;
     if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
-    const event = mapSentryEvent(parseStoreBody(await readSentryBody(req, bodyLimits), limits.maxEventBytes));
-    await chargeRateLimit(deps, key, 1, sentryRateLimitHeaders);
-    const result = await deps.accept({ projectId: key.projectId, events: [event], clientIp: deps.clientIp(req), route: 'sentry' });
+    const job = { kind: 'store', body: await readSentryBody(req, bodyLimits), projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders));
+    const result = await deps.pipeline.commit(prepared, 'sentry');
     res.status(200).json({ id: result.ids[0] ?? null });
   });
   return router;
@@ -87,35 +74,5 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
     const projectId = Number(req.params.projectId);
     if (fromDsn.projectId !== undefined && fromDsn.projectId !== projectId) throw new FaultlineError('FAULTLINE_ERR_AUTH_PROJECT_MISMATCH');
     return authenticateIngest(deps, req, fromDsn.publicKey, { projectId });
-  }
-}
-
-/** The envelope header's event id, if it is one (32 hex digits, dashes allowed); never echoes other input. */
-function eventIdOf(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const id = value.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(id) ? id : null;
-}
-
-/**
- * A store body is one event as JSON; very old clients send it zlib-compressed and base64-encoded.
- * It is checked against the per-event limit after decompression.
- */
-function parseStoreBody(body: Buffer, maxEventBytes: number): unknown {
-  if (body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
-  let json = body;
-  const first = body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
-  if (first !== undefined && first !== 0x7b /* { */) json = legacyEncoded(body, maxEventBytes);
-  if (json.length > maxEventBytes) throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`);
-  return parseJsonText(json.toString('utf8'));
-}
-
-function legacyEncoded(body: Buffer, maxEventBytes: number): Buffer {
-  const text = body.toString('latin1').trim();
-  if (!/^[A-Za-z0-9+/=_-]+$/.test(text)) return body; // not base64: let JSON.parse say what is wrong
-  try {
-    return inflateSync(Buffer.from(text, 'base64'), { maxOutputLength: maxEventBytes + 1 });
-  } catch {
-    throw new FaultlineError('FAULTLINE_ERR_INGEST_JSON', 'Body is neither JSON nor base64-encoded zlib JSON');
   }
 }

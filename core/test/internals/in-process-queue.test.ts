@@ -16,7 +16,7 @@ const event = (n: number): GroupedEvent => ({
   groupingVersion: 'test',
   userKey: null,
   meta: { title: 't', culprit: '', type: 'E', value: '' },
-  payload: '{}',
+  payload: new TextEncoder().encode('{}'),
 });
 
 function deferred() {

@@ -50,11 +50,10 @@ function* copyChunks(events: Claimed[], issueOf: (e: Claimed) => string): Genera
     const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0);
     let full = out.reserve(ROW_FIXED_BYTES + MAX_UTF8_PER_UNIT * shortText);
     if (full) yield full;
-    const payloadBytes = Buffer.byteLength(payload);
-    writeRowHead(out, e, issueOf(e), payloadBytes);
-    full = out.reserve(payloadBytes);
+    writeRowHead(out, e, issueOf(e), payload.byteLength);
+    full = out.reserve(payload.byteLength);
     if (full) yield full;
-    out.utf8(payload);
+    out.bytes(payload);
   }
   const full = out.reserve(2);
   if (full) yield full;
@@ -148,6 +147,12 @@ class ChunkWriter {
    */
   utf8(value: string): void {
     this.pos += this.buf.write(value, this.pos);
+  }
+
+  /** Bytes as they are (the payload arrives as UTF-8 JSON), for which room was reserved. */
+  bytes(value: Uint8Array): void {
+    this.buf.set(value, this.pos);
+    this.pos += value.byteLength;
   }
 }
 

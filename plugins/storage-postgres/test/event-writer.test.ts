@@ -64,7 +64,7 @@ describe('event rows (binary COPY)', () => {
         level: e.level,
         release: e.release,
         environment: e.environment,
-        payload: e.payload,
+        payload: text(e.payload),
       });
     }
     expect(rows.get(bare.eventId)).to.include({ release: null, environment: null, timestamp_us: null });
@@ -81,18 +81,6 @@ describe('event rows (binary COPY)', () => {
       expect(rows.get(e.eventId)).to.include({ timestamp_us: microseconds(e.timestamp), received_us: microseconds(e.receivedAt) });
     }
     expect(rows.get(tooLate.eventId)?.timestamp_us).to.equal(null);
-  });
-
-  it('stores a lone surrogate in the payload as U+FFFD instead of failing the batch', async () => {
-    const lone = groupedEvent(h.projectId, 'surrogate');
-    lone.payload = lone.payload.replace('"tags":{}', '"tags":{"high":"a\uD800b","low":"\uDC00","end":"\uD83D"}');
-    const after = groupedEvent(h.projectId, 'surrogate', { message: 'after 🚀' });
-    const result = await h.storage.storeBatch([lone, after]);
-    expect(result.stored).to.have.length(2);
-
-    const rows = await rowsOf([lone, after]);
-    expect(rows.get(lone.eventId)?.payload).to.equal(lone.payload.replace(/[\uD800\uDC00\uD83D]/g, '\uFFFD'));
-    expect(rows.get(after.eventId)?.payload).to.equal(after.payload);
   });
 
   it('writes payloads bigger than a chunk, and batches that span many chunks, byte for byte', async () => {
@@ -118,9 +106,11 @@ describe('event rows (binary COPY)', () => {
     expect(rows.size).to.equal(events.length);
     for (const e of events) {
       const row = rows.get(e.eventId)!;
-      expect(row.payload === e.payload, `payload of ${e.eventId}`).to.equal(true);
+      expect(row.payload === text(e.payload), `payload of ${e.eventId}`).to.equal(true);
       expect(row.release === e.release && row.environment === e.environment, `release of ${e.eventId}`).to.equal(true);
     }
-    expect(Math.max(...events.map((e) => Buffer.byteLength(e.payload)))).to.be.greaterThan(300_000);
+    expect(Math.max(...events.map((e) => e.payload.byteLength))).to.be.greaterThan(300_000);
   });
 });
+
+const text = (payload: Uint8Array) => new TextDecoder().decode(payload);

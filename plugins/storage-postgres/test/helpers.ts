@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CanonicalEvent, GroupedEvent, Level } from '@faultline/core';
+import { decodePayload, type CanonicalEvent, type GroupedEvent, type Level } from '@faultline/core';
 import { PostgresStorage } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
@@ -78,12 +78,12 @@ export function groupedEvent(
     groupingVersion: '1',
     userKey: over.userKey ?? null,
     meta: { title, culprit: `app.js in handler`, type: 'Error', value: over.value ?? title },
-    payload: JSON.stringify(event),
+    payload: new TextEncoder().encode(JSON.stringify(event)),
   };
 }
 
 /** The event a grouped event carries, as storage should give it back. */
-export const eventOf = (grouped: GroupedEvent): CanonicalEvent => JSON.parse(grouped.payload);
+export const eventOf = (grouped: GroupedEvent): CanonicalEvent => decodePayload(grouped.payload);
 
 /** Milliseconds of a grouped event's receive time. */
 export const receivedMs = (grouped: GroupedEvent): number => Date.parse(grouped.receivedAt);

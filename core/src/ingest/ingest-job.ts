@@ -1,0 +1,70 @@
+import type { IngestLimits } from '../config.js';
+import type { EventValidator } from '../event/validate-event.js';
+import { decodeNativeBody } from '../http/native-body.js';
+import type { DiscardedEvents } from '../sentry/envelope-items.js';
+import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
+import { decodeStoreBody } from '../sentry/store-body.js';
+import { prepareEvents, type PreparedEvents } from './prepare-events.js';
+
+/**
+ * One request body to ingest, as the routes hand it over: plain data, so it can be posted to an ingest
+ * thread (the body's bytes are transferred, not copied).
+ */
+export interface IngestJob {
+  kind: 'native' | 'envelope' | 'store';
+  /** Decompressed. */
+  body: Uint8Array;
+  projectId: number;
+  /** Milliseconds since the epoch. */
+  receivedAt: number;
+  clientIp: string | undefined;
+}
+
+/** What a body says besides its events. */
+export interface BodyInfo {
+  /** Native: whether the body was `{ "events": [...] }`. */
+  isBatch?: boolean;
+  envelope?: { headerEventId: string | null; dsn: unknown; dropped: Record<string, number>; discarded: DiscardedEvents[] };
+}
+
+export interface DecodedBody {
+  events: unknown[];
+  pathOf?(index: number): string;
+  info: BodyInfo;
+}
+
+export interface JobResult {
+  info: BodyInfo;
+  prepared: PreparedEvents;
+}
+
+/** Bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body. */
+export function decodeJob(job: IngestJob, limits: IngestLimits): DecodedBody {
+  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  switch (job.kind) {
+    case 'native': {
+      const { events, isBatch } = decodeNativeBody(body, limits);
+      return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch } };
+    }
+    case 'envelope': {
+      const { events, eventIndexes, ...envelope } = decodeEnvelopeBody(body, limits);
+      return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope } };
+    }
+    case 'store':
+      return { events: [decodeStoreBody(body, limits.maxEventBytes)], info: {} };
+  }
+}
+
+/** The whole of a job when no plugin taps a per-event hook: what an ingest thread runs. */
+export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator): JobResult {
+  const decoded = decodeJob(job, limits);
+  const prepared = prepareEvents(decoded.events, {
+    projectId: job.projectId,
+    receivedAt: new Date(job.receivedAt),
+    clientIp: job.clientIp,
+    limits,
+    validate,
+    pathOf: decoded.pathOf,
+  });
+  return { info: decoded.info, prepared };
+}

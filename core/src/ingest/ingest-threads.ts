@@ -1,0 +1,74 @@
+import { Piscina } from 'piscina';
+import type { IngestLimits } from '../config.js';
+import { FaultlineError } from '../errors.js';
+import type { IngestJob, JobResult } from './ingest-job.js';
+import type { IngestWorkerData, WorkerAnswer } from './ingest-worker.js';
+
+// From the sources (tests, tsx) the worker is the .ts file beside this one; built, the .js.
+const WORKER = new URL(`./ingest-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** Jobs waiting for a thread, per thread, before ingest answers 503 (HTTP concurrency keeps it far lower). */
+const QUEUE_PER_THREAD = 1000;
+
+/**
+ * A pool of ingest threads (piscina), started on the first job so a Faultline that never ingests, or
+ * a CLI command, starts no threads. A job's body is transferred to the thread, not copied.
+ */
+export class IngestThreads {
+  private pool: Piscina<IngestJob, WorkerAnswer> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly threads: number,
+    private readonly limits: IngestLimits,
+  ) {}
+
+  async run(job: IngestJob): Promise<JobResult> {
+    if (this.closed) throw new FaultlineError('FAULTLINE_ERR_STOPPING');
+    const body = ownedBytes(job.body);
+    const answer = await this.start()
+      .run({ ...job, body }, { transferList: [body.buffer as ArrayBuffer] })
+      .catch((err: Error) => {
+        if (/queue is at limit/i.test(err.message)) throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', undefined, { retryAfter: 1 });
+        throw err;
+      });
+    if (!answer.ok) throw new FaultlineError(answer.error.code, answer.error.message, { path: answer.error.path });
+    return answer.result;
+  }
+
+  /** Jobs waiting for a thread. */
+  waiting(): number {
+    return this.pool?.queueSize ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.close();
+    this.pool = null;
+  }
+
+  private start(): Piscina<IngestJob, WorkerAnswer> {
+    this.pool ??= new Piscina<IngestJob, WorkerAnswer>({
+      filename: WORKER,
+      name: 'default',
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: 60_000,
+      maxQueue: this.threads * QUEUE_PER_THREAD,
+      recordTiming: false,
+      concurrentTasksPerWorker: 4,
+      workerData: { limits: this.limits } satisfies IngestWorkerData,
+    });
+    return this.pool;
+  }
+}
+
+/**
+ * Bytes that own their whole ArrayBuffer, so it can move to the thread without a copy. A small Buffer
+ * is a view into Node's shared 8 KB pool: that one is copied (cloning the view would copy the pool).
+ */
+function ownedBytes(body: Uint8Array): Uint8Array {
+  const buffer = body.buffer;
+  if (buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buffer.byteLength) return body;
+  return Uint8Array.prototype.slice.call(body);
+}
