@@ -9,7 +9,7 @@ export type SentryBenchMessage =
   | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
   | { type: 'stats'; stored: number; batches: number; accepted: Record<string, number>; rejected: number };
 
-const server = await startTestServer({ rateLimitPerMinute: 0 });
+const server = await startTestServer({ rateLimitPerMinute: 0, ...(process.env.BENCH_BATCH_WAIT_MS ? { batch: { maxWaitMs: Number(process.env.BENCH_BATCH_WAIT_MS) } } : {}) });
 const metrics = server.faultline.metrics;
 const send = (m: SentryBenchMessage) => process.send?.(m);
 

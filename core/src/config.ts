@@ -26,7 +26,11 @@ export interface IngestLimits {
 export interface BatchOptions {
   /** Events per processed batch, at most. */
   maxSize: number;
-  /** How long the in-process queue waits to fill a batch. */
+  /**
+   * How long the in-process queue waits to fill a batch. 10 ms rather than 5: with one event per
+   * request (Sentry SDKs), batches grew from ~6 to ~11 events and PostgreSQL's CPU per event fell by a
+   * third (bench:sentry); a lone event waits 10 ms more, invisible next to an error's own story.
+   */
   maxWaitMs: number;
   /** Events waiting before ingest answers 503. */
   maxPending: number;
@@ -60,4 +64,4 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxObjectKeys: 500,
 };
 
-export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 5, maxPending: 50_000, concurrency: 2 };
+export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 10, maxPending: 50_000, concurrency: 2 };
