@@ -162,7 +162,9 @@ async function phase(name: string, count: number) {
     now = await stored();
   }
   const done = performance.now();
-  const batches = (await stats()).batches - before.batches;
+  const after = await stats();
+  const batches = after.batches - before.batches;
+  const batchMs = ((after.batchSeconds - before.batchSeconds) * 1000) / Math.max(1, batches);
   const client = process.cpuUsage(cpuBefore.client);
   const cpuSec = {
     server: cpuSeconds(child.pid!) - cpuBefore.server,
@@ -183,6 +185,8 @@ async function phase(name: string, count: number) {
     // Where the machine's CPU went, per event: the server process, this load generator, every postgres process.
     cpuMsPerEvent: { server: perEvent(cpuSec.server), client: perEvent(cpuSec.client), postgres: perEvent(cpuSec.postgres) },
     eventsPerBatch: round(ok / Math.max(1, batches)),
+    // Mean time a batch takes to store and commit; batches commit two at a time.
+    batchMs: round(batchMs),
     coresBusy: round((cpuSec.server + cpuSec.client + cpuSec.postgres) / ((done - started) / 1000)),
     ok,
     ms: done - started,
@@ -249,6 +253,7 @@ function summarize(list: Awaited<ReturnType<typeof phase>>[]) {
     cpuMsPerEventLastRound: list[list.length - 1].cpuMsPerEvent,
     coresBusyLastRound: list[list.length - 1].coresBusy,
     eventsPerBatchLastRound: list[list.length - 1].eventsPerBatch,
+    batchMsLastRound: list[list.length - 1].batchMs,
   };
 }
 

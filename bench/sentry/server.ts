@@ -7,9 +7,9 @@ import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
 
 export type SentryBenchMessage =
   | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
-  | { type: 'stats'; stored: number; batches: number; accepted: Record<string, number>; rejected: number };
+  | { type: 'stats'; stored: number; batches: number; batchSeconds: number; accepted: Record<string, number>; rejected: number };
 
-const server = await startTestServer({ rateLimitPerMinute: 0, ...(process.env.BENCH_BATCH_WAIT_MS ? { batch: { maxWaitMs: Number(process.env.BENCH_BATCH_WAIT_MS) } } : {}) });
+const server = await startTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}') });
 const metrics = server.faultline.metrics;
 const send = (m: SentryBenchMessage) => process.send?.(m);
 
@@ -19,7 +19,8 @@ process.on('message', async (message: { type?: string }) => {
     const accepted = Object.fromEntries((await metrics.eventsAccepted.get()).values.map((v) => [String(v.labels.route), v.value]));
     const rejected = (await metrics.eventsRejected.get()).values.reduce((n, v) => n + v.value, 0);
     const batches = (await metrics.batchSize.get()).values.find((v) => v.metricName === 'faultline_batch_size_count')?.value ?? 0;
-    send({ type: 'stats', stored, batches, accepted, rejected });
+    const batchSeconds = (await metrics.batchSeconds.get()).values.find((v) => v.metricName === 'faultline_batch_duration_seconds_sum')?.value ?? 0;
+    send({ type: 'stats', stored, batches, batchSeconds, accepted, rejected });
   } else if (message?.type === 'stop') {
     await server.stop();
     process.exit(0);
