@@ -63,7 +63,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const keys = new KeyResolver(storage);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
-  const threads = config.ingestThreads > 0 ? new IngestThreads(config.ingestThreads, config.limits) : null;
+  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
 
@@ -149,4 +149,10 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     }
   }
   return faultline;
+}
+
+function ingestThreadsAvailable(log: Logger): boolean {
+  if (IngestThreads.available()) return true;
+  log.warn('ingest threads are off: their worker file is missing (was @faultline/core bundled?); ingest runs on the main thread');
+  return false;
 }

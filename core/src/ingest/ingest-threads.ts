@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
@@ -15,6 +17,11 @@ const QUEUE_PER_THREAD = 1000;
  * a CLI command, starts no threads. A job's body is transferred to the thread, not copied.
  */
 export class IngestThreads {
+  /** False when the worker file is not beside this one (a host app bundled @faultline/core). */
+  static available(): boolean {
+    return existsSync(fileURLToPath(WORKER));
+  }
+
   private pool: Piscina<IngestJob, WorkerAnswer> | null = null;
   private closed = false;
 
