@@ -23,13 +23,9 @@ describe('event rows (binary COPY)', () => {
   let client: pg.Client;
   before(async () => {
     h = await createHarness();
-    client = new pg.Client({ connectionString: h.db.url });
-    await client.connect();
+    client = await h.sql();
   });
-  after(async () => {
-    await client?.end();
-    await h?.close();
-  });
+  after(async () => h?.close());
 
   async function rowsOf(events: GroupedEvent[]): Promise<Map<string, EventRow>> {
     const { rows } = await client.query<EventRow>(

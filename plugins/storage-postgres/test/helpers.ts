@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { decodePayload, type CanonicalEvent, type GroupedEvent, type Level } from '@faultline/core';
 import { PostgresStorage } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
@@ -7,6 +8,8 @@ export interface Harness {
   db: TestDatabase;
   storage: PostgresStorage;
   projectId: number;
+  /** A plain connection of its own, for reading rows back with SQL (opened on first use, closed by close()). */
+  sql(): Promise<pg.Client>;
   close(): Promise<void>;
 }
 
@@ -17,11 +20,20 @@ export async function createHarness(): Promise<Harness> {
   await storage.connect();
   await storage.migrate();
   const project = await storage.createProject({ name: 'Test', slug: `test-${randomBytes(3).toString('hex')}` });
+  let sql: pg.Client | null = null;
   return {
     db,
     storage,
     projectId: project.id,
+    async sql() {
+      if (!sql) {
+        sql = new pg.Client({ connectionString: db.url });
+        await sql.connect();
+      }
+      return sql;
+    },
     async close() {
+      await (sql as pg.Client | null)?.end();
       await storage.close();
       await db.drop();
     },

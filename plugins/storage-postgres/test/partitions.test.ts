@@ -9,13 +9,9 @@ describe('event partitions', () => {
   let client: pg.Client;
   before(async () => {
     h = await createHarness();
-    client = new pg.Client({ connectionString: h.db.url });
-    await client.connect();
+    client = await h.sql();
   });
-  after(async () => {
-    await client?.end();
-    await h?.close();
-  });
+  after(async () => h?.close());
 
   const partitions = async () =>
     (await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
