@@ -24,7 +24,7 @@ export interface IngestJob {
 export interface BodyInfo {
   /** Native: whether the body was `{ "events": [...] }`. */
   isBatch?: boolean;
-  envelope?: { headerEventId: string | null; dsn: unknown; dropped: Record<string, number>; discarded: DiscardedEvents[] };
+  envelope?: { headerEventId: string | null; dropped: Record<string, number>; discarded: DiscardedEvents[] };
 }
 
 export interface DecodedBody {

@@ -4,8 +4,8 @@ import { decodeJob, type BodyInfo, type IngestJob, type JobResult } from './inge
 import type { IngestThreads } from './ingest-threads.js';
 
 /**
- * Admits a request once its body is decoded: authentication from the body (an envelope's `dsn`) and
- * the rate limit, which needs the number of events. Throws to refuse; nothing is enqueued then.
+ * Admits a request once its body is decoded: the rate limit, which needs the number of events, and
+ * what else the route counts from the body. Throws to refuse; nothing is enqueued then.
  */
 export type Admit = (events: number, info: BodyInfo) => Promise<void>;
 

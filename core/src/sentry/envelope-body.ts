@@ -5,8 +5,6 @@ import { parseEnvelope } from './parse-envelope.js';
 export interface EnvelopeBody extends SortedItems {
   /** The header's event id, if it is one: the answer's `id` when the envelope holds no event. */
   headerEventId: string | null;
-  /** The header's `dsn`, as sent: the key when the request carried none. */
-  dsn: unknown;
 }
 
 export function decodeEnvelopeBody(body: Buffer, limits: IngestLimits): EnvelopeBody {
@@ -14,7 +12,6 @@ export function decodeEnvelopeBody(body: Buffer, limits: IngestLimits): Envelope
   return {
     ...sortEnvelopeItems(envelope, limits.maxEventBytes),
     headerEventId: eventIdOf(envelope.header.event_id),
-    dsn: envelope.header.dsn,
   };
 }
 

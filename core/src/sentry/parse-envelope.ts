@@ -86,6 +86,12 @@ export function parseEnvelope(body: Buffer, options: ParseEnvelopeOptions = {}):
   return { header, items };
 }
 
+/** Only the envelope's header line: enough to authenticate by its `dsn` before any item is parsed. */
+export function parseEnvelopeHeader(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
+  return parseHeaderLine(body, 0, lineEnd(body, 0), 'header');
+}
+
 /** Index of the next newline at or after `from`, or the body's length. */
 function lineEnd(body: Buffer, from: number): number {
   const i = body.indexOf(NEWLINE, from);

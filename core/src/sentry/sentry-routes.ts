@@ -4,6 +4,7 @@ import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import { countEnvelopeItems } from './envelope-items.js';
+import { parseEnvelopeHeader } from './parse-envelope.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
 import { readSentryBody, type SentryBodyLimits } from './read-sentry-body.js';
 import { keyFromDsn, sentryRequestKey } from './sentry-auth.js';
@@ -32,10 +33,11 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
 
   for (const kind of ['envelope', 'store'] as const) router.options(`/api/:projectId/${kind}`, onlyProjectIds, allowBrowsers);
   router.post('/api/:projectId/envelope', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestEnvelope(req, res) {
-    let key = res.locals.sentryKey as PublicKeyRecord | undefined;
-    const job = { kind: 'envelope', body: await readSentryBody(req, bodyLimits), projectId: Number(req.params.projectId), receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const body = await readSentryBody(req, bodyLimits);
+    // No key in the URL or headers: the envelope header's dsn is read before any item is parsed.
+    const key = (res.locals.sentryKey as PublicKeyRecord | undefined) ?? (await authenticateFromDsn(req, parseEnvelopeHeader(body).dsn));
+    const job = { kind: 'envelope', body, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
     const { info, prepared } = await deps.runIngest(job, async (events, { envelope }) => {
-      key ??= await authenticateFromDsn(req, envelope?.dsn);
       countEnvelopeItems(deps.metrics, envelope!);
       await chargeRateLimit(deps, key, events, sentryRateLimitHeaders);
     });
