@@ -21,7 +21,9 @@ const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "
  */
 export async function insertEvents(client: PgClient, events: Claimed[], issueOf: (e: Claimed) => string): Promise<void> {
   if (events.length === 0) return;
-  await pipeline(Readable.from(copyChunks(events, issueOf)), client.query(copyFrom(COPY_EVENTS)));
+  const out = new ChunkWriter();
+  await pipeline(Readable.from(copyChunks(out, events, issueOf)), client.query(copyFrom(COPY_EVENTS)));
+  out.recycle(); // PostgreSQL has read every byte: the chunks can be written again
 }
 
 /**
@@ -31,6 +33,13 @@ export async function insertEvents(client: PgClient, events: Claimed[], issueOf:
  * chunk dies young. A payload bigger than a chunk gets a buffer of its own size.
  */
 const CHUNK_BYTES = 64 * 1024;
+/**
+ * Standard chunks are reused from batch to batch. New ones are memory outside V8's heap, and V8 answers
+ * a fast churn of that with old-generation collections (at 50 KB events, ~4 a second, a fifth of the
+ * server's CPU in marking).
+ */
+const SPARE: Buffer[] = [];
+const MAX_SPARE = 64;
 
 /** Binary COPY: the signature, then int32 flags and int32 header-extension length, both 0. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -42,8 +51,7 @@ const MAX_UTF8_PER_UNIT = 3;
 /** timestamptz is int64 microseconds since 2000-01-01T00:00:00Z. */
 const POSTGRES_EPOCH_US = BigInt(Date.UTC(2000, 0, 1)) * 1000n;
 
-function* copyChunks(events: Claimed[], issueOf: (e: Claimed) => string): Generator<Buffer> {
-  const out = new ChunkWriter();
+function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) => string): Generator<Buffer> {
   out.header();
   for (const e of events) {
     const { level, release, environment, payload } = e.source;
@@ -83,14 +91,28 @@ function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, payloadByte
  * hands the filled part back (for the caller to send) and starts the next one.
  */
 class ChunkWriter {
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private readonly used: Buffer[] = [];
+  private buf = this.chunk(CHUNK_BYTES);
   private pos = 0;
 
   reserve(bytes: number): Buffer | undefined {
     if (this.buf.length - this.pos >= bytes) return undefined;
     const full = this.pos > 0 ? this.take() : undefined;
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.buf = this.chunk(Math.max(CHUNK_BYTES, bytes));
     return full;
+  }
+
+  /** Gives this writer's standard chunks back for the next batch; call only once the COPY has ended. */
+  recycle(): void {
+    for (const b of this.used) if (SPARE.length < MAX_SPARE) SPARE.push(b);
+    this.used.length = 0;
+  }
+
+  private chunk(bytes: number): Buffer {
+    if (bytes > CHUNK_BYTES) return Buffer.allocUnsafe(bytes);
+    const b = SPARE.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used.push(b);
+    return b;
   }
 
   /** The filled part, to send; writing goes on after it, so what was sent is never overwritten. */

@@ -107,6 +107,18 @@ describe('event rows (binary COPY)', () => {
     }
     expect(Math.max(...events.map((e) => e.payload.byteLength))).to.be.greaterThan(300_000);
   });
+
+  it('reuses chunks only after a COPY ended: batches written at once, and one after another, stay intact', async () => {
+    const batch = (tag: string) =>
+      Array.from({ length: 60 }, (_, i) => groupedEvent(h.projectId, `reuse-${i % 4}`, { padding: 20_000 + i * 37, message: `${tag} ${i} ${'中'.repeat(i)}` }));
+    const concurrent = [batch('a'), batch('b'), batch('c')];
+    await Promise.all(concurrent.map((events) => h.storage.storeBatch(events)));
+    const after = batch('d');
+    await h.storage.storeBatch(after);
+    const all = [...concurrent.flat(), ...after];
+    const rows = await rowsOf(all);
+    for (const e of all) expect(rows.get(e.eventId)?.payload === text(e.payload), `payload of ${e.eventId}`).to.equal(true);
+  });
 });
 
 const text = (payload: Uint8Array) => new TextDecoder().decode(payload);
