@@ -64,6 +64,9 @@ export class IngestThreads {
       maxQueue: this.threads * QUEUE_PER_THREAD,
       recordTiming: false,
       concurrentTasksPerWorker: 4,
+      // Waiting with Atomics.waitAsync rather than a blocking Atomics.wait kept the CPUs busier
+      // (bench:sentry, alternating runs: 1.72 vs 1.62 cores, ~1,030 vs ~970 events/s).
+      atomics: 'async',
       // A thread's parsed events die young; a small young generation keeps its RSS near 25 MB (bench:ingest:
       // 16 MB measured ~10 MB more RSS for no clear speed). The old-generation cap bounds a hostile body.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 },
