@@ -87,6 +87,10 @@ describe('ingest threads: same answers and same events as the main thread', func
       { route: 'envelope', body: envelope(badFrame) },
       { route: 'envelope', body: '{}\n{"type":"event"}\n{"message": ' },
       { route: 'envelope', body: Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x0a, 0x01]) },
+      { route: 'envelope', body: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } },
+      { route: 'envelope', body: gzipSync(Buffer.alloc(25 * 1024 * 1024)), headers: { 'content-encoding': 'gzip' } },
+      { route: 'envelope', body: envelope(badFrame), headers: { 'content-encoding': 'zstd' } },
+      { route: 'store', body: gzipSync('{"message": '), headers: { 'content-encoding': 'gzip' } },
       { route: 'store', body: '[1,2]' },
       { route: 'store', body: 'bm90IHpsaWI=' },
     ];

@@ -27,7 +27,7 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
     const body = req.body as unknown;
     if (!Buffer.isBuffer(body) || body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
     req.body = undefined; // the bytes go to the ingest job: don't keep them while the request waits for its batch
-    const job = { kind: 'native', body, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const job = { kind: 'native', body, encoding: 'identity', projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
     const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events));
     res.status(202).json(await deps.pipeline.commit(prepared, 'native'));
   });

@@ -1,5 +1,6 @@
 import type { IngestLimits } from '../config.js';
 import type { EventValidator } from '../event/validate-event.js';
+import { decompressBodySync } from '../http/decompress-body.js';
 import { decodeNativeBody } from '../http/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
@@ -12,8 +13,10 @@ import { prepareEvents, type PreparedEvents } from './prepare-events.js';
  */
 export interface IngestJob {
   kind: 'native' | 'envelope' | 'store';
-  /** Decompressed. */
+  /** As sent; `encoding` says how to decompress it (the native route's body parser already has). */
   body: Uint8Array;
+  /** Content-Encoding: identity, gzip, deflate or br. */
+  encoding: string;
   projectId: number;
   /** Milliseconds since the epoch. */
   receivedAt: number;
@@ -38,7 +41,10 @@ export interface JobResult {
   prepared: PreparedEvents;
 }
 
-/** Bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body. */
+/**
+ * Bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body. The body
+ * must be decompressed already (`decompressBody`, or the sync form in an ingest thread).
+ */
 export function decodeJob(job: IngestJob, limits: IngestLimits): DecodedBody {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
   switch (job.kind) {
@@ -57,7 +63,8 @@ export function decodeJob(job: IngestJob, limits: IngestLimits): DecodedBody {
 
 /** The whole of a job when no plugin taps a per-event hook: what an ingest thread runs. */
 export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator): JobResult {
-  const decoded = decodeJob(job, limits);
+  const body = decompressBodySync(job.body, job.encoding, limits.maxBodyBytes);
+  const decoded = decodeJob({ ...job, body, encoding: 'identity' }, limits);
   const prepared = prepareEvents(decoded.events, {
     projectId: job.projectId,
     receivedAt: new Date(job.receivedAt),

@@ -1,5 +1,6 @@
 import type { IngestLimits } from '../config.js';
 import type { IngestPipeline } from './accept-events.js';
+import { decompressBody } from '../http/decompress-body.js';
 import { decodeJob, type BodyInfo, type IngestJob, type JobResult } from './ingest-job.js';
 import type { IngestThreads } from './ingest-threads.js';
 
@@ -20,7 +21,8 @@ export function createIngestRunner(pipeline: IngestPipeline, threads: IngestThre
       await admit(result.prepared.ids.length + result.prepared.rejected.length, result.info);
       return result;
     }
-    const { events, pathOf, info } = decodeJob(job, limits);
+    const body = await decompressBody(job.body, job.encoding, limits.maxBodyBytes);
+    const { events, pathOf, info } = decodeJob({ ...job, body, encoding: 'identity' }, limits);
     await admit(events.length, info);
     const prepared = await pipeline.prepare({ projectId: job.projectId, events, clientIp: job.clientIp, receivedAt: new Date(job.receivedAt), pathOf });
     return { info, prepared };

@@ -1,61 +1,34 @@
 import type { Request } from 'express';
-import { promisify } from 'node:util';
 import getRawBody from 'raw-body';
-import zlib from 'node:zlib';
 import { FaultlineError } from '../errors.js';
 
 export interface SentryBodyLimits {
   /** Bytes on the wire (compressed, if it is): Sentry's 20 MiB. */
   maxCompressedBytes: number;
-  /** Bytes after decompression; a compression bomb stops here. */
+  /** Bytes after decompression; a compression bomb stops here (see decompressBody). */
   maxBytes: number;
 }
 
-const gunzip = promisify(zlib.gunzip);
-const inflate = promisify(zlib.inflate);
-const inflateRaw = promisify(zlib.inflateRaw);
-const brotli = promisify(zlib.brotliDecompress);
+/** A Sentry request body as sent, and how it is encoded; decompressing is ingest's job (in a thread). */
+export interface SentryBody {
+  bytes: Buffer;
+  encoding: string;
+}
 
 /**
- * Reads a Sentry request body as bytes with two limits, like Sentry's: one on the bytes received, one
- * on the bytes after decompression (zlib's `maxOutputLength`, so a bomb never inflates past it).
- * Handles `Content-Encoding` gzip, deflate (zlib-wrapped or raw, as clients disagree) and br.
+ * Reads a Sentry request body with Sentry's limit on the bytes received (an uncompressed body is held
+ * to the decompressed limit too, at once). Handles a host app's body parser having read it first.
  */
-export async function readSentryBody(req: Request, limits: SentryBodyLimits): Promise<Buffer> {
+export async function readSentryBody(req: Request, limits: SentryBodyLimits): Promise<SentryBody> {
   const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
-  if (Buffer.isBuffer(req.body)) return req.body; // a host app's body parser got there first (and inflated it)
-  if (typeof req.body === 'string') return Buffer.from(req.body, 'utf8');
+  if (Buffer.isBuffer(req.body)) return { bytes: req.body, encoding: 'identity' }; // a host app's body parser got there first (and inflated it)
+  if (typeof req.body === 'string') return { bytes: Buffer.from(req.body, 'utf8'), encoding: 'identity' };
 
   const plain = encoding === 'identity' || encoding === '';
   const declared = Number(req.get('content-length'));
   if (Number.isFinite(declared) && declared > limits.maxCompressedBytes) throw tooLarge(limits.maxCompressedBytes, plain ? 'as sent' : 'compressed');
-  const raw = await collect(req, plain ? Math.min(limits.maxCompressedBytes, limits.maxBytes) : limits.maxCompressedBytes, plain ? 'as sent' : 'compressed');
-  return decompress(raw, encoding, limits.maxBytes);
-}
-
-async function decompress(raw: Buffer, encoding: string, maxBytes: number): Promise<Buffer> {
-  const options = { maxOutputLength: maxBytes };
-  try {
-    switch (encoding) {
-      case 'identity':
-      case '':
-        return raw;
-      case 'gzip':
-      case 'x-gzip':
-        return await gunzip(raw, options);
-      case 'deflate':
-        // RFC 9110 deflate is zlib-wrapped; some clients send the raw stream. The first byte tells them apart.
-        return (raw[0] & 0x0f) === 8 && ((raw[0] << 8) | raw[1]) % 31 === 0 ? await inflate(raw, options) : await inflateRaw(raw, options);
-      case 'br':
-        return await brotli(raw, options);
-      default:
-        throw new FaultlineError('FAULTLINE_ERR_INGEST_ENCODING', `Unsupported content encoding "${encoding}"`);
-    }
-  } catch (err) {
-    if (err instanceof FaultlineError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, 'decompressed');
-    throw new FaultlineError('FAULTLINE_ERR_INGEST_ENCODING', `Body could not be decompressed (${encoding})`);
-  }
+  const max = plain ? Math.min(limits.maxCompressedBytes, limits.maxBytes) : limits.maxCompressedBytes;
+  return { bytes: await collect(req, max, plain ? 'as sent' : 'compressed'), encoding };
 }
 
 /** The request's bytes, failing with 413 as soon as they pass `max` (raw-body, as express.raw uses). */
@@ -69,6 +42,6 @@ async function collect(req: Request, max: number, what: Parameters<typeof tooLar
   }
 }
 
-function tooLarge(limit: number, what: 'compressed' | 'decompressed' | 'as sent'): FaultlineError {
+function tooLarge(limit: number, what: 'compressed' | 'as sent'): FaultlineError {
   return new FaultlineError('FAULTLINE_ERR_INGEST_BODY_TOO_LARGE', `Body is larger than ${limit} bytes (${what})`);
 }

@@ -1,6 +1,7 @@
 import cors from 'cors';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { FaultlineError } from '../errors.js';
+import { decompressBody } from '../http/decompress-body.js';
 import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import { countEnvelopeItems } from './envelope-items.js';
@@ -33,10 +34,15 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
 
   for (const kind of ['envelope', 'store'] as const) router.options(`/api/:projectId/${kind}`, onlyProjectIds, allowBrowsers);
   router.post('/api/:projectId/envelope', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestEnvelope(req, res) {
-    const body = await readSentryBody(req, bodyLimits);
-    // No key in the URL or headers: the envelope header's dsn is read before any item is parsed.
-    const key = (res.locals.sentryKey as PublicKeyRecord | undefined) ?? (await authenticateFromDsn(req, parseEnvelopeHeader(body).dsn));
-    const job = { kind: 'envelope', body, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    let { bytes, encoding } = await readSentryBody(req, bodyLimits);
+    let key = res.locals.sentryKey as PublicKeyRecord | undefined;
+    if (!key) {
+      // No key in the URL or headers: the envelope header's dsn is read before any item is parsed.
+      bytes = await decompressBody(bytes, encoding, limits.maxBodyBytes);
+      encoding = 'identity';
+      key = await authenticateFromDsn(req, parseEnvelopeHeader(bytes).dsn);
+    }
+    const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
     const { info, prepared } = await deps.runIngest(job, async (events, { envelope }) => {
       countEnvelopeItems(deps.metrics, envelope!);
       await chargeRateLimit(deps, key, events, sentryRateLimitHeaders);
@@ -47,7 +53,8 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
   router.post('/api/:projectId/store', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestStore(req, res) {
     const key = res.locals.sentryKey as PublicKeyRecord | undefined;
     if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
-    const job = { kind: 'store', body: await readSentryBody(req, bodyLimits), projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const { bytes, encoding } = await readSentryBody(req, bodyLimits);
+    const job = { kind: 'store', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
     const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders));
     const result = await deps.pipeline.commit(prepared, 'sentry');
     res.status(200).json({ id: result.ids[0] ?? null });
