@@ -37,6 +37,10 @@ export class IngestThreads {
       .run({ ...job, body }, { transferList: [body.buffer as ArrayBuffer] })
       .catch((err: Error) => {
         if (/queue is at limit/i.test(err.message)) throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', undefined, { retryAfter: 1 });
+        if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          // The thread hit its heap cap on this body (piscina starts a new one): the body's fault, not ours.
+          throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_TOO_LARGE', 'Body needs more memory to parse than an ingest thread has');
+        }
         throw err;
       });
     if (!answer.ok) throw new FaultlineError(answer.error.code, answer.error.message, { path: answer.error.path });
