@@ -70,6 +70,25 @@ describe('in-process queue (group commit)', () => {
     expect(batches).to.deep.equal([1, 3]);
   });
 
+  it('does not start a batch just because a commit ended: events that arrived a moment ago wait to fill it', async () => {
+    const first = deferred();
+    const batches: number[] = [];
+    const queue = new InProcessQueue({ maxSize: 1000, maxWaitMs: 200, maxPending: 10_000, concurrency: 1 });
+    queue.consume(async (batch) => {
+      batches.push(batch.length);
+      if (batches.length === 1) await first.promise;
+    });
+    await queue.start();
+    const a = queue.enqueue([event(1)]);
+    await new Promise((r) => setTimeout(r, 210)); // the first batch is committing
+    const b = queue.enqueue([event(2)]);
+    first.resolve(); // its commit ends while event 2 is young: event 2 waits for company
+    await new Promise((r) => setTimeout(r, 20));
+    const c = queue.enqueue([event(3)]);
+    await Promise.all([a, b, c]);
+    expect(batches).to.deep.equal([1, 2]);
+  });
+
   it('retries requests one by one when their shared batch fails, so one bad request fails alone', async () => {
     const queue = new InProcessQueue({ maxSize: 100, maxWaitMs: 5, maxPending: 1000, concurrency: 1 });
     queue.consume(async (batch) => {
