@@ -112,7 +112,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
 
   function router(): Router {
     const r = Router();
-    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, pipeline, runIngest, clientIp, metrics };
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, runIngest, clientIp, metrics };
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use(nativeIngestRoutes(ingestDeps));
     r.use(sentryRoutes(ingestDeps));

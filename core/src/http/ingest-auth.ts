@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import type { KeyResolver } from '../auth/key-resolver.js';
-import type { IngestPipeline } from '../ingest/accept-events.js';
 import type { IngestRunner } from '../ingest/ingest-runner.js';
 import type { Metrics } from '../metrics.js';
 import type { FaultlineConfig } from '../config.js';
@@ -18,8 +17,7 @@ export interface IngestAuthDeps {
 
 /** What every ingest route (native, Sentry) is built from. */
 export interface IngestRouteDeps extends IngestAuthDeps {
-  pipeline: IngestPipeline;
-  /** Decodes and prepares a body (in an ingest thread when it can); `pipeline.commit` enqueues it. */
+  /** Decodes, prepares (in an ingest thread when it can), admits and enqueues a body. */
   runIngest: IngestRunner;
   clientIp(req: Request): string | undefined;
   metrics: Metrics;

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { FaultlineError } from '../errors.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, type IngestRouteDeps } from './ingest-auth.js';
-import { readRawBody } from './read-body.js';
+import { readBody, type BodyLimits } from './read-body.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
 
@@ -11,6 +11,7 @@ const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navig
 export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
   const router = Router();
   const limits = deps.config.limits;
+  const bodyLimits: BodyLimits = { maxCompressedBytes: limits.maxBodyBytes, maxBytes: limits.maxBodyBytes };
   const allowBrowsers = cors({
     origin: true,
     methods: ['POST'],
@@ -22,14 +23,12 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
   router.post('/api/v1/events', allowBrowsers, checkContentType, async function authenticate(req, res, next) {
     res.locals.ingestKey = await authenticateIngest(deps, req, nativeIngestKey(req));
     next();
-  }, readRawBody(limits.maxBodyBytes), async function ingestNative(req, res) {
+  }, async function ingestNative(req, res) {
     const key = res.locals.ingestKey as PublicKeyRecord;
-    const body = req.body as unknown;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
-    req.body = undefined; // the bytes go to the ingest job: don't keep them while the request waits for its batch
-    const job = { kind: 'native', body, encoding: 'identity', projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-    const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events));
-    res.status(202).json(await deps.pipeline.commit(prepared, 'native'));
+    const { bytes, encoding } = await readBody(req, bodyLimits);
+    const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+    const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+    res.status(202).json(result);
   });
   return router;
 

@@ -1,15 +1,52 @@
-import express, { type RequestHandler } from 'express';
+import type { Request } from 'express';
+import getRawBody from 'raw-body';
 import { FaultlineError } from '../errors.js';
 
-/**
- * Reads the body as bytes, inflating gzip, deflate and br; the limit applies to the inflated size,
- * so a compression bomb stops at the limit with a 413.
- */
-export function readRawBody(limitBytes: number): RequestHandler {
-  return express.raw({ type: () => true, limit: limitBytes, inflate: true });
+export interface BodyLimits {
+  /** Bytes on the wire (compressed, if it is). */
+  maxCompressedBytes: number;
+  /** Bytes after decompression; a compression bomb stops here (see decompressBody). */
+  maxBytes: number;
 }
 
-/** Parses a body read by `readRawBody`, with coded errors for empty and malformed input. */
+/** An ingest request body as sent, and how it is encoded; decompressing is ingest's job (in a thread). */
+export interface RawBody {
+  bytes: Buffer;
+  encoding: string;
+}
+
+/**
+ * Reads an ingest request body as bytes with a limit on the bytes received (an uncompressed body is
+ * held to the decompressed limit too, at once). Handles a host app's body parser having read it first.
+ */
+export async function readBody(req: Request, limits: BodyLimits): Promise<RawBody> {
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (Buffer.isBuffer(req.body)) return { bytes: req.body, encoding: 'identity' }; // a host app's body parser got there first (and inflated it)
+  if (typeof req.body === 'string') return { bytes: Buffer.from(req.body, 'utf8'), encoding: 'identity' };
+
+  const plain = encoding === 'identity' || encoding === '';
+  const declared = Number(req.get('content-length'));
+  if (Number.isFinite(declared) && declared > limits.maxCompressedBytes) throw tooLarge(limits.maxCompressedBytes, plain ? 'as sent' : 'compressed');
+  const max = plain ? Math.min(limits.maxCompressedBytes, limits.maxBytes) : limits.maxCompressedBytes;
+  return { bytes: await collect(req, max, plain ? 'as sent' : 'compressed'), encoding };
+}
+
+/** The request's bytes, failing with 413 as soon as they pass `max` (raw-body, as express.raw uses). */
+async function collect(req: Request, max: number, what: Parameters<typeof tooLarge>[1]): Promise<Buffer> {
+  if (req.readableEnded) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY', 'The request body was already consumed');
+  try {
+    return await getRawBody(req, { limit: max });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw tooLarge(max, what);
+    throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', 'Request body could not be read');
+  }
+}
+
+function tooLarge(limit: number, what: 'compressed' | 'as sent'): FaultlineError {
+  return new FaultlineError('FAULTLINE_ERR_INGEST_BODY_TOO_LARGE', `Body is larger than ${limit} bytes (${what})`);
+}
+
+/** Parses a decompressed body, with coded errors for empty and malformed input. */
 export function parseJsonBody(body: unknown): unknown {
   if (!Buffer.isBuffer(body) || body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
   return parseJsonText(body.toString('utf8'));

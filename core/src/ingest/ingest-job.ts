@@ -13,7 +13,7 @@ import { prepareEvents, type PreparedEvents } from './prepare-events.js';
  */
 export interface IngestJob {
   kind: 'native' | 'envelope' | 'store';
-  /** As sent; `encoding` says how to decompress it (the native route's body parser already has). */
+  /** As sent; `encoding` says how to decompress it. */
   body: Uint8Array;
   /** Content-Encoding: identity, gzip, deflate or br. */
   encoding: string;
@@ -42,12 +42,10 @@ export interface JobResult {
 }
 
 /**
- * Bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body. The body
- * must be decompressed already (`decompressBody`, or the sync form in an ingest thread).
+ * Decompressed bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body.
  */
-export function decodeJob(job: IngestJob, limits: IngestLimits): DecodedBody {
-  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  switch (job.kind) {
+export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: IngestLimits): DecodedBody {
+  switch (kind) {
     case 'native': {
       const { events, isBatch } = decodeNativeBody(body, limits);
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch } };
@@ -63,8 +61,7 @@ export function decodeJob(job: IngestJob, limits: IngestLimits): DecodedBody {
 
 /** The whole of a job when no plugin taps a per-event hook: what an ingest thread runs. */
 export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator): JobResult {
-  const body = decompressBodySync(job.body, job.encoding, limits.maxBodyBytes);
-  const decoded = decodeJob({ ...job, body, encoding: 'identity' }, limits);
+  const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits);
   const prepared = prepareEvents(decoded.events, {
     projectId: job.projectId,
     receivedAt: new Date(job.receivedAt),

@@ -1,7 +1,7 @@
 import type { IngestLimits } from '../config.js';
-import type { IngestPipeline } from './accept-events.js';
 import { decompressBody } from '../http/decompress-body.js';
-import { decodeJob, type BodyInfo, type IngestJob, type JobResult } from './ingest-job.js';
+import type { AcceptResult, IngestPipeline } from './accept-events.js';
+import { decodeBody, type BodyInfo, type IngestJob, type JobResult } from './ingest-job.js';
 import type { IngestThreads } from './ingest-threads.js';
 
 /**
@@ -11,21 +11,27 @@ import type { IngestThreads } from './ingest-threads.js';
 export type Admit = (events: number, info: BodyInfo) => Promise<void>;
 
 /**
- * Where a request body is decoded and prepared: in an ingest thread when there are threads and no
- * plugin taps a per-event hook (hooks are functions of this thread), else here, hooks and all.
+ * Ingests one request body: decodes and prepares it in an ingest thread when there are threads and no
+ * plugin taps a per-event hook (hooks are functions of this thread), else here, hooks and all; then
+ * admits and commits it. `route` is the metrics label.
  */
 export function createIngestRunner(pipeline: IngestPipeline, threads: IngestThreads | null, limits: IngestLimits) {
-  return async function runIngest(job: IngestJob, admit: Admit): Promise<JobResult> {
+  async function prepare(job: IngestJob, admit: Admit): Promise<JobResult> {
     if (threads && pipeline.isPure()) {
       const result = await threads.run(job);
       await admit(result.prepared.ids.length + result.prepared.rejected.length, result.info);
       return result;
     }
     const body = await decompressBody(job.body, job.encoding, limits.maxBodyBytes);
-    const { events, pathOf, info } = decodeJob({ ...job, body, encoding: 'identity' }, limits);
+    const { events, pathOf, info } = decodeBody(job.kind, body, limits);
     await admit(events.length, info);
     const prepared = await pipeline.prepare({ projectId: job.projectId, events, clientIp: job.clientIp, receivedAt: new Date(job.receivedAt), pathOf });
     return { info, prepared };
+  }
+
+  return async function runIngest(job: IngestJob, admit: Admit, route: string): Promise<{ info: BodyInfo; result: AcceptResult }> {
+    const { info, prepared } = await prepare(job, admit);
+    return { info, result: await pipeline.commit(prepared, route) };
   };
 }
 

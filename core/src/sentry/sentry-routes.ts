@@ -2,12 +2,13 @@ import cors from 'cors';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { decompressBody } from '../http/decompress-body.js';
+import { readBody, type BodyLimits } from '../http/read-body.js';
 import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
+import type { BodyInfo } from '../ingest/ingest-job.js';
 import { countEnvelopeItems } from './envelope-items.js';
 import { parseEnvelopeHeader } from './parse-envelope.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
-import { readSentryBody, type SentryBodyLimits } from './read-sentry-body.js';
 import { keyFromDsn, sentryRequestKey } from './sentry-auth.js';
 
 /** Sentry's limit on a request as sent (compressed): 20 MiB. */
@@ -23,7 +24,7 @@ const PROJECT_ID = /^\d{1,15}$/;
 export function sentryRoutes(deps: IngestRouteDeps): Router {
   const router = Router();
   const limits = deps.config.limits;
-  const bodyLimits: SentryBodyLimits = { maxCompressedBytes: SENTRY_MAX_COMPRESSED_BYTES, maxBytes: limits.maxBodyBytes };
+  const bodyLimits: BodyLimits = { maxCompressedBytes: SENTRY_MAX_COMPRESSED_BYTES, maxBytes: limits.maxBodyBytes };
   const allowBrowsers = cors({
     origin: true,
     methods: ['POST', 'OPTIONS'],
@@ -34,7 +35,7 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
 
   for (const kind of ['envelope', 'store'] as const) router.options(`/api/:projectId/${kind}`, onlyProjectIds, allowBrowsers);
   router.post('/api/:projectId/envelope', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestEnvelope(req, res) {
-    let { bytes, encoding } = await readSentryBody(req, bodyLimits);
+    let { bytes, encoding } = await readBody(req, bodyLimits);
     let key = res.locals.sentryKey as PublicKeyRecord | undefined;
     if (!key) {
       // No key in the URL or headers: the envelope header's dsn is read before any item is parsed.
@@ -43,20 +44,19 @@ export function sentryRoutes(deps: IngestRouteDeps): Router {
       key = await authenticateFromDsn(req, parseEnvelopeHeader(bytes).dsn);
     }
     const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-    const { info, prepared } = await deps.runIngest(job, async (events, { envelope }) => {
+    const admit = async (events: number, { envelope }: BodyInfo) => {
       countEnvelopeItems(deps.metrics, envelope!);
       await chargeRateLimit(deps, key, events, sentryRateLimitHeaders);
-    });
-    const result = await deps.pipeline.commit(prepared, 'sentry');
+    };
+    const { info, result } = await deps.runIngest(job, admit, 'sentry');
     res.status(200).json({ id: result.ids[0] ?? info.envelope?.headerEventId ?? null });
   });
   router.post('/api/:projectId/store', onlyProjectIds, allowBrowsers, authenticateFromRequest, async function ingestStore(req, res) {
     const key = res.locals.sentryKey as PublicKeyRecord | undefined;
     if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
-    const { bytes, encoding } = await readSentryBody(req, bodyLimits);
+    const { bytes, encoding } = await readBody(req, bodyLimits);
     const job = { kind: 'store', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-    const { prepared } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders));
-    const result = await deps.pipeline.commit(prepared, 'sentry');
+    const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders), 'sentry');
     res.status(200).json({ id: result.ids[0] ?? null });
   });
   return router;
