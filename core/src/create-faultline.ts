@@ -11,10 +11,9 @@ import { HookRegistry } from './hooks/hook-registry.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
-import { nativeIngestRoutes } from './http/native-ingest-routes.js';
+import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
 import { errorHandler } from './http/send-error.js';
-import { sentryRoutes } from './sentry/sentry-routes.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
 import { IngestThreads } from './ingest/ingest-threads.js';
@@ -113,9 +112,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   function router(): Router {
     const r = Router();
     const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, runIngest, clientIp, metrics };
+    r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
-    r.use(nativeIngestRoutes(ingestDeps));
-    r.use(sentryRoutes(ingestDeps));
     r.use('/api/v1', express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, grant, hooks, track }));
     r.use(adminRoutes({ storage, grant, keys }));

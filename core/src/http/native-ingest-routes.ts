@@ -1,15 +1,15 @@
 import cors from 'cors';
-import { Router } from 'express';
+import type { Request, Response } from 'express';
 import { FaultlineError } from '../errors.js';
-import type { PublicKeyRecord } from '../providers/storage.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, type IngestRouteDeps } from './ingest-auth.js';
+import { applyCors, type IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
+import { sendJson } from './send-json.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
 
 /** `POST /api/v1/events`: one event, or `{ "events": [...] }`. Answers 202 once the events are durable. */
-export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
-  const router = Router();
+export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
   const limits = deps.config.limits;
   const bodyLimits: BodyLimits = { maxCompressedBytes: limits.maxBodyBytes, maxBytes: limits.maxBodyBytes };
   const allowBrowsers = cors({
@@ -19,24 +19,23 @@ export function nativeIngestRoutes(deps: IngestRouteDeps): Router {
     maxAge: 86400,
   });
 
-  router.options('/api/v1/events', allowBrowsers);
-  router.post('/api/v1/events', allowBrowsers, checkContentType, async function authenticate(req, res, next) {
-    res.locals.ingestKey = await authenticateIngest(deps, req, nativeIngestKey(req));
-    next();
-  }, async function ingestNative(req, res) {
-    const key = res.locals.ingestKey as PublicKeyRecord;
-    const { bytes, encoding } = await readBody(req, bodyLimits);
-    const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-    const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
-    res.status(202).json(result);
-  });
-  return router;
+  return {
+    preflight: allowBrowsers,
+    async ingest(req: Request, res: Response) {
+      applyCors(allowBrowsers, req, res);
+      checkContentType(req);
+      const key = await authenticateIngest(deps, req, nativeIngestKey(req));
+      const { bytes, encoding } = await readBody(req, bodyLimits);
+      const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+      const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+      sendJson(res, 202, result);
+    },
+  };
+}
 
-  function checkContentType(req: any, _res: any, next: (err?: unknown) => void) {
-    const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (!JSON_TYPES.includes(type)) {
-      return next(new FaultlineError('FAULTLINE_ERR_INGEST_CONTENT_TYPE', `Content type must be application/json, not "${type || 'none'}"`));
-    }
-    next();
+function checkContentType(req: Request): void {
+  const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (!JSON_TYPES.includes(type)) {
+    throw new FaultlineError('FAULTLINE_ERR_INGEST_CONTENT_TYPE', `Content type must be application/json, not "${type || 'none'}"`);
   }
 }

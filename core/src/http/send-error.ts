@@ -1,12 +1,13 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { FaultlineError, isFaultlineError } from '../errors.js';
+import { sendJson } from './send-json.js';
 
 /** Writes a FaultlineError as `{ error: { code, message, path } }` with its status and headers. */
 export function sendError(res: Response, err: FaultlineError): void {
   if (err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
   for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
-  res.status(err.status).json(err.toJSON());
+  sendJson(res, err.status, err.toJSON());
 }
 
 /** body-parser's errors, as coded errors. */

@@ -1,0 +1,31 @@
+import { Router, type RequestHandler } from 'express';
+import { sentryIngestRoutes } from '../sentry/sentry-routes.js';
+import type { IngestRouteDeps } from './ingest-auth.js';
+import { nativeIngestRoute } from './native-ingest-routes.js';
+
+/** `/api/v1/events`, `/api/<project id>/envelope` and `/api/<project id>/store`, with or without a final slash. */
+const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i;
+
+/**
+ * Every ingest route: the native API and the Sentry protocol, and their CORS preflights. A POST is
+ * matched by one regular expression rather than Express's router: ingest is the hot path, and the
+ * router's nested layers cost CPU and closures that live as long as the request, long enough to be
+ * promoted and collected by full GCs (bench/sentry: main-thread CPU per event down by ~0.05 ms).
+ * Matching follows Express's defaults: case-insensitive, a trailing slash optional.
+ */
+export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
+  const native = nativeIngestRoute(deps);
+  const sentry = sentryIngestRoutes(deps);
+  const preflights = Router();
+  preflights.options('/api/v1/events', native.preflight);
+  preflights.options(/^\/api\/\d{1,15}\/(?:envelope|store)\/?$/i, sentry.envelope.preflight);
+
+  return function ingest(req, res, next) {
+    if (req.method === 'OPTIONS') return preflights(req, res, next);
+    if (req.method !== 'POST') return next();
+    const match = INGEST_PATH.exec(req.path);
+    if (!match) return next();
+    const route = match[1] ? native : match[3].toLowerCase() === 'envelope' ? sentry.envelope : sentry.store;
+    route.ingest(req, res, Number(match[2])).catch(next);
+  };
+}
