@@ -10,11 +10,11 @@
  */
 import { fork } from 'node:child_process';
 import { serverEntry } from '../shared/server-entry.js';
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { createSdkEventGenerator } from './events.js';
+import { openLoopbackConnections, type LoopbackRequest } from '../shared/loopback-http.js';
 import type { SentryBenchMessage } from './server.js';
 import { cpuSeconds } from '../shared/proc.js';
 import { postgresUsage } from '../shared/postgres-usage.js';
@@ -28,11 +28,6 @@ const warmup = Math.min(1000, Math.ceil(events / 10));
 
 type Ready = Extract<SentryBenchMessage, { type: 'ready' }>;
 type Stats = Extract<SentryBenchMessage, { type: 'stats' }>;
-interface Request {
-  path: string;
-  headers: Record<string, string>;
-  body: Buffer | string;
-}
 
 const entry = await serverEntry(new URL('./server.ts', import.meta.url));
 const child = fork(entry.script, [], {
@@ -55,7 +50,7 @@ const stats = () =>
   });
 
 const base = new URL(ready.url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const clients = await openLoopbackConnections(base, concurrency);
 const nextEvent = createSdkEventGenerator({ issues });
 const sample = JSON.stringify(nextEvent());
 const envelopePath = `${base.pathname}/api/${ready.projectId}/envelope/?sentry_version=7&sentry_key=${ready.publicKey}&sentry_client=sentry.javascript.node%2F11.11.0`;
@@ -90,7 +85,7 @@ function patchedPool(serialize: (event: Record<string, unknown> & { event_id: st
   };
 }
 
-const modes: Record<string, { describe: string; prepare(count: number): () => Request }> = {
+const modes: Record<string, { describe: string; prepare(count: number): () => LoopbackRequest }> = {
   native: {
     describe: 'POST /api/v1/events, one event per request, application/json',
     prepare() {
@@ -116,17 +111,6 @@ const modes: Record<string, { describe: string; prepare(count: number): () => Re
   },
 };
 
-function send(req: Request): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const r = http.request({ host: base.hostname, port: base.port, method: 'POST', path: req.path, headers: req.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    r.on('error', reject);
-    r.end(req.body);
-  });
-}
-
 async function stored(): Promise<number> {
   return (await stats()).stored;
 }
@@ -143,12 +127,12 @@ async function phase(name: string, count: number) {
   let issued = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    clients.connections.map(async (connection) => {
       while (issued < count) {
         issued++;
         const req = make();
         const t = performance.now();
-        const status = await send(req);
+        const status = await connection.send(req);
         latencies.push(performance.now() - t);
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
@@ -231,7 +215,7 @@ try {
     )}\n`,
   );
 } finally {
-  agent.destroy();
+  clients.close();
   child.send({ type: 'stop' });
   await new Promise((resolve) => child.once('exit', resolve));
 }
