@@ -17,5 +17,5 @@ export async function serverEntry(scriptUrl: URL): Promise<{ script: string; exe
   const outfile = path.join(path.dirname(script), `.${path.basename(script, '.ts')}.built.mjs`);
   // Packages stay imports, resolved to their dist/; only the bench's own files are bundled.
   await build({ entryPoints: [script], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
-  return { script: outfile, execArgv: flags ?? ['--max-old-space-size=1024', '--max-semi-space-size=4'] };
+  return { script: outfile, execArgv: flags ?? ['--max-old-space-size=1024', '--max-semi-space-size=4', '--heap-growing-percent=100'] };
 }
