@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { resolveConfig } from '../src/resolve-config.js';
 import { errorEvent } from './helpers/http.js';
@@ -58,6 +59,23 @@ describe('ingest threads: same answers and same events as the main thread', func
       { route: 'envelope', body: envelope(sentry) },
       { route: 'envelope', body: gzipSync(envelope({ ...sentry, event_id: id() })), headers: { 'content-encoding': 'gzip' } },
       { route: 'store', body: JSON.stringify({ ...sentry, event_id: id() }) },
+      // Kept as sent by the threads and normalized when read: the id from the envelope header, the
+      // client's address for {{auto}}, strings trimmed, breadcrumbs unwrapped, a timestamp in seconds.
+      {
+        route: 'envelope',
+        body: envelopeOf({ event_id: id() }, [{
+          header: { type: 'event' },
+          payload: JSON.stringify({
+            message: 'no id of its own',
+            timestamp: Date.now() / 1000,
+            user: { ip_address: '{{auto}}' },
+            extra: { long: 'z'.repeat(20_000) },
+            breadcrumbs: { values: [{ message: 'one', level: 'warn' }] },
+          }),
+        }]),
+      },
+      // Not UTF-8 inside a string: read with a replacement character, then serialized, not kept as sent.
+      { route: 'envelope', body: Buffer.concat([Buffer.from(`{}\n{"type":"event"}\n{"event_id":"${id()}","message":"bad `), Buffer.from([0xff, 0xfe]), Buffer.from(' bytes"}')]) },
     ];
     for (const sent of cases) {
       const answer = await both(sent);
@@ -68,6 +86,22 @@ describe('ingest threads: same answers and same events as the main thread', func
         expect(strip(a)).to.deep.equal(strip(b));
       }
     }
+  });
+
+  it('keeps single events as sent in the threads (normalized when read), and serializes them on the main thread', async () => {
+    const forms = async (server: TestServer) => {
+      const client = new pg.Client({ connectionString: server.database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT left(payload, 1) AS form, count(*)::int AS n FROM events GROUP BY 1 ORDER BY 1`);
+        return Object.fromEntries(rows.map((r) => [r.form === '[' ? 'as sent' : 'serialized', r.n]));
+      } finally {
+        await client.end();
+      }
+    };
+    // From the test above: 5 single events kept as sent; the batch of two and the event with bad bytes serialized.
+    expect(await forms(threaded)).to.deep.equal({ 'as sent': 5, serialized: 3 });
+    expect(await forms(inline)).to.deep.equal({ serialized: 8 });
   });
 
   it('answers hostile bodies with the same coded errors and paths', async () => {

@@ -5,7 +5,7 @@ import { decodeNativeBody } from '../http/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
 import { decodeStoreBody } from '../sentry/store-body.js';
-import { prepareEvents, type PreparedEvents } from './prepare-events.js';
+import { prepareEvents, type PreparedEvents, type SentEvents } from './prepare-events.js';
 
 /**
  * One request body to ingest, as the routes hand it over: plain data, so it can be posted to an ingest
@@ -34,6 +34,8 @@ export interface DecodedBody {
   events: unknown[];
   pathOf?(index: number): string;
   info: BodyInfo;
+  /** The events' bytes as sent, for an ingest thread to keep instead of serializing the events again. */
+  sent: SentEvents;
 }
 
 export interface JobResult {
@@ -48,14 +50,17 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
   switch (kind) {
     case 'native': {
       const { events, isBatch } = decodeNativeBody(body, limits);
-      return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch } };
+      const sent: SentEvents = { format: 'native', bytes: isBatch ? [] : [body] };
+      return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch }, sent };
     }
     case 'envelope': {
-      const { events, eventIndexes, ...envelope } = decodeEnvelopeBody(body, limits);
-      return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope } };
+      const { events, eventIndexes, eventBytes, ...envelope } = decodeEnvelopeBody(body, limits);
+      return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope }, sent: { format: 'sentry', bytes: eventBytes } };
     }
-    case 'store':
-      return { events: [decodeStoreBody(body, limits.maxEventBytes)], info: {} };
+    case 'store': {
+      const { event, sent } = decodeStoreBody(body, limits.maxEventBytes);
+      return { events: [event], info: {}, sent: { format: 'sentry', bytes: [sent] } };
+    }
   }
 }
 
@@ -69,6 +74,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     limits,
     validate,
     pathOf: decoded.pathOf,
+    sent: decoded.sent,
   });
   return { info: decoded.info, prepared };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { IngestLimits } from '../config.js';
 import { LEVELS, type Breadcrumb, type CanonicalEvent, type IncomingEvent, type Level } from '../event/types.js';
 import { stripNul } from './strip-nul.js';
 
@@ -7,11 +6,17 @@ const LEVEL_ALIASES: Record<string, Level> = { warn: 'warning', critical: 'fatal
 const MAX_FUTURE_MS = 60_000;
 const TAG_VALUE_MAX = 200;
 
+/** What normalizing uses of the ingest limits: it trims, it does not reject. */
+export interface NormalizeLimits {
+  maxStringLength: number;
+  maxBreadcrumbs: number;
+}
+
 export interface NormalizeContext {
   receivedAt: Date;
   /** The client's address as Express sees it (trust proxy applied). */
   clientIp: string | undefined;
-  limits: IngestLimits;
+  limits: NormalizeLimits;
 }
 
 /**
@@ -83,7 +88,7 @@ function normalizeTags(tags: unknown): Record<string, string> {
   return out;
 }
 
-function normalizeBreadcrumbs(input: Breadcrumb[] | { values?: Breadcrumb[] }, limits: IngestLimits): Breadcrumb[] {
+function normalizeBreadcrumbs(input: Breadcrumb[] | { values?: Breadcrumb[] }, limits: NormalizeLimits): Breadcrumb[] {
   const list = Array.isArray(input) ? input : (input.values ?? []);
   const kept = list.length > limits.maxBreadcrumbs ? list.slice(-limits.maxBreadcrumbs) : list;
   for (const crumb of kept) {

@@ -4,6 +4,7 @@ import type { CanonicalEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { GroupedEvent } from '../providers/storage.js';
 import { resolveFingerprint } from './fingerprint.js';
+import { canonicalPayload, sentPayload, type SentRecipe } from './event-payload.js';
 import { toGroupedEvent } from './group-event.js';
 import { normalizeEvent } from './normalize-event.js';
 
@@ -28,6 +29,14 @@ export interface PrepareContext {
   validate: EventValidator;
   /** How a rejected event's path starts (`events[3]`, say); default: no prefix. */
   pathOf?(index: number): string;
+  /** Each event's bytes as sent, to be kept as its payload instead of serializing it again (event-payload.ts). */
+  sent?: SentEvents;
+}
+
+export interface SentEvents {
+  format: SentRecipe['format'];
+  /** By event index; undefined where an event has no bytes of its own (a native batch). */
+  bytes: (Uint8Array | undefined)[];
 }
 
 /** Validates and normalizes one parsed event; throws a FaultlineError naming the bad field. */
@@ -44,9 +53,24 @@ export function rejection(index: number, err: unknown): RejectedEvent {
   return { index, error: error.toJSON().error };
 }
 
+/** The event's bytes as sent with their recipe when there are some, else the event serialized. */
+function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, receivedAt: string, ctx: PrepareContext): Uint8Array {
+  const kept =
+    sent &&
+    sentPayload(sent, {
+      format: ctx.sent!.format,
+      eventId: event.event_id,
+      receivedAt,
+      clientIp: ctx.clientIp ?? null,
+      maxStringLength: ctx.limits.maxStringLength,
+      maxBreadcrumbs: ctx.limits.maxBreadcrumbs,
+    });
+  return kept || canonicalPayload(event);
+}
+
 /**
- * The per-event pipeline when no plugin taps a per-event hook: validate, normalize, group, serialize.
- * Pure and synchronous, so it runs the same in an ingest thread as on the main thread. Takes the parsed
+ * The per-event pipeline when no plugin taps a per-event hook: validate, normalize, group, and keep the
+ * event as sent (or serialize it). Pure and synchronous, so it runs the same in an ingest thread as on the main thread. Takes the parsed
  * values over and releases each once grouped, so the trees die young.
  */
 export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedEvents {
@@ -57,7 +81,8 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
     events[i] = undefined;
     try {
       const event = checkEvent(value, i, ctx);
-      prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event)));
+      const payload = payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx);
+      prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload));
       prepared.ids.push(event.event_id);
     } catch (err) {
       prepared.rejected.push(rejection(i, err));

@@ -98,20 +98,17 @@ export interface GroupedEvent {
   /** Issue fields derived from this event. */
   meta: { title: string; culprit: string; type: string; value: string };
   /**
-   * The canonical event as UTF-8 JSON: what storage keeps and gives back. Bytes rather than a string:
-   * they move between threads without a copy, sit outside V8's heap while the batch fills (a 50 KB
-   * string waiting there got copied by each young collection and then by an old one), and are what a
-   * database or a queue is sent. `decodePayload` turns them back into an event.
+   * The event as UTF-8 JSON: what storage keeps, as it is, and gives back. Read it only with
+   * `decodePayload`, which gives the canonical event: the JSON is either that event or the event as
+   * its SDK sent it with what normalizing it needs (see ingest/event-payload.ts). Bytes rather than a
+   * string: they move between threads without a copy, sit outside V8's heap while the batch fills (a
+   * 50 KB string waiting there got copied by each young collection and then by an old one), and are what
+   * a database or a queue is sent.
    */
   payload: Uint8Array;
 }
 
-const decoder = new TextDecoder();
-
-/** A GroupedEvent's payload back into the event. */
-export function decodePayload(payload: Uint8Array): CanonicalEvent {
-  return JSON.parse(decoder.decode(payload)) as CanonicalEvent;
-}
+export { decodePayload } from '../ingest/event-payload.js';
 
 export interface StoredEventRef {
   projectId: number;

@@ -16,6 +16,8 @@ export interface SortedItems {
   events: unknown[];
   /** Each event's index in the envelope, for error paths. */
   eventIndexes: number[];
+  /** Each event's bytes as sent. */
+  eventBytes: Buffer[];
   /** Items dropped, by type (`other` for unknown types), for `faultline_sentry_items_dropped_total`. */
   dropped: Record<string, number>;
   /** What the SDK's client reports say it discarded, for `faultline_sdk_discarded_events_total`. */
@@ -44,7 +46,7 @@ const KNOWN_CATEGORIES = new Set([
 
 /** Sorts an envelope's items; plain data out (it may run in an ingest thread), counted by `countEnvelopeItems`. */
 export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number): SortedItems {
-  const sorted: SortedItems = { events: [], eventIndexes: [], dropped: {}, discarded: [] };
+  const sorted: SortedItems = { events: [], eventIndexes: [], eventBytes: [], dropped: {}, discarded: [] };
   envelope.items.forEach((item, index) => {
     if (item.type === 'event') {
       if (item.payload.length > maxEventBytes) {
@@ -57,6 +59,7 @@ export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number): So
       }
       sorted.events.push(event);
       sorted.eventIndexes.push(index);
+      sorted.eventBytes.push(item.payload);
       return;
     }
     if (item.type === 'client_report') sorted.discarded.push(...clientReport(item.payload));

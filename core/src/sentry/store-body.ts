@@ -5,15 +5,16 @@ import { mapSentryEvent } from './map-sentry-event.js';
 
 /**
  * A store body is one event as JSON; very old clients send it zlib-compressed and base64-encoded.
- * It is checked against the per-event limit after decompression, then mapped to a canonical event.
+ * It is checked against the per-event limit after decompression, then mapped to a canonical event;
+ * `sent` is its JSON as sent (decoded, if it was).
  */
-export function decodeStoreBody(body: Buffer, maxEventBytes: number): unknown {
+export function decodeStoreBody(body: Buffer, maxEventBytes: number): { event: unknown; sent: Buffer } {
   if (body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
   let json = body;
   const first = body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
   if (first !== undefined && first !== 0x7b /* { */) json = legacyEncoded(body, maxEventBytes);
   if (json.length > maxEventBytes) throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`);
-  return mapSentryEvent(parseJsonText(json.toString('utf8')));
+  return { event: mapSentryEvent(parseJsonText(json.toString('utf8'))), sent: json };
 }
 
 function legacyEncoded(body: Buffer, maxEventBytes: number): Buffer {

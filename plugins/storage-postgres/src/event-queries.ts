@@ -1,4 +1,4 @@
-import { FaultlineError, type CanonicalEvent, type Page, type StatsPoint, type StatsQuery, type StoredEvent } from '@faultline/core';
+import { decodePayload, FaultlineError, type Page, type StatsPoint, type StatsQuery, type StoredEvent } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { decodeCursor, keysetPage } from './cursor.js';
 import { isIssueId, normalizeEventId, toIso } from './issue-row.js';
@@ -25,7 +25,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     issueId: String(row.issue_id),
     projectId: Number(row.project_id),
     receivedAt: toIso(row.received_at),
-    event: JSON.parse(row.payload) as CanonicalEvent,
+    event: decodePayload(row.payload),
   };
 }
 

@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { DEFAULT_LIMITS } from '../../src/config.js';
+import type { CanonicalEvent } from '../../src/event/types.js';
+import { createEventValidator } from '../../src/event/validate-event.js';
+import { canonicalPayload, decodePayload, sentPayload, type SentRecipe } from '../../src/ingest/event-payload.js';
+import { normalizeEvent } from '../../src/ingest/normalize-event.js';
+import { mapSentryEvent } from '../../src/sentry/map-sentry-event.js';
+
+const event = (message: string): CanonicalEvent =>
+  ({ event_id: 'a'.repeat(32), timestamp: '2026-01-01T00:00:00.000Z', level: 'error', platform: 'node', message, tags: {} }) as CanonicalEvent;
+
+const receivedAt = '2026-03-01T12:00:00.000Z';
+const recipe = (over: Partial<SentRecipe> = {}): SentRecipe => ({
+  format: 'sentry',
+  eventId: 'b'.repeat(32),
+  receivedAt,
+  clientIp: '203.0.113.9',
+  maxStringLength: DEFAULT_LIMITS.maxStringLength,
+  maxBreadcrumbs: DEFAULT_LIMITS.maxBreadcrumbs,
+  ...over,
+});
+
+/** What ingest makes of an event (map, validate, normalize), serialized and read back: the canonical form. */
+function canonicalOf(sent: object, r: SentRecipe): CanonicalEvent {
+  const validate = createEventValidator(DEFAULT_LIMITS);
+  const copy = JSON.parse(JSON.stringify(sent));
+  const mapped = (r.format === 'sentry' ? mapSentryEvent(copy) : copy) as Record<string, unknown>;
+  mapped.event_id ??= r.eventId;
+  const limits = { maxStringLength: r.maxStringLength, maxBreadcrumbs: r.maxBreadcrumbs };
+  const normalized = normalizeEvent(validate(mapped), { receivedAt: new Date(r.receivedAt), clientIp: r.clientIp ?? undefined, limits });
+  return JSON.parse(JSON.stringify(normalized));
+}
+
+describe('event payloads', () => {
+  describe('the canonical event, serialized', () => {
+    it('round-trips through decodePayload', () => {
+      const source = event('ü中🚀 "quoted" \\ back\nslash');
+      expect(decodePayload(canonicalPayload(source))).to.deep.equal(source);
+    });
+
+    it('keeps lone surrogates as JSON escapes, so storage gets valid UTF-8 and reads back what was sent', () => {
+      const source = event('a\uD800b \uDC00 end\uD83D');
+      const payload = canonicalPayload(source);
+      expect(new TextDecoder('utf-8', { fatal: true }).decode(payload)).to.include('a\\ud800b \\udc00 end\\ud83d');
+      expect(decodePayload(payload)).to.deep.equal(source);
+    });
+  });
+
+  describe('the event as sent, with its recipe', () => {
+    it('decodes to the canonical event ingest made of it (Sentry shapes mapped, fields normalized)', () => {
+      const sent = {
+        timestamp: 1772366400.25,
+        level: 'warn',
+        logentry: { message: 'user %s failed', params: ['ana'] },
+        exception: [{ type: 'TypeError', value: 'x is undefined', stacktrace: { frames: [{ filename: 'node_modules/a.js' }, { filename: 'app.js' }] } }],
+        breadcrumbs: { values: [{ message: 'clicked', level: 'warn' }] },
+        tags: [['region', 'eu'], ['n', 3]],
+        user: { ip_address: '{{auto}}' },
+        extra: { long: 'x'.repeat(DEFAULT_LIMITS.maxStringLength + 50) },
+        'sentry.interfaces.Http': { url: 'https://shop.example/cart', headers: [['Accept', 'text/html']] },
+        unknown_field: { kept: true },
+      };
+      const r = recipe();
+      const decoded = decodePayload(sentPayload(Buffer.from(`\r\n${JSON.stringify(sent)} `), r)!);
+      expect(JSON.parse(JSON.stringify(decoded))).to.deep.equal(canonicalOf(sent, r));
+      expect(decoded.event_id).to.equal(r.eventId);
+      expect(decoded.user?.ip_address).to.equal('203.0.113.9');
+      expect((decoded.extra as { long: string }).long).to.have.length(DEFAULT_LIMITS.maxStringLength);
+    });
+
+    it('normalizes a native event with the limits and address it was received with', () => {
+      const sent = { message: 'm'.repeat(100), breadcrumbs: [{ message: '1' }, { message: '2' }, { message: '3' }], user: { ip_address: '{{auto}}' } };
+      const r = recipe({ format: 'native', clientIp: null, maxStringLength: 10, maxBreadcrumbs: 2 });
+      const decoded = decodePayload(sentPayload(Buffer.from(JSON.stringify(sent)), r)!);
+      expect(JSON.parse(JSON.stringify(decoded))).to.deep.equal(canonicalOf(sent, r));
+      expect(decoded.message).to.equal(`${'m'.repeat(9)}…`);
+      expect(decoded.breadcrumbs?.map((b) => b.message)).to.deep.equal(['2', '3']);
+      expect(decoded.user).to.deep.equal({});
+      expect(decoded.timestamp).to.equal(receivedAt);
+    });
+
+    it('keeps multi-byte text and escapes byte for byte', () => {
+      const sent = Buffer.from('{"message":"ü中🚀 \\"q\\" \\u0000 \\ud800"}');
+      const payload = sentPayload(sent, recipe({ format: 'native' }))!;
+      expect(Buffer.from(payload).includes(sent)).to.equal(true);
+      expect(decodePayload(payload).message).to.equal('ü中🚀 "q" \u0000 \ud800');
+    });
+
+    it('is refused for bytes that are not UTF-8, which are then serialized instead', () => {
+      expect(sentPayload(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), recipe())).to.equal(null);
+    });
+
+    it('reads back a string as well as bytes (what a database driver returns)', () => {
+      const payload = sentPayload(Buffer.from('{"message":"hi"}'), recipe({ format: 'native' }))!;
+      expect(decodePayload(new TextDecoder().decode(payload))).to.deep.equal(decodePayload(payload));
+    });
+
+    it('fails loudly on a format it does not know', () => {
+      expect(() => decodePayload('[2,{},{}]')).to.throw(/unknown event payload format 2/);
+    });
+  });
+
+  it('owns its whole ArrayBuffer, so it can move to another thread without detaching anything else', () => {
+    for (const payload of [canonicalPayload(event('small')), sentPayload(Buffer.from('{"a":1}'), recipe())!]) {
+      expect(payload.byteOffset).to.equal(0);
+      expect(payload.byteLength).to.equal(payload.buffer.byteLength);
+    }
+  });
+});
