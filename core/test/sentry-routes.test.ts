@@ -82,6 +82,20 @@ describe('sentry: envelope and store routes', function () {
       const res = await post(`${server.url}/api/v1/envelope/?sentry_key=${server.project.publicKey}`, '{}');
       expect(res.status).to.equal(404);
     });
+
+    it('matches paths as Express would: with or without the final slash, in any case; others fall through', async () => {
+      for (const path of [`api/${server.project.id}/envelope`, `API/${server.project.id}/Envelope/`]) {
+        const eventId = id();
+        const res = await post(withKey(`${server.url}/${path}`), eventEnvelope({ event_id: eventId, message: path }));
+        expect(res.status, path).to.equal(200);
+        expect(res.body).to.deep.equal({ id: eventId });
+      }
+      for (const path of [`api/${server.project.id}/envelope//`, `api/x${server.project.id}/envelope/`, `api/${server.project.id}/envelopes/`]) {
+        const res = await post(withKey(`${server.url}/${path}`), eventEnvelope({ event_id: id() }));
+        expect(res.status, path).to.equal(404);
+        expect(res.body.error.code).to.equal('FAULTLINE_ERR_NOT_FOUND');
+      }
+    });
   });
 
   describe('CORS', () => {

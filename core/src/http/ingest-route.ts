@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 
-/** One ingest endpoint: its CORS preflight and its POST, which gets the project id from the path (Sentry). */
-export interface IngestRoute {
+/** One ingest endpoint: its CORS preflight and its POST (a Sentry route gets the project id of its path). */
+export interface IngestRoute<Args extends unknown[] = []> {
   preflight: RequestHandler;
-  ingest(req: Request, res: Response, projectId: number): Promise<void>;
+  ingest(req: Request, res: Response, ...args: Args): Promise<void>;
 }
 
 /** Sets the CORS headers of an answer with a `cors` middleware, which is synchronous for static options. */

@@ -10,8 +10,9 @@ const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i
  * Every ingest route: the native API and the Sentry protocol, and their CORS preflights. A POST is
  * matched by one regular expression rather than Express's router: ingest is the hot path, and the
  * router's nested layers cost CPU and closures that live as long as the request, long enough to be
- * promoted and collected by full GCs (bench/sentry: main-thread CPU per event down by ~0.05 ms).
- * Matching follows Express's defaults: case-insensitive, a trailing slash optional.
+ * promoted and collected by full GCs (heap sampling; a floor test of one 50 KB POST: bare node:http
+ * 0.07 ms of CPU, through Express's routers and res.json 0.19 ms). Matching follows Express's defaults:
+ * case-insensitive, a trailing slash optional.
  */
 export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
   const native = nativeIngestRoute(deps);
@@ -25,7 +26,8 @@ export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
     if (req.method !== 'POST') return next();
     const match = INGEST_PATH.exec(req.path);
     if (!match) return next();
-    const route = match[1] ? native : match[3].toLowerCase() === 'envelope' ? sentry.envelope : sentry.store;
-    route.ingest(req, res, Number(match[2])).catch(next);
+    const [, isNative, projectId, kind] = match;
+    const ingesting = isNative ? native.ingest(req, res) : sentry[kind.toLowerCase() as 'envelope' | 'store'].ingest(req, res, Number(projectId));
+    ingesting.catch(next);
   };
 }

@@ -21,7 +21,7 @@ export const SENTRY_MAX_COMPRESSED_BYTES = 20 * 1024 * 1024;
  * and the older `POST /api/:projectId/store/` (the paths are matched in ingest-routes.ts). The key comes from `?sentry_key=`, `X-Sentry-Auth`, or the
  * envelope header's `dsn`. Answers `200 {"id": "<event_id>"}`; 429s carry `X-Sentry-Rate-Limits`.
  */
-export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRoute; store: IngestRoute } {
+export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRoute<[projectId: number]>; store: IngestRoute<[projectId: number]> } {
   const limits = deps.config.limits;
   const bodyLimits: BodyLimits = { maxCompressedBytes: SENTRY_MAX_COMPRESSED_BYTES, maxBytes: limits.maxBodyBytes };
   const allowBrowsers = cors({
