@@ -61,7 +61,8 @@ function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, received
       format: ctx.sent!.format,
       eventId: event.event_id,
       receivedAt,
-      clientIp: ctx.clientIp ?? null,
+      // Only when the event asked for it (`{{auto}}`, now replaced): a payload holds no address it did not send.
+      clientIp: ctx.clientIp !== undefined && event.user?.ip_address === ctx.clientIp ? ctx.clientIp : null,
       maxStringLength: ctx.limits.maxStringLength,
       maxBreadcrumbs: ctx.limits.maxBreadcrumbs,
     });
@@ -70,8 +71,8 @@ function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, received
 
 /**
  * The per-event pipeline when no plugin taps a per-event hook: validate, normalize, group, and keep the
- * event as sent (or serialize it). Pure and synchronous, so it runs the same in an ingest thread as on the main thread. Takes the parsed
- * values over and releases each once grouped, so the trees die young.
+ * event as sent (or serialize it). Pure and synchronous, so it runs the same in an ingest thread as on
+ * the main thread. Takes the parsed values over and releases each once grouped, so the trees die young.
  */
 export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedEvents {
   const receivedAt = ctx.receivedAt.toISOString();

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS } from '../../src/config.js';
 import type { CanonicalEvent } from '../../src/event/types.js';
 import { createEventValidator } from '../../src/event/validate-event.js';
 import { canonicalPayload, decodePayload, sentPayload, type SentRecipe } from '../../src/ingest/event-payload.js';
+import { prepareEvents } from '../../src/ingest/prepare-events.js';
 import { normalizeEvent } from '../../src/ingest/normalize-event.js';
 import { mapSentryEvent } from '../../src/sentry/map-sentry-event.js';
 
@@ -98,6 +99,23 @@ describe('event payloads', () => {
     it('fails loudly on a format it does not know', () => {
       expect(() => decodePayload('[2,{},{}]')).to.throw(/unknown event payload format 2/);
     });
+  });
+
+  it('records the client address only for an event that asked for it with {{auto}}', () => {
+    const prepare = (event: object) => {
+      const bytes = Buffer.from(JSON.stringify(event));
+      const ctx = { projectId: 1, receivedAt: new Date(receivedAt), clientIp: '203.0.113.9', limits: DEFAULT_LIMITS, validate: createEventValidator(DEFAULT_LIMITS) };
+      const [grouped] = prepareEvents([JSON.parse(bytes.toString())], { ...ctx, sent: { format: 'native', bytes: [bytes] } }).grouped;
+      return { text: new TextDecoder().decode(grouped.payload), event: decodePayload(grouped.payload) };
+    };
+    const auto = prepare({ message: 'a', user: { id: '7', ip_address: '{{auto}}' } });
+    expect(auto.text.startsWith('[1,')).to.equal(true);
+    expect(auto.event.user).to.deep.equal({ id: '7', ip_address: '203.0.113.9' });
+    for (const user of [undefined, { id: '7' }, { ip_address: '198.51.100.1' }]) {
+      const plain = prepare({ message: 'b', user });
+      expect(plain.text).to.not.include('203.0.113.9');
+      expect(plain.event.user).to.deep.equal(user);
+    }
   });
 
   it('owns its whole ArrayBuffer, so it can move to another thread without detaching anything else', () => {
