@@ -53,10 +53,15 @@ export function rejection(index: number, err: unknown): RejectedEvent {
   return { index, error: error.toJSON().error };
 }
 
-/** The event's bytes as sent with their recipe when there are some, else the event serialized. */
+/**
+ * The event's bytes as sent with their recipe when there are some, else the event serialized. Bytes over
+ * the event limit are serialized too: the event itself passed it, so they are mostly whitespace (a native
+ * body may be 20 MiB), and storage should not keep that.
+ */
 function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, receivedAt: string, ctx: PrepareContext): Uint8Array {
   const kept =
     sent &&
+    sent.length <= ctx.limits.maxEventBytes &&
     sentPayload(sent, {
       format: ctx.sent!.format,
       eventId: event.event_id,

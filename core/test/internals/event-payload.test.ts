@@ -118,6 +118,14 @@ describe('event payloads', () => {
     }
   });
 
+  it('serializes an event whose bytes as sent are over the event limit (padding), rather than keep them', () => {
+    const bytes = Buffer.from(`${' '.repeat(DEFAULT_LIMITS.maxEventBytes)}{"message":"padded"}`);
+    const ctx = { projectId: 1, receivedAt: new Date(receivedAt), clientIp: undefined, limits: DEFAULT_LIMITS, validate: createEventValidator(DEFAULT_LIMITS) };
+    const [grouped] = prepareEvents([JSON.parse(bytes.toString())], { ...ctx, sent: { format: 'native', bytes: [bytes] } }).grouped;
+    expect(grouped.payload.length).to.be.below(1000);
+    expect(decodePayload(grouped.payload).message).to.equal('padded');
+  });
+
   it('owns its whole ArrayBuffer, so it can move to another thread without detaching anything else', () => {
     for (const payload of [canonicalPayload(event('small')), sentPayload(Buffer.from('{"a":1}'), recipe())!]) {
       expect(payload.byteOffset).to.equal(0);
