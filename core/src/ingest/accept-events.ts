@@ -5,7 +5,7 @@ import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
 import { groupEvent } from './group-event.js';
-import { checkEvent, prepareEvents, rejection, type PrepareContext, type PreparedEvents, type RejectedEvent } from './prepare-events.js';
+import { checkEvent, prepareEvents, rejection, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
 
 export type { PreparedEvents, RejectedEvent };
 
@@ -17,6 +17,8 @@ export interface AcceptRequest {
   receivedAt?: Date;
   /** How a rejected event's path starts (`events[3]`, say); default: no prefix. */
   pathOf?(index: number): string;
+  /** The events' bytes as sent: kept as their payloads unless a hook may change the events. */
+  sent?: SentEvents;
   /** The metrics label of the route that received the events. */
   route: string;
 }
@@ -59,6 +61,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       limits: config.limits,
       validate,
       pathOf: req.pathOf,
+      sent: req.sent,
     };
     if (isPure()) return prepareEvents(req.events, ctx);
 

@@ -7,10 +7,10 @@ import { normalizeEvent, type NormalizeLimits } from './normalize-event.js';
  * An event's payload (GroupedEvent.payload, and what storage keeps) is UTF-8 JSON in one of two forms,
  * both read with `decodePayload`:
  * - the canonical event, serialized: a JSON object. Written when a plugin's per-event hook may have
- *   changed the event, and for events that came in a native batch;
+ *   changed the event, and for events without bytes of their own (a native batch, `faultline.ingest()`);
  * - the event as its SDK sent it, wrapped with what normalizing it depends on: the JSON array
- *   `[1, recipe, <event as sent>]`. Written by ingest threads. Decoding maps (Sentry) and normalizes
- *   it again, giving the same canonical event.
+ *   `[1, recipe, <event as sent>]`. Written otherwise, on an ingest thread or the main thread alike.
+ *   Decoding maps (Sentry) and normalizes it again, giving the same canonical event.
  * Why two: serializing a 50 KB event again took a third of an ingest thread's time (JSON.stringify
  * ~0.15 ms, then a copy to bytes), and an error tracker writes far more events than it reads, so the
  * work moves to the read (bench/sentry: server CPU per event -0.18 ms).

@@ -34,7 +34,7 @@ export interface DecodedBody {
   events: unknown[];
   pathOf?(index: number): string;
   info: BodyInfo;
-  /** The events' bytes as sent, for an ingest thread to keep instead of serializing the events again. */
+  /** The events' bytes as sent, to keep instead of serializing the events again (event-payload.ts). */
   sent: SentEvents;
 }
 
