@@ -115,6 +115,20 @@ describe('sentry: envelope and store routes', function () {
       expect(res.headers.get('access-control-expose-headers')).to.include('retry-after');
     });
 
+    it('answers the preflights of the store route and the native API with their own headers, and no others', async () => {
+      const preflight = (url: string, headers: string) =>
+        fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': headers } });
+      const store = await preflight(withKey(storeUrl), 'x-sentry-auth');
+      expect(store.status).to.equal(204);
+      expect(store.headers.get('access-control-allow-headers')).to.include('x-sentry-auth');
+      const native = await preflight(`${server.url}/api/v1/events`, 'authorization,content-type');
+      expect(native.status).to.equal(204);
+      expect(native.headers.get('access-control-allow-headers')).to.include('authorization');
+      expect(native.headers.get('access-control-allow-headers')).to.not.include('x-sentry-auth');
+      const other = await preflight(`${server.url}/api/v1/projects`, 'authorization');
+      expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+    });
+
     it('sends CORS headers on error answers too', async () => {
       const res = await post(envelopeUrl, eventEnvelope({ message: 'no key' }), { Origin: 'http://app.example' });
       expect(res.status).to.equal(401);

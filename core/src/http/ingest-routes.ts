@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { sentryIngestRoutes } from '../sentry/sentry-routes.js';
 import type { IngestRouteDeps } from './ingest-auth.js';
 import { nativeIngestRoute } from './native-ingest-routes.js';
@@ -7,8 +7,8 @@ import { nativeIngestRoute } from './native-ingest-routes.js';
 const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i;
 
 /**
- * Every ingest route: the native API and the Sentry protocol, and their CORS preflights. A POST is
- * matched by one regular expression rather than Express's router: ingest is the hot path, and the
+ * Every ingest route: the native API and the Sentry protocol, and their CORS preflights, matched by
+ * one regular expression rather than Express's router: ingest is the hot path, and the
  * router's nested layers cost CPU and closures that live as long as the request, long enough to be
  * promoted and collected by full GCs (heap sampling; a floor test of one 50 KB POST: bare node:http
  * 0.07 ms of CPU, through Express's routers and res.json 0.19 ms). Matching follows Express's defaults:
@@ -17,17 +17,15 @@ const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i
 export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
   const native = nativeIngestRoute(deps);
   const sentry = sentryIngestRoutes(deps);
-  const preflights = Router();
-  preflights.options('/api/v1/events', native.preflight);
-  preflights.options(/^\/api\/\d{1,15}\/(?:envelope|store)\/?$/i, sentry.envelope.preflight);
 
   return function ingest(req, res, next) {
-    if (req.method === 'OPTIONS') return preflights(req, res, next);
-    if (req.method !== 'POST') return next();
+    if (req.method !== 'POST' && req.method !== 'OPTIONS') return next();
     const match = INGEST_PATH.exec(req.path);
     if (!match) return next();
     const [, isNative, projectId, kind] = match;
-    const ingesting = isNative ? native.ingest(req, res) : sentry[kind.toLowerCase() as 'envelope' | 'store'].ingest(req, res, Number(projectId));
+    const sentryRoute = isNative ? undefined : sentry[kind.toLowerCase() as 'envelope' | 'store'];
+    if (req.method === 'OPTIONS') return (sentryRoute ?? native).preflight(req, res, next);
+    const ingesting = sentryRoute ? sentryRoute.ingest(req, res, Number(projectId)) : native.ingest(req, res);
     ingesting.catch(next);
   };
 }
