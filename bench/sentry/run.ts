@@ -3,9 +3,11 @@
  * without content type, the key in the query, gzipped as @sentry/node does above 32 KiB (and plain, as
  * @sentry/browser sends it). Beside it, the same server's native API (`POST /api/v1/events`, one event
  * of the same shape per request), measured in the same run. The rate is end to end: from the first
- * request until the last event is stored and grouped. Several concurrent keep-alive clients.
+ * request until the last event is stored and grouped. Several concurrent keep-alive clients. Last, a
+ * floor (floor-server.ts: node:http and JSON.parse alone) under the same load, so a rate can be read
+ * against what this machine allows at all: `ofFloor`.
  *
- *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip]
+ *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor]
  * Prints one JSON object on stdout. Not a test: nothing here asserts.
  */
 import { fork } from 'node:child_process';
@@ -14,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { createSdkEventGenerator } from './events.js';
-import { openLoopbackConnections, type LoopbackRequest } from '../shared/loopback-http.js';
+import { openLoopbackConnections, type LoopbackConnection, type LoopbackRequest } from '../shared/loopback-http.js';
 import type { SentryBenchMessage } from './server.js';
 import { cpuSeconds } from '../shared/proc.js';
 import { postgresUsage } from '../shared/postgres-usage.js';
@@ -51,6 +53,17 @@ const stats = () =>
 
 const base = new URL(ready.url);
 const clients = await openLoopbackConnections(base, concurrency);
+
+const FLOOR_DESCRIBE = 'reference, not Faultline: node:http reads each plain envelope, one worker thread JSON.parses its event, 200 {"id"}; nothing validated or stored';
+const floor = await (async () => {
+  const floorEntry = await serverEntry(new URL('./floor-server.ts', import.meta.url));
+  const floorChild = fork(floorEntry.script, [], { execArgv: floorEntry.execArgv, stdio: ['ignore', 2, 2, 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    floorChild.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+    floorChild.once('message', (m) => resolve(m as number));
+  });
+  return { child: floorChild, clients: await openLoopbackConnections(new URL(`http://127.0.0.1:${port}/`), concurrency) };
+})();
 const nextEvent = createSdkEventGenerator({ issues });
 const sample = JSON.stringify(nextEvent());
 const envelopePath = `${base.pathname}/api/${ready.projectId}/envelope/?sentry_version=7&sentry_key=${ready.publicKey}&sentry_client=sentry.javascript.node%2F11.11.0`;
@@ -122,22 +135,8 @@ async function phase(name: string, count: number) {
   const before = await stats();
   const storedBefore = before.stored;
   const cpuBefore = { server: cpuSeconds(child.pid!), client: process.cpuUsage(), postgres: (await postgresUsage(ready.databaseUrl)).cpuSeconds };
-  const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let issued = 0;
   const started = performance.now();
-  await Promise.all(
-    clients.connections.map(async (connection) => {
-      while (issued < count) {
-        issued++;
-        const req = make();
-        const t = performance.now();
-        const status = await connection.send(req);
-        latencies.push(performance.now() - t);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-    }),
-  );
+  const { latencies, statuses } = await drive(clients.connections, count, make);
   const answered = performance.now();
   const ok = (statuses[200] ?? 0) + (statuses[202] ?? 0);
   let now = await stored();
@@ -156,15 +155,13 @@ async function phase(name: string, count: number) {
     postgres: (await postgresUsage(ready.databaseUrl)).cpuSeconds - cpuBefore.postgres,
   };
   const perEvent = (sec: number) => round((sec * 1000) / count);
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
   return {
     describe: mode.describe,
     events: count,
     statuses,
     eventsPerSec: Math.round((ok / (done - started)) * 1000),
     answeredPerSec: Math.round((count / (answered - started)) * 1000),
-    latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: round(latencies[latencies.length - 1]) },
+    latencyMs: latencyPercentiles(latencies),
     storeLagMs: Math.round(done - answered),
     // Where the machine's CPU went, per event: the server process, this load generator, every postgres process.
     cpuMsPerEvent: { server: perEvent(cpuSec.server), client: perEvent(cpuSec.client), postgres: perEvent(cpuSec.postgres) },
@@ -177,19 +174,74 @@ async function phase(name: string, count: number) {
   };
 }
 
+/** Sends `count` requests over the connections, each one request at a time; latencies and statuses. */
+async function drive(connections: LoopbackConnection[], count: number, make: () => LoopbackRequest) {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let issued = 0;
+  await Promise.all(
+    connections.map(async (connection) => {
+      while (issued < count) {
+        issued++;
+        const req = make();
+        const t = performance.now();
+        const status = await connection.send(req);
+        latencies.push(performance.now() - t);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { latencies, statuses };
+}
+
+/** The floor (floor-server.ts) under the same load as `sentry_plain`: answered is done, nothing is stored. */
+async function floorPhase(count: number) {
+  const next = patchedPool(envelope);
+  const make = () => ({ path: '/', headers: {}, body: next() });
+  const cpuBefore = { server: cpuSeconds(floor.child.pid!), client: process.cpuUsage() };
+  const started = performance.now();
+  const { latencies, statuses } = await drive(floor.clients.connections, count, make);
+  const ms = performance.now() - started;
+  const client = process.cpuUsage(cpuBefore.client);
+  const perEvent = (sec: number) => round((sec * 1000) / count);
+  return {
+    describe: FLOOR_DESCRIBE,
+    events: count,
+    statuses,
+    eventsPerSec: Math.round((count / ms) * 1000),
+    answeredPerSec: Math.round((count / ms) * 1000),
+    latencyMs: latencyPercentiles(latencies),
+    storeLagMs: 0,
+    cpuMsPerEvent: { server: perEvent(cpuSeconds(floor.child.pid!) - cpuBefore.server), client: perEvent((client.user + client.system) / 1e6), postgres: 0 },
+    eventsPerBatch: 0,
+    batchMs: 0,
+    coresBusy: round((cpuSeconds(floor.child.pid!) - cpuBefore.server + (client.user + client.system) / 1e6) / (ms / 1000)),
+    ok: statuses[200] ?? 0,
+    ms,
+  };
+}
+
+function latencyPercentiles(sorted: number[]) {
+  const pct = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+  return { p50: pct(50), p90: pct(90), p99: pct(99), max: round(sorted[sorted.length - 1]) };
+}
+
 const chosen = (() => {
   const i = process.argv.indexOf('--modes');
-  const names = i >= 0 ? process.argv[i + 1].split(',') : Object.keys(modes);
-  for (const name of names) if (!modes[name]) throw new Error(`--modes: unknown mode "${name}" (known: ${Object.keys(modes).join(', ')})`);
+  const known = [...Object.keys(modes), 'floor'];
+  const names = i >= 0 ? process.argv[i + 1].split(',') : known;
+  for (const name of names) if (!known.includes(name)) throw new Error(`--modes: unknown mode "${name}" (known: ${known.join(', ')})`);
   return names;
 })();
 
 try {
-  for (const name of chosen) await phase(name, warmup);
+  const run = (name: string, count: number) => (name === 'floor' ? floorPhase(count) : phase(name, count));
+  for (const name of chosen) await run(name, warmup);
   // Modes take turns, round after round, so a slow spell of this shared machine hits them alike.
   const rounds: Record<string, Awaited<ReturnType<typeof phase>>[]> = {};
   for (let r = 0; r < roundCount; r++) {
-    for (const name of chosen) (rounds[name] ??= []).push(await phase(name, Math.ceil(events / roundCount)));
+    for (const name of chosen) (rounds[name] ??= []).push(await run(name, Math.ceil(events / roundCount)));
   }
   const results = Object.fromEntries(Object.entries(rounds).map(([name, list]) => [name, summarize(list)]));
   const final = await stats();
@@ -206,6 +258,10 @@ try {
         issues,
         results,
         sentryVsNative: rate('native') && sentryRates.length ? round(Math.min(...sentryRates) / rate('native')!) : null,
+        // What share of the floor's rate each mode reaches, and what share of it the target asks for.
+        ofFloor: rate('floor')
+          ? { ...Object.fromEntries(chosen.filter((n) => n !== 'floor').map((n) => [n, round(rate(n)! / rate('floor')!)])), target: round(TARGET_EVENTS_PER_SEC / rate('floor')!) }
+          : null,
         rounds: roundCount,
         target: { eventsPerSec: TARGET_EVENTS_PER_SEC, met: sentryRates.length > 0 && sentryRates.every((r) => r >= TARGET_EVENTS_PER_SEC) },
         server: { accepted: final.accepted, rejected: final.rejected, stored: final.stored },
@@ -216,6 +272,8 @@ try {
   );
 } finally {
   clients.close();
+  floor.clients.close();
+  floor.child.kill();
   child.send({ type: 'stop' });
   await new Promise((resolve) => child.once('exit', resolve));
 }

@@ -21,6 +21,8 @@ export async function openLoopbackConnections(url: URL, count: number) {
   };
 }
 
+export type LoopbackConnection = Awaited<ReturnType<typeof connect>>;
+
 async function connect(url: URL) {
   const socket = net.connect(Number(url.port), url.hostname);
   socket.setNoDelay(true);
@@ -54,6 +56,7 @@ async function connect(url: URL) {
     /** Sends one request; resolves with the answer's status once its body has arrived. */
     send(req: LoopbackRequest): Promise<number> {
       if (waiting) throw new Error('one request at a time on a connection');
+      if (!socket.writable) return Promise.reject(new Error('connection closed by the server'));
       let head = `POST ${req.path} HTTP/1.1\r\n${host}Content-Length: ${req.body.length}\r\n`;
       for (const [name, value] of Object.entries(req.headers)) head += `${name}: ${value}\r\n`;
       return new Promise<number>((resolve, reject) => {
