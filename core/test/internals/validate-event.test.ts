@@ -64,6 +64,12 @@ describe('event validation', () => {
     expect(rejection({ message: 'x'.repeat(1_000_000) }).path).to.equal('message');
   });
 
+  it('bounds string lengths in UTF-16 units, as JavaScript counts them', () => {
+    const release = (units: number) => ({ release: '😀'.repeat(units / 2) }); // 2 units a character
+    expect(validate(release(250))).to.have.property('release');
+    expect(rejection(release(252)).path).to.equal('release');
+  });
+
   it('rejects an event_id that is not 32 hex digits', () => {
     expect(rejection({ event_id: 'not-an-id' }).path).to.equal('event_id');
   });
