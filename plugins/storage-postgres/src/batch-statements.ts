@@ -3,31 +3,48 @@ import type { PgClient } from './connection.js';
 import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
 import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
 import type { SqlLiterals } from './sql-literal.js';
+import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 
-/** BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist. */
-export async function claimAndFindIssues(
-  client: PgClient,
-  sql: SqlLiterals,
-  events: Claimed[],
-  issues: { projectIds: number[]; fingerprints: string[] },
-): Promise<{ fresh: Claimed[]; issueIds: Map<string, string> }> {
-  const results = (await client.query(
-    `BEGIN;
-     WITH claimed AS (
+const CLAIM_EVENTS: PreparedStatement = {
+  name: 'faultline_claim_events',
+  types: 'int[], uuid[], timestamptz[], int[], text[]',
+  body: `WITH claimed AS (
        INSERT INTO event_ids (project_id, event_id, received_at)
-       SELECT * FROM unnest(${sql.ints(events.map((e) => e.projectId))}, ${sql.uuids(events.map((e) => e.eventId))},
-                            ${sql.times(events.map((e) => e.receivedAt))})
+       SELECT * FROM unnest($1::int[], $2::uuid[], $3::timestamptz[])
        ON CONFLICT DO NOTHING
        RETURNING project_id, replace(event_id::text, '-', '') AS key
      )
      SELECT NULL::text AS id, project_id, key FROM claimed
      UNION ALL
      SELECT id::text, project_id, fingerprint FROM issues
-      WHERE (project_id, fingerprint) IN (SELECT * FROM unnest(${sql.ints(issues.projectIds)}, ${sql.texts(issues.fingerprints)}))`,
-  )) as unknown as { rows: { id: string | null; project_id: number; key: string }[] }[];
+      WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))`,
+};
+
+/**
+ * BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist. The
+ * batch's prepared statements run with generic plans: planned once per connection, not per batch (their
+ * arrays are small and every plan is index lookups by key, whatever the values).
+ */
+export async function claimAndFindIssues(
+  client: PgClient,
+  sql: SqlLiterals,
+  events: Claimed[],
+  issues: { projectIds: number[]; fingerprints: string[] },
+): Promise<{ fresh: Claimed[]; issueIds: Map<string, string> }> {
+  await ensurePrepared(client, BATCH_STATEMENTS);
+  const claim = execute(CLAIM_EVENTS, [
+    sql.ints(events.map((e) => e.projectId)),
+    sql.uuids(events.map((e) => e.eventId)),
+    sql.times(events.map((e) => e.receivedAt)),
+    sql.ints(issues.projectIds),
+    sql.texts(issues.fingerprints),
+  ]);
+  const results = (await client.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; ${claim}`)) as unknown as {
+    rows: { id: string | null; project_id: number; key: string }[];
+  }[];
   const claimed = new Set<string>();
   const issueIds = new Map<string, string>();
-  for (const r of results[1].rows) {
+  for (const r of results[2].rows) {
     if (r.id === null) claimed.add(`${r.project_id}:${r.key}`);
     else issueIds.set(groupKey(r.project_id, r.key), r.id);
   }
@@ -77,41 +94,24 @@ export async function findIssueIds(client: PgClient, groups: IssueGroup[]): Prom
 
 const HOUR_MS = 3_600_000;
 
-/**
- * The batch's last statement, then COMMIT. The lock order is forced, not left to the plan: the user
- * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
- * are locked in id order; the rollups are upserted after the main query (unreferenced data-modifying
- * CTEs run to completion at its end), each in key order.
- */
-export async function updateIssuesAndCommit(
-  client: PgClient,
-  sql: SqlLiterals,
-  events: Claimed[],
-  groups: IssueGroup[],
-  issueOf: (e: Claimed) => string,
-): Promise<Map<string, { issue: Issue; wasResolved: boolean }>> {
-  const users = userPairs(events, issueOf);
-  const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
-  const { issueRows, projectRows } = hourlyCounts(events, issueOf);
-  const results = (await client.query(
-    `WITH new_pairs AS (
+const UPDATE_ISSUES: PreparedStatement = {
+  name: 'faultline_update_issues',
+  types: `int[], bigint[], text[], bigint[], bigint[], timestamptz[], timestamptz[], text[], text[], text[],
+          int[], timestamptz[], bigint[], bigint[], int[], timestamptz[], bigint[]`,
+  body: `WITH new_pairs AS (
        INSERT INTO issue_users (project_id, issue_id, user_key)
-       SELECT * FROM unnest(${sql.ints(users.map((u) => u[0]))}, ${sql.ids(users.map((u) => u[1]))},
-                            ${sql.texts(users.map((u) => u[2]))})
+       SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[])
        ON CONFLICT DO NOTHING
        RETURNING issue_id
      ), new_users AS (
        SELECT issue_id, count(*)::int AS n FROM new_pairs GROUP BY issue_id
      ), locked AS (
        SELECT id, status FROM issues
-        WHERE id = ANY (${sql.ids(existing.map((g) => g.issueId))}) AND (SELECT count(*) FROM new_users) >= 0
+        WHERE id = ANY ($4::bigint[]) AND (SELECT count(*) FROM new_users) >= 0
         ORDER BY id
         FOR UPDATE
      ), b (id, count, first_seen, last_seen, level, release, environment) AS (
-       SELECT * FROM unnest(${sql.ids(existing.map((g) => g.issueId))}, ${sql.ints(existing.map((g) => g.count), 'bigint')},
-                            ${sql.times(existing.map((g) => g.firstSeen))}, ${sql.times(existing.map((g) => g.lastSeen))},
-                            ${sql.texts(existing.map((g) => g.last.level))}, ${sql.texts(existing.map((g) => g.last.release))},
-                            ${sql.texts(existing.map((g) => g.last.environment))})
+       SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
      ), updated AS (
        UPDATE issues i SET
          count = i.count + b.count,
@@ -128,18 +128,55 @@ export async function updateIssuesAndCommit(
        RETURNING locked.status AS old_status, ${ISSUE_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ')}
      ), issue_rollup AS (
        INSERT INTO issue_stats_hourly AS s (project_id, bucket, issue_id, count)
-       SELECT * FROM unnest(${sql.ints(issueRows.map((r) => r.projectId))}, ${sql.times(issueRows.map((r) => new Date(r.bucket)))},
-                            ${sql.ids(issueRows.map((r) => r.issueId))}, ${sql.ints(issueRows.map((r) => r.count), 'bigint')})
+       SELECT * FROM unnest($11::int[], $12::timestamptz[], $13::bigint[], $14::bigint[])
        ON CONFLICT (project_id, bucket, issue_id) DO UPDATE SET count = s.count + excluded.count
      ), project_rollup AS (
        INSERT INTO project_stats_hourly AS p (project_id, bucket, count)
-       SELECT * FROM unnest(${sql.ints(projectRows.map((r) => r.projectId))}, ${sql.times(projectRows.map((r) => new Date(r.bucket)))},
-                            ${sql.ints(projectRows.map((r) => r.count), 'bigint')})
+       SELECT * FROM unnest($15::int[], $16::timestamptz[], $17::bigint[])
        ON CONFLICT (project_id, bucket) DO UPDATE SET count = p.count + excluded.count
      )
-     SELECT * FROM updated;
-     COMMIT`,
-  )) as unknown as { rows: (IssueRow & { old_status: string })[] }[];
+     SELECT * FROM updated`,
+};
+
+/** What claimAndFindIssues prepares on each connection. */
+const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES];
+
+/**
+ * The batch's last statement, then COMMIT. The lock order is forced, not left to the plan: the user
+ * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
+ * are locked in id order; the rollups are upserted after the main query (unreferenced data-modifying
+ * CTEs run to completion at its end), each in key order.
+ */
+export async function updateIssuesAndCommit(
+  client: PgClient,
+  sql: SqlLiterals,
+  events: Claimed[],
+  groups: IssueGroup[],
+  issueOf: (e: Claimed) => string,
+): Promise<Map<string, { issue: Issue; wasResolved: boolean }>> {
+  const users = userPairs(events, issueOf);
+  const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
+  const { issueRows, projectRows } = hourlyCounts(events, issueOf);
+  const update = execute(UPDATE_ISSUES, [
+    sql.ints(users.map((u) => u[0])),
+    sql.ids(users.map((u) => u[1])),
+    sql.texts(users.map((u) => u[2])),
+    sql.ids(existing.map((g) => g.issueId)),
+    sql.ints(existing.map((g) => g.count), 'bigint'),
+    sql.times(existing.map((g) => g.firstSeen)),
+    sql.times(existing.map((g) => g.lastSeen)),
+    sql.texts(existing.map((g) => g.last.level)),
+    sql.texts(existing.map((g) => g.last.release)),
+    sql.texts(existing.map((g) => g.last.environment)),
+    sql.ints(issueRows.map((r) => r.projectId)),
+    sql.times(issueRows.map((r) => new Date(r.bucket))),
+    sql.ids(issueRows.map((r) => r.issueId)),
+    sql.ints(issueRows.map((r) => r.count), 'bigint'),
+    sql.ints(projectRows.map((r) => r.projectId)),
+    sql.times(projectRows.map((r) => new Date(r.bucket))),
+    sql.ints(projectRows.map((r) => r.count), 'bigint'),
+  ]);
+  const results = (await client.query(`${update}; COMMIT`)) as unknown as { rows: (IssueRow & { old_status: string })[] }[];
   return new Map(results[0].rows.map((row) => [String(row.id), { issue: toIssue(row), wasResolved: row.old_status === 'resolved' }]));
 }
 

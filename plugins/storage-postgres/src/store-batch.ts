@@ -3,6 +3,7 @@ import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
+import { lostPreparedStatements } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
 /**
@@ -20,8 +21,20 @@ import { SqlLiterals } from './sql-literal.js';
  * concurrent batches overlap their COPYs instead of queueing behind each other's issue locks. Every
  * statement visits rows in key order and every batch takes locks in the same order (event ids, new
  * issues, user pairs, issues, issue rollup, project rollup), so overlapping batches wait, never deadlock.
+ * Statements 1 and 4 are prepared once per connection (prepared-statements.ts); a session that lost them
+ * has its batch rolled back and run again.
  */
 export async function storeBatch(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
+  try {
+    return await storeBatchOnce(client, events);
+  } catch (err) {
+    if (!lostPreparedStatements(client, err)) throw err;
+    await client.query('ROLLBACK'); // nothing was written: the first prepared statement claims the events
+    return storeBatchOnce(client, events);
+  }
+}
+
+async function storeBatchOnce(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
   const sql = new SqlLiterals(client);
   const unique = uniqueEvents(events);
   const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));

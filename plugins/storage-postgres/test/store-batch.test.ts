@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import pg from 'pg';
+import { storeBatch } from '../src/store-batch.js';
 import { createHarness, groupedEvent, newEventId, type Harness, eventOf, receivedMs } from './helpers.js';
 
 describe('storeBatch', () => {
@@ -92,6 +94,21 @@ describe('storeBatch', () => {
     await h.storage.storeBatch([groupedEvent(h.projectId, 'users', { userKey: 'u2' }), groupedEvent(h.projectId, 'users', { userKey: 'u3' })]);
     const issue = await h.storage.getIssue(r.created[0].id);
     expect(issue).to.include({ userCount: 3, count: 6 });
+  });
+
+  it('stores a batch on a connection whose prepared statements were dropped (DISCARD ALL by a pooler)', async () => {
+    const client = new pg.Client({ connectionString: h.db.url });
+    await client.connect();
+    try {
+      const first = await storeBatch(client, [groupedEvent(h.projectId, 'discarded')]);
+      await client.query('DISCARD ALL');
+      const second = await storeBatch(client, [groupedEvent(h.projectId, 'discarded'), groupedEvent(h.projectId, 'discarded')]);
+      expect(second.stored).to.have.length(2);
+      expect(second.stored[0].issueId).to.equal(first.created[0].id);
+      expect((await h.storage.getIssue(first.created[0].id))?.count).to.equal(3);
+    } finally {
+      await client.end();
+    }
   });
 
   it('stores a batch of 5000 events in one call', async () => {
