@@ -23,6 +23,7 @@ import type { FaultlinePlugin } from './plugins/plugin-types.js';
 import { ProviderRegistry } from './plugins/provider-registry.js';
 import { setupPlugins } from './plugins/setup-plugins.js';
 import { MemoryRateLimiter } from './providers/rate-limiter.js';
+import { BlockedKeys } from './http/blocked-keys.js';
 import type { StorageProvider } from './providers/storage.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { resolveConfig } from './resolve-config.js';
@@ -111,7 +112,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
 
   function router(): Router {
     const r = Router();
-    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), config, runIngest, clientIp, metrics };
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys: new BlockedKeys(), config, runIngest, clientIp, metrics };
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));

@@ -120,6 +120,10 @@ describe('auth matrix', function () {
       expect(over.status).to.equal(429);
       expect(over.body.error.code).to.equal('FAULTLINE_ERR_INGEST_RATE_LIMITED');
       expect(Number(over.headers.get('retry-after'))).to.be.greaterThan(0);
+      // Once turned away, the key's next bodies are refused before they are read: garbage gets the 429, not a 400.
+      const garbage = await postEvents(limited, '{"events": [ not json', { raw: true });
+      expect(garbage.status).to.equal(429);
+      expect(Number(garbage.headers.get('retry-after'))).to.be.greaterThan(0);
     } finally {
       await limited.stop();
     }

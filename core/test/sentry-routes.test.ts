@@ -352,4 +352,16 @@ describe('sentry: rate limits', () => {
     const session = await fetch(url, { method: 'POST', body: '{}\n{"type":"session"}\n{"sid":"s"}' });
     expect(session.status).to.equal(200);
   });
+
+  it('refuses a limited key\'s events without parsing them; its sessions still pass', async () => {
+    const url = (kind: string) => `${server.url}/api/${server.project.id}/${kind}/?sentry_key=${server.project.publicKey}`;
+    const send = (kind: string, body: string) => fetch(url(kind), { method: 'POST', body });
+    while ((await send('envelope', '{}\n{"type":"event"}\n{"message":"fill"}')).status !== 429);
+    // Bodies that would be a 400 if parsed: the limit answers first.
+    const envelope = await send('envelope', '{}\n{"type":"event"}\n{ not json');
+    expect(envelope.status).to.equal(429);
+    expect(envelope.headers.get('x-sentry-rate-limits')).to.match(/^\d+:error;default;security:key$/);
+    expect((await send('store', '{ not json')).status).to.equal(429);
+    expect((await send('envelope', '{}\n{"type":"session"}\n{"sid":"s"}')).status).to.equal(200);
+  });
 });

@@ -4,6 +4,7 @@ import type { IngestRunner } from '../ingest/ingest-runner.js';
 import type { Metrics } from '../metrics.js';
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError } from '../errors.js';
+import type { BlockedKeys } from './blocked-keys.js';
 import type { RateLimiterProvider } from '../providers/rate-limiter.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 
@@ -12,6 +13,7 @@ const KEY_SHAPE = /^[A-Za-z0-9_]{1,128}$/;
 export interface IngestAuthDeps {
   keys: KeyResolver;
   rateLimiter(): RateLimiterProvider;
+  blockedKeys: BlockedKeys;
   config: FaultlineConfig;
 }
 
@@ -44,25 +46,35 @@ export async function authenticateIngest(
   return record;
 }
 
+type RateLimitHeaders = (retryAfter: number) => Record<string, string>;
+
 /**
  * Charges `events` against the key's per-minute limit. `rateLimitHeaders` lets a protocol add its own
  * headers to the 429 (Sentry's X-Sentry-Rate-Limits).
  */
-export async function chargeRateLimit(
-  deps: IngestAuthDeps,
-  record: PublicKeyRecord,
-  events: number,
-  rateLimitHeaders?: (retryAfter: number) => Record<string, string>,
-): Promise<void> {
+export async function chargeRateLimit(deps: IngestAuthDeps, record: PublicKeyRecord, events: number, rateLimitHeaders?: RateLimitHeaders): Promise<void> {
   const perMinute = record.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
   if (perMinute <= 0 || events <= 0) return;
   const decision = await deps.rateLimiter().consume(`key:${record.id}`, events, perMinute);
   if (!decision.allowed) {
-    throw new FaultlineError('FAULTLINE_ERR_INGEST_RATE_LIMITED', undefined, {
-      retryAfter: decision.retryAfter,
-      headers: rateLimitHeaders?.(decision.retryAfter),
-    });
+    deps.blockedKeys.block(record.id, decision.retryAfter);
+    throw rateLimited(decision.retryAfter, rateLimitHeaders);
   }
+}
+
+/** The 429 for a key the limiter has already turned away, before anything of the request is parsed. */
+export function refuseIfBlocked(deps: IngestAuthDeps, record: PublicKeyRecord, rateLimitHeaders?: RateLimitHeaders): void {
+  const retryAfter = deps.blockedKeys.retryAfter(record.id);
+  if (retryAfter > 0) throw rateLimited(retryAfter, rateLimitHeaders);
+}
+
+/** The 429 for events refused unparsed because their key was blocked (see BlockedKeys). */
+export function refuseBlockedEvents(deps: IngestAuthDeps, record: PublicKeyRecord, rateLimitHeaders?: RateLimitHeaders): never {
+  throw rateLimited(Math.max(1, deps.blockedKeys.retryAfter(record.id)), rateLimitHeaders);
+}
+
+function rateLimited(retryAfter: number, rateLimitHeaders?: RateLimitHeaders): FaultlineError {
+  return new FaultlineError('FAULTLINE_ERR_INGEST_RATE_LIMITED', undefined, { retryAfter, headers: rateLimitHeaders?.(retryAfter) });
 }
 
 /** The key of a native request: `Authorization: Bearer`, `X-Faultline-Key`, or `?faultline_key=` (sendBeacon). */

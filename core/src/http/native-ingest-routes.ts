@@ -1,7 +1,7 @@
 import cors from 'cors';
 import type { Request, Response } from 'express';
 import { FaultlineError } from '../errors.js';
-import { authenticateIngest, chargeRateLimit, nativeIngestKey, type IngestRouteDeps } from './ingest-auth.js';
+import { authenticateIngest, chargeRateLimit, nativeIngestKey, refuseIfBlocked, type IngestRouteDeps } from './ingest-auth.js';
 import { applyCors, type IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
 import { sendJson } from './send-json.js';
@@ -25,6 +25,7 @@ export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
       applyCors(allowBrowsers, req, res);
       checkContentType(req);
       const key = await authenticateIngest(deps, req, nativeIngestKey(req));
+      refuseIfBlocked(deps, key);
       const { bytes, encoding } = await readBody(req, bodyLimits);
       const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
       const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');

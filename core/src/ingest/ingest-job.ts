@@ -21,13 +21,15 @@ export interface IngestJob {
   /** Milliseconds since the epoch. */
   receivedAt: number;
   clientIp: string | undefined;
+  /** The key is rate limited (BlockedKeys): an envelope's event items are counted, not parsed. */
+  refuseEvents?: boolean;
 }
 
 /** What a body says besides its events. */
 export interface BodyInfo {
   /** Native: whether the body was `{ "events": [...] }`. */
   isBatch?: boolean;
-  envelope?: { headerEventId: string | null; dropped: Record<string, number>; discarded: DiscardedEvents[] };
+  envelope?: { headerEventId: string | null; dropped: Record<string, number>; discarded: DiscardedEvents[]; refusedEvents: number };
 }
 
 export interface DecodedBody {
@@ -46,7 +48,7 @@ export interface JobResult {
 /**
  * Decompressed bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body.
  */
-export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: IngestLimits): DecodedBody {
+export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: IngestLimits, refuseEvents = false): DecodedBody {
   switch (kind) {
     case 'native': {
       const { events, isBatch } = decodeNativeBody(body, limits);
@@ -54,7 +56,7 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch }, sent };
     }
     case 'envelope': {
-      const { events, eventIndexes, eventBytes, ...envelope } = decodeEnvelopeBody(body, limits);
+      const { events, eventIndexes, eventBytes, ...envelope } = decodeEnvelopeBody(body, limits, refuseEvents);
       return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope }, sent: { format: 'sentry', bytes: eventBytes } };
     }
     case 'store': {
@@ -66,7 +68,7 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
 
 /** The whole of a job when no plugin taps a per-event hook: what an ingest thread runs. */
 export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator): JobResult {
-  const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits);
+  const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits, job.refuseEvents);
   const prepared = prepareEvents(decoded.events, {
     projectId: job.projectId,
     receivedAt: new Date(job.receivedAt),

@@ -7,10 +7,11 @@ export interface EnvelopeBody extends SortedItems {
   headerEventId: string | null;
 }
 
-export function decodeEnvelopeBody(body: Buffer, limits: IngestLimits): EnvelopeBody {
+/** `refuseEvents`: count the event items instead of parsing them (their key is rate limited). */
+export function decodeEnvelopeBody(body: Buffer, limits: IngestLimits, refuseEvents = false): EnvelopeBody {
   const envelope = parseEnvelope(body, { maxItems: limits.maxEventsPerRequest });
   return {
-    ...sortEnvelopeItems(envelope, limits.maxEventBytes),
+    ...sortEnvelopeItems(envelope, limits.maxEventBytes, refuseEvents),
     headerEventId: eventIdOf(envelope.header.event_id),
   };
 }

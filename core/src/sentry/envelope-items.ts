@@ -22,6 +22,8 @@ export interface SortedItems {
   dropped: Record<string, number>;
   /** What the SDK's client reports say it discarded, for `faultline_sdk_discarded_events_total`. */
   discarded: DiscardedEvents[];
+  /** Event items counted but not parsed, because their key is rate limited. */
+  refusedEvents: number;
 }
 
 export interface DiscardedEvents {
@@ -45,9 +47,13 @@ const KNOWN_CATEGORIES = new Set([
 ]);
 
 /** Sorts an envelope's items; plain data out (it may run in an ingest thread), counted by `countEnvelopeItems`. */
-export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number): SortedItems {
-  const sorted: SortedItems = { events: [], eventIndexes: [], eventBytes: [], dropped: {}, discarded: [] };
+export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, refuseEvents = false): SortedItems {
+  const sorted: SortedItems = { events: [], eventIndexes: [], eventBytes: [], dropped: {}, discarded: [], refusedEvents: 0 };
   envelope.items.forEach((item, index) => {
+    if (item.type === 'event' && refuseEvents) {
+      sorted.refusedEvents++;
+      return;
+    }
     if (item.type === 'event') {
       if (item.payload.length > maxEventBytes) {
         throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`, { path: `items[${index}]` });

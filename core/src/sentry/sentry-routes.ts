@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { FaultlineError } from '../errors.js';
 import { decompressBody } from '../http/decompress-body.js';
 import { readBody, type BodyLimits } from '../http/read-body.js';
-import { authenticateIngest, chargeRateLimit, type IngestRouteDeps } from '../http/ingest-auth.js';
+import { authenticateIngest, chargeRateLimit, refuseBlockedEvents, refuseIfBlocked, type IngestRouteDeps } from '../http/ingest-auth.js';
 import { applyCors, type IngestRoute } from '../http/ingest-route.js';
 import { sendJson } from '../http/send-json.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
@@ -46,9 +46,11 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
           key = await keyFromDsn(req, projectId, parseEnvelopeHeader(bytes).dsn);
         }
         const admitted = key;
-        const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+        const refuseEvents = deps.blockedKeys.retryAfter(key.id) > 0;
+        const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req), refuseEvents } as const;
         const admit = async (events: number, { envelope }: BodyInfo) => {
           countEnvelopeItems(deps.metrics, envelope!);
+          if (envelope!.refusedEvents > 0) refuseBlockedEvents(deps, admitted, sentryRateLimitHeaders);
           await chargeRateLimit(deps, admitted, events, sentryRateLimitHeaders);
         };
         const { info, result } = await deps.runIngest(job, admit, 'sentry');
@@ -61,6 +63,7 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
         applyCors(allowBrowsers, req, res);
         const key = await keyFromRequest(req, projectId);
         if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
+        refuseIfBlocked(deps, key, sentryRateLimitHeaders); // a store body is always an event
         const { bytes, encoding } = await readBody(req, bodyLimits);
         const job = { kind: 'store', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
         const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders), 'sentry');
