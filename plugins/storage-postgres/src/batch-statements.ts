@@ -32,7 +32,7 @@ export async function claimAndFindIssues(
   issues: { projectIds: number[]; fingerprints: string[] },
 ): Promise<{ fresh: Claimed[]; issueIds: Map<string, string> }> {
   await ensurePrepared(client, BATCH_STATEMENTS);
-  const claim = execute(CLAIM_EVENTS, [
+  const claim = execute(client, CLAIM_EVENTS, [
     sql.ints(events.map((e) => e.projectId)),
     sql.uuids(events.map((e) => e.eventId)),
     sql.times(events.map((e) => e.receivedAt)),
@@ -157,7 +157,7 @@ export async function updateIssuesAndCommit(
   const users = userPairs(events, issueOf);
   const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
   const { issueRows, projectRows } = hourlyCounts(events, issueOf);
-  const update = execute(UPDATE_ISSUES, [
+  const update = execute(client, UPDATE_ISSUES, [
     sql.ints(users.map((u) => u[0])),
     sql.ids(users.map((u) => u[1])),
     sql.texts(users.map((u) => u[2])),

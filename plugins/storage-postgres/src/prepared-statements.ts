@@ -15,12 +15,17 @@ export interface PreparedStatement {
   body: string;
 }
 
-/** The connections that have prepared what a batch needs (each session holds its own). */
-const preparedOn = new WeakSet<PgClient>();
+/**
+ * Per connection: `prepared` once it has prepared the batch's statements; `inline` once its prepared
+ * statements vanished twice in a row, which is what a pooler in transaction mode (PgBouncer) does, as it
+ * hands each transaction a server session of its choice. Such a connection sends statements in full.
+ */
+const modes = new WeakMap<PgClient, 'prepared' | 'lost once' | 'inline'>();
 
-/** Prepares the statements on this connection unless it has done so already. */
+/** Prepares the statements on this connection unless it has done so already, or sends them inline. */
 export async function ensurePrepared(client: PgClient, statements: readonly PreparedStatement[]): Promise<void> {
-  if (preparedOn.has(client)) return;
+  const mode = modes.get(client);
+  if (mode === 'prepared' || mode === 'inline') return;
   for (const s of statements) {
     try {
       await client.query(`PREPARE ${s.name}(${s.types}) AS ${s.body}`);
@@ -28,21 +33,30 @@ export async function ensurePrepared(client: PgClient, statements: readonly Prep
       if ((err as { code?: string }).code !== '42P05') throw err; // duplicate_prepared_statement: still there
     }
   }
-  preparedOn.add(client);
+  modes.set(client, mode === 'lost once' ? 'lost once' : 'prepared');
 }
 
 /**
  * Whether a statement failed because the session lost its prepared statements (`DISCARD ALL` or
- * `DEALLOCATE` by a pooler, say); the connection is then marked unprepared, so the next attempt prepares
- * again.
+ * `DEALLOCATE` by a pooler, say). The next attempt prepares them again; if they are lost again before
+ * they are used, the connection sends its statements inline from then on.
  */
 export function lostPreparedStatements(client: PgClient, err: unknown): boolean {
   if ((err as { code?: string }).code !== '26000') return false; // invalid_sql_statement_name
-  preparedOn.delete(client);
+  modes.set(client, modes.get(client) === 'lost once' ? 'inline' : 'lost once');
   return true;
 }
 
-/** `EXECUTE name(arg, ...)`, the arguments being SQL expressions (literals from SqlLiterals). */
-export function execute(statement: PreparedStatement, args: readonly string[]): string {
+/** Marks a connection's prepared statements as working (a batch used them). */
+export function preparedStatementsWorked(client: PgClient): void {
+  if (modes.get(client) === 'lost once') modes.set(client, 'prepared');
+}
+
+/**
+ * The statement to send with the arguments (SQL expressions: literals from SqlLiterals): `EXECUTE
+ * name(...)`, or the statement itself with the arguments in place of $1, $2... on an inline connection.
+ */
+export function execute(client: PgClient, statement: PreparedStatement, args: readonly string[]): string {
+  if (modes.get(client) === 'inline') return statement.body.replace(/\$(\d+)/g, (_, n: string) => `(${args[Number(n) - 1]})`);
   return `EXECUTE ${statement.name}(${args.join(', ')})`;
 }

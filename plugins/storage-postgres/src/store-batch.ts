@@ -3,7 +3,7 @@ import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
-import { lostPreparedStatements } from './prepared-statements.js';
+import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
 /**
@@ -22,15 +22,19 @@ import { SqlLiterals } from './sql-literal.js';
  * statement visits rows in key order and every batch takes locks in the same order (event ids, new
  * issues, user pairs, issues, issue rollup, project rollup), so overlapping batches wait, never deadlock.
  * Statements 1 and 4 are prepared once per connection (prepared-statements.ts); a session that lost them
- * has its batch rolled back and run again.
+ * has its batch rolled back and run again; one that keeps losing them (a pooler in transaction mode)
+ * sends them inline.
  */
 export async function storeBatch(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
-  try {
-    return await storeBatchOnce(client, events);
-  } catch (err) {
-    if (!lostPreparedStatements(client, err)) throw err;
-    await client.query('ROLLBACK'); // nothing was written: the first prepared statement claims the events
-    return storeBatchOnce(client, events);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await storeBatchOnce(client, events);
+      preparedStatementsWorked(client);
+      return result;
+    } catch (err) {
+      if (attempt === 3 || !lostPreparedStatements(client, err)) throw err;
+      await client.query('ROLLBACK'); // the batch runs again, prepared anew or, the second time, inline
+    }
   }
 }
 

@@ -111,6 +111,25 @@ describe('storeBatch', () => {
     }
   });
 
+  it('stores batches behind a pooler that gives each transaction another session (PgBouncer transaction mode)', async () => {
+    const client = new pg.Client({ connectionString: h.db.url });
+    await client.connect();
+    // Every transaction starts on a "fresh server session": whatever was prepared before is gone.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: typeof query }).query = (...args) =>
+      typeof args[0] === 'string' && args[0].startsWith('BEGIN') ? (query('DEALLOCATE ALL') as Promise<unknown>).then(() => query(...args)) : query(...args);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const result = await storeBatch(client, [groupedEvent(h.projectId, 'pooled', { userKey: `u${i}` })]);
+        expect(result.stored).to.have.length(1);
+      }
+      const issue = (await (await h.sql()).query(`SELECT count, user_count FROM issues WHERE fingerprint = 'pooled'`)).rows[0];
+      expect(issue).to.deep.equal({ count: '3', user_count: 3 });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('stores a batch of 5000 events in one call', async () => {
     const events = Array.from({ length: 5000 }, (_, i) => groupedEvent(h.projectId, `bulk-${i % 50}`, { padding: 2000 }));
     const result = await h.storage.storeBatch(events);
