@@ -135,14 +135,16 @@ const UPDATE_ISSUES: PreparedStatement = {
        SELECT * FROM unnest($15::int[], $16::timestamptz[], $17::bigint[])
        ON CONFLICT (project_id, bucket) DO UPDATE SET count = p.count + excluded.count
      )
-     SELECT * FROM updated`,
+     SELECT * FROM updated WHERE old_status = 'resolved'`,
 };
 
 /** What claimAndFindIssues prepares on each connection. */
 const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES];
 
 /**
- * The batch's last statement, then COMMIT. The lock order is forced, not left to the plan: the user
+ * The batch's last statement, then COMMIT; returns the issues it reopened (they were resolved: a
+ * regression), read from the rows the update locked, so the status before it is exact; the other
+ * updated rows stay in the database rather than cross the wire for nothing. The lock order is forced, not left to the plan: the user
  * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
  * are locked in id order; the rollups are upserted after the main query (unreferenced data-modifying
  * CTEs run to completion at its end), each in key order.
@@ -153,7 +155,7 @@ export async function updateIssuesAndCommit(
   events: Claimed[],
   groups: IssueGroup[],
   issueOf: (e: Claimed) => string,
-): Promise<Map<string, { issue: Issue; wasResolved: boolean }>> {
+): Promise<Issue[]> {
   const users = userPairs(events, issueOf);
   const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
   const { issueRows, projectRows } = hourlyCounts(events, issueOf);
@@ -176,8 +178,8 @@ export async function updateIssuesAndCommit(
     sql.times(projectRows.map((r) => new Date(r.bucket))),
     sql.ints(projectRows.map((r) => r.count), 'bigint'),
   ]);
-  const results = (await client.query(`${update}; COMMIT`)) as unknown as { rows: (IssueRow & { old_status: string })[] }[];
-  return new Map(results[0].rows.map((row) => [String(row.id), { issue: toIssue(row), wasResolved: row.old_status === 'resolved' }]));
+  const results = (await client.query(`${update}; COMMIT`)) as unknown as { rows: IssueRow[] }[];
+  return results[0].rows.map(toIssue);
 }
 
 /** Distinct (project, issue, user) triples in key order. */

@@ -56,12 +56,7 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[]): Promise
   const issueOf = (e: Claimed) => groups[e.group].issueId;
 
   await insertEvents(client, fresh, issueOf);
-  const updated = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf);
-
-  const regressed = groups.flatMap((g) => {
-    const u = updated.get(g.issueId);
-    return u && u.wasResolved ? [u.issue] : [];
-  });
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({
       projectId: e.projectId,
