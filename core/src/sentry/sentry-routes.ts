@@ -54,6 +54,10 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
           await chargeRateLimit(deps, admitted, events, sentryRateLimitHeaders);
         };
         const { info, result } = await deps.runIngest(job, admit, 'sentry');
+        // What got through (sessions, reports) while the key's events are limited: say so, as Relay
+        // does, so the SDK holds its events back instead of sending them to a 429.
+        const limitedFor = deps.blockedKeys.retryAfter(admitted.id);
+        if (limitedFor > 0) res.setHeader('X-Sentry-Rate-Limits', sentryRateLimitHeaders(limitedFor)['X-Sentry-Rate-Limits']);
         sendJson(res, 200, { id: result.ids[0] ?? info.envelope?.headerEventId ?? null });
       },
     },
