@@ -61,6 +61,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const storage = () => providers.need('storage');
   const queue = () => providers.need('queue');
   const keys = new KeyResolver(storage);
+  const blockedKeys = new BlockedKeys(); // one for every router() this instance hands out
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits) : null;
@@ -112,7 +113,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
 
   function router(): Router {
     const r = Router();
-    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys: new BlockedKeys(), config, runIngest, clientIp, metrics };
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys, config, runIngest, clientIp, metrics };
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));

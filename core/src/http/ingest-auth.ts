@@ -68,12 +68,8 @@ export function refuseIfBlocked(deps: IngestAuthDeps, record: PublicKeyRecord, r
   if (retryAfter > 0) throw rateLimited(retryAfter, rateLimitHeaders);
 }
 
-/** The 429 for events refused unparsed because their key was blocked (see BlockedKeys). */
-export function refuseBlockedEvents(deps: IngestAuthDeps, record: PublicKeyRecord, rateLimitHeaders?: RateLimitHeaders): never {
-  throw rateLimited(Math.max(1, deps.blockedKeys.retryAfter(record.id)), rateLimitHeaders);
-}
-
-function rateLimited(retryAfter: number, rateLimitHeaders?: RateLimitHeaders): FaultlineError {
+/** The 429 of a rate-limited key. */
+export function rateLimited(retryAfter: number, rateLimitHeaders?: RateLimitHeaders): FaultlineError {
   return new FaultlineError('FAULTLINE_ERR_INGEST_RATE_LIMITED', undefined, { retryAfter, headers: rateLimitHeaders?.(retryAfter) });
 }
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { FaultlineError } from '../errors.js';
 import { decompressBody } from '../http/decompress-body.js';
 import { readBody, type BodyLimits } from '../http/read-body.js';
-import { authenticateIngest, chargeRateLimit, refuseBlockedEvents, refuseIfBlocked, type IngestRouteDeps } from '../http/ingest-auth.js';
+import { authenticateIngest, chargeRateLimit, rateLimited, refuseIfBlocked, type IngestRouteDeps } from '../http/ingest-auth.js';
 import { applyCors, type IngestRoute } from '../http/ingest-route.js';
 import { sendJson } from '../http/send-json.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
@@ -46,18 +46,18 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
           key = await keyFromDsn(req, projectId, parseEnvelopeHeader(bytes).dsn);
         }
         const admitted = key;
-        const refuseEvents = deps.blockedKeys.retryAfter(key.id) > 0;
-        const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req), refuseEvents } as const;
+        const blockedFor = deps.blockedKeys.retryAfter(key.id);
+        const job = { kind: 'envelope', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req), refuseEvents: blockedFor > 0 } as const;
         const admit = async (events: number, { envelope }: BodyInfo) => {
           countEnvelopeItems(deps.metrics, envelope!);
-          if (envelope!.refusedEvents > 0) refuseBlockedEvents(deps, admitted, sentryRateLimitHeaders);
+          if (envelope!.refusedEvents > 0) throw rateLimited(blockedFor, sentryRateLimitHeaders);
           await chargeRateLimit(deps, admitted, events, sentryRateLimitHeaders);
         };
         const { info, result } = await deps.runIngest(job, admit, 'sentry');
         // What got through (sessions, reports) while the key's events are limited: say so, as Relay
         // does, so the SDK holds its events back instead of sending them to a 429.
         const limitedFor = deps.blockedKeys.retryAfter(admitted.id);
-        if (limitedFor > 0) res.setHeader('X-Sentry-Rate-Limits', sentryRateLimitHeaders(limitedFor)['X-Sentry-Rate-Limits']);
+        if (limitedFor > 0) for (const [name, value] of Object.entries(sentryRateLimitHeaders(limitedFor))) res.setHeader(name, value);
         sendJson(res, 200, { id: result.ids[0] ?? info.envelope?.headerEventId ?? null });
       },
     },
