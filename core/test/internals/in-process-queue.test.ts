@@ -29,6 +29,19 @@ function deferred() {
   return { promise, resolve, reject };
 }
 
+/** A one-batch-at-a-time queue whose first commit waits for `firstCommit.resolve()`; records batch sizes. */
+async function queueHoldingFirstCommit(maxWaitMs: number) {
+  const firstCommit = deferred();
+  const batches: number[] = [];
+  const queue = new InProcessQueue({ maxSize: 1000, maxWaitMs, maxPending: 10_000, concurrency: 1 });
+  queue.consume(async (batch) => {
+    batches.push(batch.length);
+    if (batches.length === 1) await firstCommit.promise;
+  });
+  await queue.start();
+  return { queue, batches, firstCommit };
+}
+
 describe('in-process queue (group commit)', () => {
   it('collects concurrent requests into one batch and resolves each after the commit', async () => {
     const batches: number[] = [];
@@ -54,35 +67,21 @@ describe('in-process queue (group commit)', () => {
   });
 
   it('sends what arrived during a commit as the next batch at once', async () => {
-    const first = deferred();
-    const batches: number[] = [];
-    const queue = new InProcessQueue({ maxSize: 1000, maxWaitMs: 1, maxPending: 10_000, concurrency: 1 });
-    queue.consume(async (batch) => {
-      batches.push(batch.length);
-      if (batches.length === 1) await first.promise;
-    });
-    await queue.start();
+    const { queue, batches, firstCommit } = await queueHoldingFirstCommit(1);
     const a = queue.enqueue([event(1)]);
     await new Promise((r) => setTimeout(r, 10));
     const rest = [queue.enqueue([event(2)]), queue.enqueue([event(3), event(4)])];
-    first.resolve();
+    firstCommit.resolve();
     await Promise.all([a, ...rest]);
     expect(batches).to.deep.equal([1, 3]);
   });
 
   it('does not start a batch just because a commit ended: events that arrived a moment ago wait to fill it', async () => {
-    const first = deferred();
-    const batches: number[] = [];
-    const queue = new InProcessQueue({ maxSize: 1000, maxWaitMs: 200, maxPending: 10_000, concurrency: 1 });
-    queue.consume(async (batch) => {
-      batches.push(batch.length);
-      if (batches.length === 1) await first.promise;
-    });
-    await queue.start();
+    const { queue, batches, firstCommit } = await queueHoldingFirstCommit(200);
     const a = queue.enqueue([event(1)]);
     await new Promise((r) => setTimeout(r, 210)); // the first batch is committing
     const b = queue.enqueue([event(2)]);
-    first.resolve(); // its commit ends while event 2 is young: event 2 waits for company
+    firstCommit.resolve(); // its commit ends while event 2 is young: event 2 waits for company
     await new Promise((r) => setTimeout(r, 20));
     const c = queue.enqueue([event(3)]);
     await Promise.all([a, b, c]);
