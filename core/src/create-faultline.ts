@@ -25,7 +25,9 @@ import { setupPlugins } from './plugins/setup-plugins.js';
 import { MemoryRateLimiter } from './providers/rate-limiter.js';
 import { BlockedKeys } from './http/blocked-keys.js';
 import type { StorageProvider } from './providers/storage.js';
+import type { PubSubProvider } from './providers/pubsub.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
+import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 import { resolveConfig } from './resolve-config.js';
 
 export interface Faultline {
@@ -39,6 +41,8 @@ export interface Faultline {
   ingest(projectId: number, events: unknown[]): Promise<AcceptResult>;
   hooks: HookTaps;
   readonly storage: StorageProvider;
+  /** Cross-process notifications: the live stream and alert rules subscribe here. */
+  readonly pubsub: PubSubProvider;
   readonly metrics: Metrics;
   readonly config: FaultlineConfig;
   readonly log: Logger;
@@ -56,6 +60,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
   providers.provideDefault('queue', () => new InProcessQueue(config.batch));
   providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
+  providers.provideDefault('pubsub', () => new InProcessPubSub(log.child({ provider: 'pubsub' })));
   providers.need('storage'); // fail now, with the hint, rather than on the first request
 
   const storage = () => providers.need('storage');
@@ -83,7 +88,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     starting ??= (async () => {
       state = 'starting';
       for (const plugin of plugins) await plugin.start?.();
-      if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, metrics, log, track }));
+      await providers.need('pubsub').start?.();
+      if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
       state = 'started';
       log.info({ plugins: plugins.map((p) => p.name), queue: queue().name }, 'faultline started');
@@ -101,6 +107,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     }
     await threads?.close();
+    await Promise.resolve(providers.need('pubsub').stop?.()).catch((err: unknown) => log.error({ err }, 'pubsub failed to stop'));
     for (const plugin of [...plugins].reverse()) {
       try {
         await plugin.stop?.();
@@ -135,6 +142,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     hooks: { tap: (name, handler) => hooks.tap('host', name, handler) },
     get storage() {
       return storage();
+    },
+    get pubsub() {
+      return providers.need('pubsub');
     },
     metrics,
     config,

@@ -9,6 +9,8 @@ export type { HookName, HookSignatures, HookHandler, IngestHookContext } from '.
 export { HOOK_KINDS } from './hooks/hook-names.js';
 export * from './providers/storage.js';
 export type * from './providers/queue.js';
+export * from './providers/pubsub.js';
+export { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 export * from './event/types.js';
 export type { Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';

@@ -2,20 +2,22 @@ import type { Logger } from 'pino';
 import type { CanonicalEvent } from '../event/types.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
-import { decodePayload, type GroupedEvent, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
+import type { PubSubProvider, StoredEventSummary } from '../providers/pubsub.js';
+import { decodePayload, type GroupedEvent, type Issue, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
 
 export interface BatchProcessorDeps {
   storage: StorageProvider;
   hooks: HookRegistry;
+  pubsub: PubSubProvider;
   metrics: Metrics;
   log: Logger;
   /** Notifications run after the commit and are never awaited by ingest; stop() waits for them. */
   track(promise: Promise<unknown>): void;
 }
 
-/** Stores a batch of grouped events in one transaction, then fires the notify hooks. */
+/** Stores a batch of grouped events in one transaction, then fires the notify hooks and publishes on pubsub. */
 export function createBatchProcessor(deps: BatchProcessorDeps) {
-  const { storage, hooks, metrics, log } = deps;
+  const { storage, hooks, pubsub, metrics, log } = deps;
 
   return async function processBatch(batch: GroupedEvent[]): Promise<void> {
     const endTimer = metrics.batchSeconds.startTimer();
@@ -27,6 +29,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
       if (result.created.length) metrics.issuesCreated.inc(result.created.length);
       if (result.regressed.length) metrics.issuesRegressed.inc(result.regressed.length);
       deps.track(notify(batch, result, hooks));
+      deps.track(publish(batch, result, pubsub));
     } catch (err) {
       metrics.batchFailures.inc();
       log.error({ err, size: batch.length }, 'batch failed');
@@ -37,19 +40,22 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
   };
 }
 
+/** The batch's first event of an issue is the one that opened (or reopened) it. */
+function firstEventOf(batch: GroupedEvent[]): (issue: Issue) => CanonicalEvent {
+  const firstByKey = new Map<string, GroupedEvent>();
+  for (const e of batch) {
+    const key = `${e.projectId}:${e.fingerprint}`;
+    if (!firstByKey.has(key)) firstByKey.set(key, e);
+  }
+  return (issue) => decodePayload(firstByKey.get(`${issue.projectId}:${issue.fingerprint}`)!.payload);
+}
+
 /** Events are parsed back into objects only for the hooks that have handlers. */
 async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: HookRegistry): Promise<void> {
   const announceCreated = result.created.length > 0 && hooks.has('issue:created');
   const announceRegressed = result.regressed.length > 0 && hooks.has('issue:regressed');
   if (announceCreated || announceRegressed) {
-    // The batch's first event of an issue is the one that opened (or reopened) it.
-    const firstByKey = new Map<string, GroupedEvent>();
-    for (const e of batch) {
-      const key = `${e.projectId}:${e.fingerprint}`;
-      if (!firstByKey.has(key)) firstByKey.set(key, e);
-    }
-    const eventFor = (issue: { projectId: number; fingerprint: string }): CanonicalEvent =>
-      decodePayload(firstByKey.get(`${issue.projectId}:${issue.fingerprint}`)!.payload);
+    const eventFor = firstEventOf(batch);
     await Promise.all([
       ...(announceCreated ? result.created.map((issue) => hooks.notify('issue:created', { issue, event: eventFor(issue) })) : []),
       ...(announceRegressed ? result.regressed.map((issue) => hooks.notify('issue:regressed', { issue, event: eventFor(issue) })) : []),
@@ -61,4 +67,27 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
       events: result.stored.map((ref) => ({ ...ref, event: decodePayload(payloadOf.get(`${ref.projectId}:${ref.eventId}`)!) })),
     });
   }
+}
+
+/**
+ * Publishes what the batch did for subscribers on any node. `event:stored` carries summaries built from
+ * the grouped events' own fields, so no payload is decoded per event; only new and reopened issues
+ * (rare next to events) decode their first event.
+ */
+async function publish(batch: GroupedEvent[], result: StoreBatchResult, pubsub: PubSubProvider): Promise<void> {
+  const sends: Promise<void>[] = [];
+  if (result.created.length || result.regressed.length) {
+    const eventFor = firstEventOf(batch);
+    for (const issue of result.created) sends.push(pubsub.publish('issue:created', { issue, event: eventFor(issue) }));
+    for (const issue of result.regressed) sends.push(pubsub.publish('issue:regressed', { issue, event: eventFor(issue) }));
+  }
+  if (result.stored.length) {
+    const byKey = new Map(batch.map((e) => [`${e.projectId}:${e.eventId}`, e]));
+    const events: StoredEventSummary[] = result.stored.map((ref) => {
+      const e = byKey.get(`${ref.projectId}:${ref.eventId}`)!;
+      return { ...ref, level: e.level, environment: e.environment, release: e.release };
+    });
+    sends.push(pubsub.publish('event:stored', { events }));
+  }
+  await Promise.all(sends);
 }

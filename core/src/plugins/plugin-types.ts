@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { FaultlineConfig } from '../config.js';
 import type { HookTaps } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
+import type { PubSubProvider } from '../providers/pubsub.js';
 import type { QueueProvider } from '../providers/queue.js';
 import type { RateLimiterProvider } from '../providers/rate-limiter.js';
 import type { StorageProvider } from '../providers/storage.js';
@@ -12,6 +13,7 @@ export interface ProviderMap {
   storage: StorageProvider;
   queue: QueueProvider;
   rateLimiter: RateLimiterProvider;
+  pubsub: PubSubProvider;
 }
 export type ProviderName = keyof ProviderMap;
 
