@@ -50,6 +50,8 @@ export interface FaultlineConfig {
   processEvents: boolean;
   /** Worker threads that parse, validate and group request bodies; 0 does it on the main thread. */
   ingestThreads: number;
+  /** How long a notify-hook handler is awaited (stop() waits at most this long for one). */
+  notifyTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: IngestLimits = {

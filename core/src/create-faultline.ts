@@ -7,7 +7,9 @@ import type { FaultlineOptions } from './faultline-options.js';
 import { FaultlineError } from './errors.js';
 import { createEventValidator } from './event/validate-event.js';
 import type { HookTaps } from './hooks/hook-registry.js';
-import { HookRegistry } from './hooks/hook-registry.js';
+import { HookRegistry, logAndCountFailures } from './hooks/hook-registry.js';
+import { issueRoutes } from './http/issue-routes.js';
+import { createIssueWorkflow, type IssueWorkflow } from './issues/issue-workflow.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -40,6 +42,8 @@ export interface Faultline {
   /** Ingests events for a project without HTTP (same pipeline, same guarantees). */
   ingest(projectId: number, events: unknown[]): Promise<AcceptResult>;
   hooks: HookTaps;
+  /** Issue status changes (resolve, ignore, unresolve), announced on `issue:updated` and pubsub. */
+  readonly issues: IssueWorkflow;
   readonly storage: StorageProvider;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
@@ -52,12 +56,15 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const config = resolveConfig(options);
   const log = options.logger ?? pino({ name: 'faultline', level: process.env.FAULTLINE_LOG_LEVEL ?? 'info' });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const hooks = new HookRegistry(log, metrics);
+  const reportHookFailure = logAndCountFailures(log, metrics);
+  const hooks = new HookRegistry(reportHookFailure, { notifyTimeoutMs: config.notifyTimeoutMs });
   const providers = new ProviderRegistry();
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
   await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
+  // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
+  await hooks.loadModules();
   providers.provideDefault('queue', () => new InProcessQueue(config.batch));
   providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
   providers.provideDefault('pubsub', () => new InProcessPubSub(log.child({ provider: 'pubsub' })));
@@ -68,8 +75,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const keys = new KeyResolver(storage);
   const blockedKeys = new BlockedKeys(); // one for every router() this instance hands out
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
-  const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics });
-  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits) : null;
+  const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
+  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
 
@@ -78,6 +85,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
 
   let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
   let starting: Promise<void> | null = null;
@@ -124,7 +132,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));
-    r.use(queryRoutes({ storage, grant, hooks, track }));
+    r.use(queryRoutes({ storage, grant }));
+    r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
@@ -139,7 +148,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     start,
     stop,
     ingest: (projectId, events) => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api' }),
-    hooks: { tap: (name, handler) => hooks.tap('host', name, handler) },
+    hooks: hooks.forPlugin('host'),
+    issues,
     get storage() {
       return storage();
     },

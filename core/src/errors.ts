@@ -12,6 +12,7 @@ export const ERRORS = {
   FAULTLINE_ERR_PLUGIN_SETUP: { status: 500, message: 'Plugin setup failed' },
   FAULTLINE_ERR_PLUGIN_LOAD: { status: 500, message: 'Plugin could not be loaded' },
   FAULTLINE_ERR_HOOK_UNKNOWN: { status: 500, message: 'Unknown hook' },
+  FAULTLINE_ERR_HOOK_MODULE: { status: 500, message: 'Ingest hook module could not be loaded' },
   FAULTLINE_ERR_PROVIDER_MISSING: { status: 500, message: 'No provider registered' },
   FAULTLINE_ERR_PROVIDER_DUPLICATE: { status: 500, message: 'Provider registered twice' },
   FAULTLINE_ERR_NOT_STARTED: { status: 503, message: 'Faultline is not started' },
@@ -32,6 +33,7 @@ export const ERRORS = {
   FAULTLINE_ERR_INGEST_RATE_LIMITED: { status: 429, message: 'Rate limit exceeded' },
   FAULTLINE_ERR_INGEST_OVERLOADED: { status: 503, message: 'Ingest queue is full; retry later' },
   FAULTLINE_ERR_INGEST_ORIGIN: { status: 403, message: 'Origin is not allowed for this key' },
+  FAULTLINE_ERR_INGEST_HOOK_FAILED: { status: 500, message: 'A plugin failed on this event; it was not stored' },
 
   // auth
   FAULTLINE_ERR_AUTH_MISSING: { status: 401, message: 'Authentication required' },

@@ -24,9 +24,15 @@ export interface FaultlineOptions {
   /**
    * Worker threads that parse, validate and group request bodies, so the main thread only moves bytes
    * (or FAULTLINE_INGEST_THREADS). Default: one less than the CPUs, 1 to 4; 0 keeps ingest on the main
-   * thread. Plugins that tap per-event hooks (`ingest:*`) run ingest on the main thread regardless.
+   * thread. Plugins that `tap` per-event hooks (`ingest:*`) run ingest on the main thread regardless; plugins that
+   * declare them as a module (`ctx.hooks.module`) do not.
    */
   ingestThreads?: number;
+  /**
+   * How long a notify-hook handler (`issue:*`, `event:stored`) is awaited before it is logged and counted
+   * as timed out (or FAULTLINE_NOTIFY_TIMEOUT_MS; default 10 s). Bounds `stop()`.
+   */
+  notifyTimeoutMs?: number;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

@@ -5,8 +5,10 @@ export type { FaultlineConfig, Grant, IngestLimits, BatchOptions } from './confi
 export type { FaultlineOptions } from './faultline-options.js';
 export { DEFAULT_LIMITS, DEFAULT_BATCH } from './config.js';
 export type { HookTaps } from './hooks/hook-registry.js';
-export type { HookName, HookSignatures, HookHandler, IngestHookContext } from './hooks/hook-names.js';
-export { HOOK_KINDS } from './hooks/hook-names.js';
+export type { HookName, HookSignatures, HookHandler, IngestHookContext, IngestHookName, NotifyContext, HookFailurePolicy } from './hooks/hook-names.js';
+export { HOOK_KINDS, HOOK_ON_ERROR, INGEST_HOOKS } from './hooks/hook-names.js';
+export { defineIngestModule, type IngestModule, type IngestModuleHandlers, type JsonValue } from './hooks/ingest-module.js';
+export type { IssueWorkflow, IssueChange, IssueScope } from './issues/issue-workflow.js';
 export * from './providers/storage.js';
 export type * from './providers/queue.js';
 export * from './providers/pubsub.js';

@@ -69,7 +69,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     hookFailures: new Counter({
       name: 'faultline_hook_failures_total',
-      help: 'Notify-hook handlers that threw',
+      help: 'Hook handlers that threw (any kind) or outlived their timeout (notify), by hook and plugin',
       labelNames: ['hook', 'plugin'],
       registers,
     }),

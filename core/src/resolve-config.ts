@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig } from './config.js';
 import type { FaultlineOptions } from './faultline-options.js';
 import { FaultlineError } from './errors.js';
+import { DEFAULT_NOTIFY_TIMEOUT_MS } from './hooks/hook-registry.js';
 
 /** Options and environment into a checked config; a bad value fails start-up naming the setting. */
 export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv = process.env): FaultlineConfig {
@@ -21,6 +22,8 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
   if (!Number.isInteger(ingestThreads) || ingestThreads < 0 || ingestThreads > 64) {
     throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', 'ingestThreads (FAULTLINE_INGEST_THREADS) must be a whole number from 0 to 64');
   }
+  const notifyTimeoutMs = options.notifyTimeoutMs ?? envInteger(env, 'FAULTLINE_NOTIFY_TIMEOUT_MS') ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+  positiveInteger('notifyTimeoutMs (FAULTLINE_NOTIFY_TIMEOUT_MS)', notifyTimeoutMs);
   return {
     adminToken,
     trustProxy: options.trustProxy ?? null,
@@ -30,6 +33,7 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
     migrate: options.migrate ?? true,
     processEvents: options.processEvents ?? true,
     ingestThreads,
+    notifyTimeoutMs,
   };
 }
 

@@ -3,80 +3,212 @@ import { FaultlineError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import {
   HOOK_KINDS,
-  type HookContext,
+  HOOK_ON_ERROR,
+  INGEST_HOOKS,
   type HookHandler,
   type HookName,
-  type HookValue,
+  type HookResult,
+  type HookRunArgs,
 } from './hook-names.js';
+import { loadIngestModule, moduleSpec, type IngestModuleSpec, type JsonValue } from './ingest-module.js';
 
-interface Tap<N extends HookName> {
+interface Tap {
   plugin: string;
-  fn: HookHandler<N>;
+  fn: (...args: any[]) => unknown;
+  /** Registration order across taps and modules: handlers run in plugin order whatever their source. */
+  order: number;
+  /** A function of this thread (`tap`), as opposed to one loaded from an ingest module. */
+  inProcess: boolean;
 }
 
-/** What a plugin sees: it can tap, not call. */
+/** What a plugin sees: it can register handlers, not run hooks. */
 export interface HookTaps {
+  /** A handler of this thread. On an `ingest:*` hook it keeps ingest on the main thread; prefer `module`. */
   tap<N extends HookName>(name: N, handler: HookHandler<N>): () => void;
+  /**
+   * Per-event handlers as a module (ingest-module.ts) that every ingest thread loads, and the main thread
+   * too; `options` must be JSON. Its handlers run in plugin order with the taps, under the plugin's name.
+   */
+  module(url: URL | string, options?: JsonValue): void;
 }
 
-/** Holds the handlers of every hook and runs them by the semantics of the hook's kind. */
+/** A handler that threw or outlived its timeout. */
+export interface HookFailure {
+  plugin: string;
+  hook: HookName;
+  err: unknown;
+  timedOut?: boolean;
+}
+export type HookFailureReporter = (failure: HookFailure) => void;
+
+/** The main thread's reporter: a log line with the plugin and hook, and `faultline_hook_failures_total`. */
+export function logAndCountFailures(log: Logger, metrics: Metrics): HookFailureReporter {
+  return function reportHookFailure({ plugin, hook, err, timedOut }) {
+    metrics.hookFailures.inc({ hook, plugin });
+    log.error({ plugin, hook, err }, timedOut ? 'hook handler timed out' : 'hook handler failed');
+  };
+}
+
+export interface HookRegistryOptions {
+  /** How long a notify handler may run before it is reported as timed out and no longer awaited. */
+  notifyTimeoutMs?: number;
+}
+
+export const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Holds the handlers of every hook and runs them by the hook's declared kind (`run`), so a caller cannot
+ * run a filter as a waterfall. Failures go to `report` and then follow HOOK_ON_ERROR.
+ */
 export class HookRegistry {
-  private readonly taps = new Map<HookName, Tap<any>[]>();
+  private readonly taps = new Map<HookName, Tap[]>();
+  private readonly modules: IngestModuleSpec[] = [];
+  private order = 0;
+  private readonly notifyTimeoutMs: number;
 
   constructor(
-    private readonly log: Logger,
-    private readonly metrics: Metrics,
-  ) {}
+    private readonly report: HookFailureReporter,
+    options: HookRegistryOptions = {},
+  ) {
+    this.notifyTimeoutMs = options.notifyTimeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+  }
 
-  /** A tap-only view that stamps the plugin's name on every handler it registers. */
+  /** A registering view that stamps the plugin's name on every handler and module. */
   forPlugin(plugin: string): HookTaps {
-    return { tap: (name, handler) => this.tap(plugin, name, handler) };
+    return {
+      tap: (name, handler) => this.tap(plugin, name, handler),
+      module: (url, options) => this.module(plugin, url, options),
+    };
   }
 
   tap<N extends HookName>(plugin: string, name: N, fn: HookHandler<N>): () => void {
     if (!Object.hasOwn(HOOK_KINDS, name)) {
       throw new FaultlineError('FAULTLINE_ERR_HOOK_UNKNOWN', `Unknown hook "${String(name)}" (plugin ${plugin})`);
     }
-    const list = this.taps.get(name) ?? [];
-    const entry: Tap<N> = { plugin, fn };
-    this.taps.set(name, [...list, entry]);
+    const entry: Tap = { plugin, fn: fn as Tap['fn'], order: this.order++, inProcess: true };
+    this.insert(name, entry);
     return () => this.taps.set(name, (this.taps.get(name) ?? []).filter((t) => t !== entry));
+  }
+
+  module(plugin: string, url: URL | string, options?: JsonValue): void {
+    this.modules.push(moduleSpec(plugin, url, options, this.order++));
+  }
+
+  /** The modules registered, for the ingest threads to load. */
+  moduleSpecs(): readonly IngestModuleSpec[] {
+    return this.modules;
+  }
+
+  /** Imports modules and adds their handlers at their registration's place; by default the ones registered here. */
+  async loadModules(specs: readonly IngestModuleSpec[] = this.modules): Promise<void> {
+    for (const spec of specs) {
+      const handlers = await loadIngestModule(spec);
+      for (const [name, fn] of Object.entries(handlers)) {
+        this.insert(name as HookName, { plugin: spec.plugin, fn: fn as Tap['fn'], order: spec.order, inProcess: false });
+      }
+    }
   }
 
   has(name: HookName): boolean {
     return (this.taps.get(name)?.length ?? 0) > 0;
   }
 
-  /** Each handler gets the value and returns the next one. */
-  async waterfall<N extends HookName>(name: N, value: HookValue<N>, context: HookContext<N>): Promise<HookValue<N>> {
-    const list = this.taps.get(name) as Tap<N>[] | undefined;
-    if (!list) return value;
+  /** Whether any per-event hook has a handler: events then take the hooked path. */
+  hasIngestHandlers(): boolean {
+    return INGEST_HOOKS.some((name) => this.has(name));
+  }
+
+  /** Whether a per-event handler is a function of this thread (`tap`): ingest cannot move to a thread then. */
+  tapsIngestInProcess(): boolean {
+    return INGEST_HOOKS.some((name) => this.taps.get(name)?.some((t) => t.inProcess));
+  }
+
+  /** Whether a handler may change the event itself, so the bytes as sent no longer describe it (event-payload.ts). */
+  mayChangeEvents(): boolean {
+    return this.has('ingest:normalize') || this.has('ingest:scrub');
+  }
+
+  /** Runs a hook by its declared kind: the last value (waterfall), keep or drop (filter), nothing (notify). */
+  async run<N extends HookName>(name: N, ...args: HookRunArgs<N>): Promise<HookResult<N>> {
+    const list = this.taps.get(name);
+    const [value, context] = args as [unknown, unknown];
+    switch (HOOK_KINDS[name]) {
+      case 'waterfall':
+        return (list ? this.waterfall(name, list, value, context) : value) as HookResult<N>;
+      case 'filter':
+        return (list ? this.filter(name, list, value, context) : true) as HookResult<N>;
+      case 'notify':
+        if (list) await Promise.all(list.map((tap) => this.notifyOne(name, tap, value)));
+        return undefined as HookResult<N>;
+    }
+  }
+
+  private insert(name: HookName, entry: Tap): void {
+    const list = [...(this.taps.get(name) ?? []), entry].sort((a, b) => a.order - b.order);
+    this.taps.set(name, list);
+  }
+
+  private async waterfall(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<unknown> {
     let current = value;
-    for (const { fn } of list) current = await (fn as any)(current, context);
+    for (const tap of list) {
+      try {
+        const next = await tap.fn(current, context);
+        const wrong = wrongResult(name, next);
+        if (wrong) throw new TypeError(wrong);
+        current = next;
+      } catch (err) {
+        this.fail(name, tap, err);
+      }
+    }
     return current;
   }
 
-  /** False from any handler drops the value. */
-  async filter<N extends HookName>(name: N, value: HookValue<N>, context: HookContext<N>): Promise<boolean> {
-    const list = this.taps.get(name) as Tap<N>[] | undefined;
-    if (!list) return true;
-    for (const { fn } of list) if ((await (fn as any)(value, context)) === false) return false;
+  private async filter(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<boolean> {
+    for (const tap of list) {
+      try {
+        if ((await tap.fn(value, context)) === false) return false;
+      } catch (err) {
+        this.fail(name, tap, err);
+      }
+    }
     return true;
   }
 
-  /** Runs every handler in parallel; failures are logged and counted and never reach the caller. */
-  async notify<N extends HookName>(name: N, value: HookValue<N>): Promise<void> {
-    const list = this.taps.get(name) as Tap<N>[] | undefined;
-    if (!list) return;
-    await Promise.all(
-      list.map(async ({ plugin, fn }) => {
-        try {
-          await (fn as any)(value);
-        } catch (err) {
-          this.metrics.hookFailures.inc({ hook: name, plugin });
-          this.log.error({ plugin, hook: name, err }, 'hook handler failed');
-        }
-      }),
-    );
+  /** One notify handler, awaited at most notifyTimeoutMs; then its signal aborts and it is reported. */
+  private async notifyOne(name: HookName, tap: Tap, value: unknown): Promise<void> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.notifyTimeoutMs, TIMED_OUT);
+    });
+    const running = (async () => tap.fn(value, { signal: controller.signal }))();
+    running.catch(() => undefined); // a handler that fails after its timeout was reported already
+    try {
+      if ((await Promise.race([running, timeout])) === TIMED_OUT) {
+        controller.abort();
+        this.report({ plugin: tap.plugin, hook: name, err: new Error(`no answer after ${this.notifyTimeoutMs} ms`), timedOut: true });
+      }
+    } catch (err) {
+      this.report({ plugin: tap.plugin, hook: name, err });
+    } finally {
+      clearTimeout(timer);
+    }
   }
+
+  /** Reports a failed handler, then rejects the event or lets the run go on, as the hook declares. */
+  private fail(name: HookName, tap: Tap, err: unknown): void {
+    this.report({ plugin: tap.plugin, hook: name, err });
+    if (HOOK_ON_ERROR[name] === 'reject') {
+      throw new FaultlineError('FAULTLINE_ERR_INGEST_HOOK_FAILED', `The ${name} handler of plugin ${tap.plugin} failed; the event was not stored`);
+    }
+  }
+}
+
+/** Why a waterfall handler's return value cannot be the next value, or null when it can. */
+function wrongResult(name: HookName, value: unknown): string | null {
+  if (name === 'ingest:fingerprint') {
+    return Array.isArray(value) && value.every((part) => typeof part === 'string') ? null : 'an ingest:fingerprint handler must return an array of strings';
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? null : `an ${name} handler must return the event, not ${value === null ? 'null' : typeof value}`;
 }

@@ -1,9 +1,8 @@
 import { Router, type Request } from 'express';
-import { requireProject, requireRole } from '../auth/grants.js';
+import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import type { HookRegistry } from '../hooks/hook-registry.js';
-import { ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import { ISSUE_SORTS, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
 import { parseIssueSearch } from '../query/parse-issue-search.js';
 import { parseInput } from './parse-input.js';
 
@@ -32,20 +31,12 @@ const statsQuery = {
     issue: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
   },
 };
-const issuePatch = {
-  type: 'object',
-  required: ['status'],
-  additionalProperties: false,
-  properties: { status: { type: 'string', enum: [...ISSUE_STATUSES] } },
-};
 /** Sentry's sort names, for people used to them. */
 const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first_seen', freq: 'count' };
 
 export interface QueryRouteDeps {
   storage(): StorageProvider;
   grant(req: Request): Promise<Grant>;
-  hooks: HookRegistry;
-  track(p: Promise<unknown>): void;
 }
 
 /** Issues, events and stats: what widgets and API clients read. */
@@ -64,17 +55,6 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/api/v1/issues/:id', async function getIssue(req, res) {
     res.json(await visibleIssue(req));
-  });
-
-  router.patch('/api/v1/issues/:id', async function updateIssue(req, res) {
-    const grant = await deps.grant(req);
-    requireRole(grant, 'member');
-    const previous = await visibleIssue(req, grant);
-    const patch = parseInput<{ status: IssueStatus }>(issuePatch, req.body, 'body');
-    const issue = await deps.storage().updateIssue(previous.id, patch);
-    if (!issue) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Issue not found');
-    if (issue.status !== previous.status) deps.track(deps.hooks.notify('issue:updated', { issue, previous }));
-    res.json(issue);
   });
 
   router.get('/api/v1/issues/:id/events', async function listIssueEvents(req, res) {

@@ -1,11 +1,10 @@
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
 import type { EventValidator } from '../event/validate-event.js';
-import type { HookRegistry } from '../hooks/hook-registry.js';
+import type { HookFailureReporter, HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
-import { groupEvent } from './group-event.js';
-import { checkEvent, prepareEvents, rejection, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
+import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
 
 export type { PreparedEvents, RejectedEvent };
 
@@ -35,9 +34,8 @@ export interface AcceptDeps {
   hooks: HookRegistry;
   queue(): QueueProvider;
   metrics: Metrics;
+  reportHookFailure: HookFailureReporter;
 }
-
-const EVENT_HOOKS = ['ingest:normalize', 'ingest:scrub', 'ingest:filter', 'ingest:fingerprint'] as const;
 
 /**
  * Ingest after decoding: `prepare` validates, normalizes, runs the plugins' event hooks and groups;
@@ -48,9 +46,12 @@ const EVENT_HOOKS = ['ingest:normalize', 'ingest:scrub', 'ingest:filter', 'inges
 export function createIngestPipeline(deps: AcceptDeps) {
   const { config, validate, hooks, metrics } = deps;
 
-  /** True while no plugin taps a per-event hook: preparing is then pure and may run in an ingest thread. */
-  function isPure(): boolean {
-    return !EVENT_HOOKS.some((name) => hooks.has(name));
+  /**
+   * True while no plugin taps a per-event hook in-process: preparing may then run in an ingest thread,
+   * which loads the plugins' ingest modules itself.
+   */
+  function threadable(): boolean {
+    return !hooks.tapsIngestInProcess();
   }
 
   async function prepare(req: Omit<AcceptRequest, 'route'>): Promise<PreparedEvents> {
@@ -63,33 +64,18 @@ export function createIngestPipeline(deps: AcceptDeps) {
       pathOf: req.pathOf,
       sent: req.sent,
     };
-    if (isPure()) return prepareEvents(req.events, ctx);
+    return hooks.hasIngestHandlers() ? prepareHookedEvents(req.events, ctx, hooks) : prepareEvents(req.events, ctx);
+  }
 
-    const receivedAt = ctx.receivedAt.toISOString();
-    const context = { projectId: req.projectId };
-    const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [] };
-    for (let i = 0; i < req.events.length; i++) {
-      const value = req.events[i];
-      req.events[i] = undefined;
-      try {
-        let event = checkEvent(value, i, ctx);
-        prepared.ids.push(event.event_id);
-        event = await hooks.waterfall('ingest:normalize', event, context);
-        event = await hooks.waterfall('ingest:scrub', event, context);
-        if (!(await hooks.filter('ingest:filter', event, context))) {
-          metrics.eventsFiltered.inc();
-          continue;
-        }
-        prepared.grouped.push(await groupEvent(req.projectId, receivedAt, event, hooks));
-      } catch (err) {
-        prepared.rejected.push(rejection(i, err));
-      }
-    }
-    return prepared;
+  /** Logs and counts the handlers that failed in an ingest thread, as the registry does for this one. */
+  function reportThreadFailures(prepared: PreparedEvents): void {
+    for (const { plugin, hook, err } of prepared.hookFailures ?? []) deps.reportHookFailure({ plugin, hook, err });
+    delete prepared.hookFailures;
   }
 
   async function commit(prepared: PreparedEvents, route: string): Promise<AcceptResult> {
     const { ids, rejected } = prepared;
+    if (prepared.filtered) metrics.eventsFiltered.inc(prepared.filtered);
     for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code });
     if (ids.length === 0 && rejected.length > 0) {
       const first = rejected[0].error;
@@ -110,7 +96,8 @@ export function createIngestPipeline(deps: AcceptDeps) {
   }
 
   return {
-    isPure,
+    threadable,
+    reportThreadFailures,
     prepare,
     commit,
     /** Both steps on this thread: for `faultline.ingest()` and tests. */

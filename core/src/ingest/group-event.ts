@@ -1,16 +1,7 @@
 import type { CanonicalEvent } from '../event/types.js';
-import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { GroupedEvent } from '../providers/storage.js';
-import { canonicalPayload } from './event-payload.js';
-import { GROUPING_VERSION, hashFingerprint, resolveFingerprint } from './fingerprint.js';
+import { GROUPING_VERSION, hashFingerprint } from './fingerprint.js';
 import { issueMeta, userKey } from './issue-meta.js';
-
-/** Groups one normalized event, letting `ingest:fingerprint` plugins change the components. */
-export async function groupEvent(projectId: number, receivedAt: string, event: CanonicalEvent, hooks: HookRegistry): Promise<GroupedEvent> {
-  let components = resolveFingerprint(event);
-  if (hooks.has('ingest:fingerprint')) components = await hooks.waterfall('ingest:fingerprint', components, { projectId, event });
-  return toGroupedEvent(projectId, receivedAt, event, components, canonicalPayload(event));
-}
 
 /**
  * The event as it travels from here on: its columns, its group, and its payload (event-payload.ts):

@@ -5,7 +5,8 @@ import { decodeNativeBody } from '../http/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
 import { decodeStoreBody } from '../sentry/store-body.js';
-import { prepareEvents, type PreparedEvents, type SentEvents } from './prepare-events.js';
+import type { HookRegistry } from '../hooks/hook-registry.js';
+import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type SentEvents } from './prepare-events.js';
 
 /**
  * One request body to ingest, as the routes hand it over: plain data, so it can be posted to an ingest
@@ -66,10 +67,13 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
   }
 }
 
-/** The whole of a job when no plugin taps a per-event hook: what an ingest thread runs. */
-export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator): JobResult {
+/**
+ * The whole of a job, what an ingest thread runs: synchronous unless `hooks` (the plugins' ingest
+ * modules) has per-event handlers.
+ */
+export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator, hooks?: HookRegistry): JobResult | Promise<JobResult> {
   const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits, job.refuseEvents);
-  const prepared = prepareEvents(decoded.events, {
+  const ctx: PrepareContext = {
     projectId: job.projectId,
     receivedAt: new Date(job.receivedAt),
     clientIp: job.clientIp,
@@ -77,6 +81,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     validate,
     pathOf: decoded.pathOf,
     sent: decoded.sent,
-  });
-  return { info: decoded.info, prepared };
+  };
+  if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
+  return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };
 }

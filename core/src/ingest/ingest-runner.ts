@@ -11,14 +11,15 @@ import type { IngestThreads } from './ingest-threads.js';
 export type Admit = (events: number, info: BodyInfo) => Promise<void>;
 
 /**
- * Ingests one request body: decodes and prepares it in an ingest thread when there are threads and no
- * plugin taps a per-event hook (hooks are functions of this thread), else here, hooks and all; then
- * admits and commits it. `route` is the metrics label.
+ * Ingests one request body: decodes and prepares it in an ingest thread (which runs the plugins' ingest
+ * modules) when there are threads and no plugin taps a per-event hook in-process (taps are functions of
+ * this thread), else here, hooks and all; then admits and commits it. `route` is the metrics label.
  */
 export function createIngestRunner(pipeline: IngestPipeline, threads: IngestThreads | null, limits: IngestLimits) {
   async function prepare(job: IngestJob, admit: Admit): Promise<JobResult> {
-    if (threads && pipeline.isPure()) {
+    if (threads && pipeline.threadable()) {
       const result = await threads.run(job);
+      pipeline.reportThreadFailures(result.prepared);
       await admit(result.prepared.ids.length + result.prepared.rejected.length, result.info);
       return result;
     }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
+import type { IngestModuleSpec } from '../hooks/ingest-module.js';
 import type { IngestJob, JobResult } from './ingest-job.js';
 import type { IngestWorkerData, WorkerAnswer } from './ingest-worker.js';
 
@@ -28,6 +29,8 @@ export class IngestThreads {
   constructor(
     private readonly threads: number,
     private readonly limits: IngestLimits,
+    /** The plugins' ingest modules, which every thread loads when it starts. */
+    private readonly modules: readonly IngestModuleSpec[] = [],
   ) {}
 
   async run(job: IngestJob): Promise<JobResult> {
@@ -74,7 +77,7 @@ export class IngestThreads {
       // A thread's parsed events die young; a small young generation keeps its RSS near 25 MB (bench:ingest:
       // 16 MB measured ~10 MB more RSS for no clear speed). The old-generation cap bounds a hostile body.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 },
-      workerData: { limits: this.limits } satisfies IngestWorkerData,
+      workerData: { limits: this.limits, modules: [...this.modules] } satisfies IngestWorkerData,
     });
     return this.pool;
   }

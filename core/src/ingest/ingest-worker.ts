@@ -1,14 +1,18 @@
 /**
- * An ingest thread (run by piscina): decodes, validates, normalizes, groups and serializes request
- * bodies, so the main thread only moves bytes. A FaultlineError comes back as data (an Error loses its
- * class, code and path crossing threads); anything else is a bug and rejects the task.
+ * An ingest thread (run by piscina): decodes, validates, normalizes, runs the plugins' ingest modules,
+ * groups and serializes request bodies, so the main thread only moves bytes. A FaultlineError comes back
+ * as data (an Error loses its class, code and path crossing threads); anything else is a bug and rejects
+ * the task. Hook failures travel back with a job's result, for the main thread to log and count.
  */
 import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { IngestLimits } from '../config.js';
 import { isFaultlineError, type ErrorCode } from '../errors.js';
 import { createEventValidator } from '../event/validate-event.js';
+import { HookRegistry, type HookFailure } from '../hooks/hook-registry.js';
+import type { IngestModuleSpec } from '../hooks/ingest-module.js';
 import { runJob, type IngestJob, type JobResult } from './ingest-job.js';
+import type { HookFailureRecord } from './prepare-events.js';
 
 export type WorkerAnswer =
   | { ok: true; result: JobResult }
@@ -16,22 +20,43 @@ export type WorkerAnswer =
 
 export interface IngestWorkerData {
   limits: IngestLimits;
+  /** The plugins' ingest modules, in plugin order; loaded once when the thread starts. */
+  modules: IngestModuleSpec[];
 }
 
-const { limits } = workerData as IngestWorkerData;
+const { limits, modules } = workerData as IngestWorkerData;
 const validate = createEventValidator(limits);
 
-/** Answers a WorkerAnswer; a successful one wrapped so piscina transfers its payloads. */
+/**
+ * Failures since the last answer. Any job may carry them back (several run at once), and each is sent
+ * by the job it happened in at the latest, since that job answers after it.
+ */
+const failures: HookFailureRecord[] = [];
+const hooks = new HookRegistry(function keepHookFailure(failure: HookFailure) {
+  const err = failure.err instanceof Error ? failure.err : new Error(String(failure.err));
+  failures.push({ plugin: failure.plugin, hook: failure.hook, err: { name: err.name, message: err.message, stack: err.stack } });
+});
+await hooks.loadModules(modules);
+
+/** Answers a WorkerAnswer (a promise of one when modules run); a successful one wrapped so piscina transfers its payloads. */
 export default function ingestJob(job: IngestJob): unknown {
   try {
-    const result = runJob(job, limits, validate);
-    // The payloads move to the main thread instead of being copied (each owns its ArrayBuffer).
-    const payloads = result.prepared.grouped.map((e) => e.payload.buffer);
-    const answer: WorkerAnswer = { ok: true, result };
-    return move({ [transferableSymbol]: payloads, [valueSymbol]: answer } as never);
+    const result = runJob(job, limits, validate, hooks);
+    return result instanceof Promise ? result.then(answer, refusal) : answer(result);
   } catch (err) {
-    if (!isFaultlineError(err)) throw err;
-    const answer: WorkerAnswer = { ok: false, error: { code: err.code, message: err.message, ...(err.path === undefined ? {} : { path: err.path }) } };
-    return answer;
+    return refusal(err);
   }
+}
+
+function answer(result: JobResult): unknown {
+  if (failures.length > 0) result.prepared.hookFailures = failures.splice(0);
+  // The payloads move to the main thread instead of being copied (each owns its ArrayBuffer).
+  const payloads = result.prepared.grouped.map((e) => e.payload.buffer);
+  const reply: WorkerAnswer = { ok: true, result };
+  return move({ [transferableSymbol]: payloads, [valueSymbol]: reply } as never);
+}
+
+function refusal(err: unknown): WorkerAnswer {
+  if (!isFaultlineError(err)) throw err;
+  return { ok: false, error: { code: err.code, message: err.message, ...(err.path === undefined ? {} : { path: err.path }) } };
 }

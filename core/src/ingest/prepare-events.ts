@@ -2,6 +2,8 @@ import type { IngestLimits } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
+import type { HookName } from '../hooks/hook-names.js';
+import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { GroupedEvent } from '../providers/storage.js';
 import { resolveFingerprint } from './fingerprint.js';
 import { canonicalPayload, sentPayload, type SentRecipe } from './event-payload.js';
@@ -16,9 +18,20 @@ export interface RejectedEvent {
 /** A request's events after the per-event pipeline, ready to be enqueued. Plain data: it crosses threads. */
 export interface PreparedEvents {
   grouped: GroupedEvent[];
-  /** Ids of the events that passed validation, in request order (including any a plugin filtered out). */
+  /** Ids of the events that passed validation and the hooks, in request order (including any a plugin filtered out). */
   ids: string[];
   rejected: RejectedEvent[];
+  /** Events an `ingest:filter` handler dropped. */
+  filtered?: number;
+  /** Handlers that failed in an ingest thread, for the main thread to log and count. */
+  hookFailures?: HookFailureRecord[];
+}
+
+/** A HookFailure as data, to cross from an ingest thread. */
+export interface HookFailureRecord {
+  plugin: string;
+  hook: HookName;
+  err: { name: string; message: string; stack?: string };
 }
 
 export interface PrepareContext {
@@ -89,6 +102,39 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
       const event = checkEvent(value, i, ctx);
       const payload = payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx);
       prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload));
+      prepared.ids.push(event.event_id);
+    } catch (err) {
+      prepared.rejected.push(rejection(i, err));
+    }
+  }
+  return prepared;
+}
+
+/**
+ * The per-event pipeline with the plugins' handlers (hooks.run): validate and normalize, then
+ * `ingest:normalize`, `ingest:scrub`, `ingest:filter`, `ingest:fingerprint`, group. The same on an
+ * ingest thread (module handlers) and on the main thread (modules and taps). An event is kept as sent
+ * only while no handler may change it; otherwise its canonical form is serialized (event-payload.ts).
+ */
+export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext, hooks: HookRegistry): Promise<PreparedEvents> {
+  const receivedAt = ctx.receivedAt.toISOString();
+  const context = { projectId: ctx.projectId };
+  const keepSent = !hooks.mayChangeEvents();
+  const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
+  for (let i = 0; i < events.length; i++) {
+    const value = events[i];
+    events[i] = undefined;
+    try {
+      let event = checkEvent(value, i, ctx);
+      event = await hooks.run('ingest:normalize', event, context);
+      event = await hooks.run('ingest:scrub', event, context);
+      if (await hooks.run('ingest:filter', event, context)) {
+        const components = await hooks.run('ingest:fingerprint', resolveFingerprint(event), { ...context, event });
+        const payload = keepSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
+        prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, components, payload));
+      } else {
+        prepared.filtered!++;
+      }
       prepared.ids.push(event.event_id);
     } catch (err) {
       prepared.rejected.push(rejection(i, err));

@@ -57,13 +57,13 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
   if (announceCreated || announceRegressed) {
     const eventFor = firstEventOf(batch);
     await Promise.all([
-      ...(announceCreated ? result.created.map((issue) => hooks.notify('issue:created', { issue, event: eventFor(issue) })) : []),
-      ...(announceRegressed ? result.regressed.map((issue) => hooks.notify('issue:regressed', { issue, event: eventFor(issue) })) : []),
+      ...(announceCreated ? result.created.map((issue) => hooks.run('issue:created', { issue, event: eventFor(issue) })) : []),
+      ...(announceRegressed ? result.regressed.map((issue) => hooks.run('issue:regressed', { issue, event: eventFor(issue) })) : []),
     ]);
   }
   if (result.stored.length && hooks.has('event:stored')) {
     const payloadOf = new Map(batch.map((e) => [`${e.projectId}:${e.eventId}`, e.payload]));
-    await hooks.notify('event:stored', {
+    await hooks.run('event:stored', {
       events: result.stored.map((ref) => ({ ...ref, event: decodePayload(payloadOf.get(`${ref.projectId}:${ref.eventId}`)!) })),
     });
   }
