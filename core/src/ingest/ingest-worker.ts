@@ -36,10 +36,16 @@ const hooks = new HookRegistry(function keepHookFailure(failure: HookFailure) {
   const err = failure.err instanceof Error ? failure.err : new Error(String(failure.err));
   failures.push({ plugin: failure.plugin, hook: failure.hook, err: { name: err.name, message: err.message, stack: err.stack } });
 });
-await hooks.loadModules(modules);
+// Not a top-level await: piscina may load this file with require() first, which refuses one.
+let loading: Promise<void> | null = modules.length > 0 ? hooks.loadModules(modules) : null;
+loading?.then(
+  () => (loading = null),
+  () => undefined, // each job rejects with it; the main thread loaded the same modules at start
+);
 
 /** Answers a WorkerAnswer (a promise of one when modules run); a successful one wrapped so piscina transfers its payloads. */
 export default function ingestJob(job: IngestJob): unknown {
+  if (loading) return loading.then(() => ingestJob(job));
   try {
     const result = runJob(job, limits, validate, hooks);
     return result instanceof Promise ? result.then(answer, refusal) : answer(result);
