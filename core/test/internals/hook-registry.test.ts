@@ -2,11 +2,12 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { FaultlineError } from '../../src/errors.js';
 import { HookRegistry, logAndCountFailures, type HookFailure } from '../../src/hooks/hook-registry.js';
+import { defineIngestModule } from '../../src/hooks/ingest-module.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { CanonicalEvent } from '../../src/event/types.js';
 
 const event = (tags: Record<string, string> = {}): CanonicalEvent => ({ event_id: 'a'.repeat(32), timestamp: '', level: 'error', platform: 'x', tags });
-const fixture = (name: string) => new URL(`../fixtures/ingest-modules/${name}.ts`, import.meta.url);
+const fixture = (name: string) => new URL(`../fixtures/ingest-modules/${name}.mjs`, import.meta.url);
 
 async function rejection(p: Promise<unknown>): Promise<FaultlineError> {
   try {
@@ -150,6 +151,15 @@ describe('hook registry', () => {
       scrubbing.forPlugin('s').module(fixture('scrub-fields'), { fields: [] });
       await scrubbing.loadModules();
       expect(scrubbing.mayChangeEvents()).to.equal(true);
+    });
+
+    it('defineIngestModule types a factory of options into handlers with the hooks\' signatures', async () => {
+      const factory = defineIngestModule((options: { tag: string }) => ({
+        'ingest:normalize': (e) => ({ ...e, tags: { ...e.tags, [options.tag]: 'yes' } }),
+        'ingest:fingerprint': (parts, { event }) => [...parts, event.level],
+      }));
+      const handlers = await factory({ tag: 'typed' });
+      expect(handlers['ingest:normalize']!(event(), { projectId: 1 })).to.deep.include({ tags: { typed: 'yes' } });
     });
 
     it('refuses bad registrations and modules with coded errors naming the plugin', async () => {
