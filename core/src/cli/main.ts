@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isFaultlineError } from '../errors.js';
+import { issuesCommand } from './issues-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
@@ -30,6 +31,15 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .option('--slug <slug>', 'URL name (default: from the name)')
     .option('--url <url>', 'public URL of Faultline for the DSN (default: FAULTLINE_PUBLIC_URL or http://localhost:PORT)')
     .action(async (name, options) => projectCreateCommand(await config(), name, options));
+
+  const issues = program.command('issues').description('change the status of issues (by id, in any project)');
+  for (const [action, what] of [['resolve', 'mark issues resolved'], ['ignore', 'ignore issues'], ['unresolve', 'reopen issues']] as const) {
+    issues
+      .command(`${action} <id...>`)
+      .description(what)
+      .option('--json', 'print one JSON object')
+      .action(async (ids: string[], options) => issuesCommand(await config(), action, ids, options));
+  }
 
   program
     .command('send-test-event')
