@@ -1,6 +1,6 @@
 /**
  * bench:ingest — end-to-end ingest throughput against the raw COPY rate of the same PostgreSQL.
- *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing]
+ *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing] [--scrub-module]
  * Prints one JSON object on stdout; progress goes to stderr.
  */
 import { mkdirSync } from 'node:fs';
@@ -21,6 +21,9 @@ const events = numberOption('events', 'BENCH_EVENTS', 100_000);
 const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
 const issues = numberOption('issues', 'BENCH_ISSUES', 300);
 const batch = numberOption('batch', 'BENCH_BATCH', 100);
+// --scrub-module: the server runs a plugin whose ingest:scrub handler is an ingest module (scrub-plugin.ts).
+const scrubModule = flag('scrub-module', 'BENCH_SCRUB_MODULE');
+if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
 const profileDir = flag('profile', 'BENCH_PROFILE') ? new URL('../.profiles/', import.meta.url).pathname : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -88,6 +91,7 @@ try {
     eventBytesAvg,
     batchSize: batch,
     clients,
+    scrubModule,
     endToEnd: {
       eventsPerSec: Math.round(endToEndRate),
       seconds: round(load.seconds),

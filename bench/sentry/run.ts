@@ -7,7 +7,7 @@
  * floor (floor-server.ts: node:http and JSON.parse alone) under the same load, so a rate can be read
  * against what this machine allows at all: `ofFloor`.
  *
- *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor]
+ *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor] [--scrub-module]
  * Prints one JSON object on stdout. Not a test: nothing here asserts.
  */
 import { fork } from 'node:child_process';
@@ -20,6 +20,7 @@ import { openLoopbackConnections, type LoopbackConnection, type LoopbackRequest 
 import type { SentryBenchMessage } from './server.js';
 import { cpuSeconds } from '../shared/proc.js';
 import { postgresUsage } from '../shared/postgres-usage.js';
+import { flag } from '../shared/args.js';
 
 const TARGET_EVENTS_PER_SEC = 1500;
 const events = option('events', 12_000);
@@ -27,6 +28,9 @@ const concurrency = option('concurrency', 32);
 const issues = option('issues', 50);
 const roundCount = option('rounds', 3);
 const warmup = Math.min(1000, Math.ceil(events / 10));
+// --scrub-module: the server runs a plugin whose ingest:scrub handler is an ingest module (scrub-plugin.ts).
+const scrubModule = flag('scrub-module', 'BENCH_SCRUB_MODULE');
+if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
 
 type Ready = Extract<SentryBenchMessage, { type: 'ready' }>;
 type Stats = Extract<SentryBenchMessage, { type: 'stats' }>;
@@ -256,6 +260,7 @@ try {
         gzippedEnvelopeBytes: gzipSync(sample).length,
         concurrency,
         issues,
+        scrubModule,
         results,
         sentryVsNative: rate('native') && sentryRates.length ? round(Math.min(...sentryRates) / rate('native')!) : null,
         // What share of the floor's rate each mode reaches, and what share of it the target asks for.
