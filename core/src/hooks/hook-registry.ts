@@ -65,6 +65,8 @@ export class HookRegistry {
   private readonly taps = new Map<HookName, Tap[]>();
   private readonly modules: IngestModuleSpec[] = [];
   private order = 0;
+  /** Set once modules are loaded: a module registered later would reach some threads and not others. */
+  private sealed = false;
   private readonly notifyTimeoutMs: number;
 
   constructor(
@@ -92,6 +94,9 @@ export class HookRegistry {
   }
 
   module(plugin: string, url: URL | string, options?: JsonValue): void {
+    if (this.sealed) {
+      throw new FaultlineError('FAULTLINE_ERR_HOOK_MODULE', `Plugin ${plugin}: ingest modules are declared in a plugin's setup(), before Faultline starts`);
+    }
     this.modules.push(moduleSpec(plugin, url, options, this.order++));
   }
 
@@ -102,6 +107,7 @@ export class HookRegistry {
 
   /** Imports modules and adds their handlers at their registration's place; by default the ones registered here. */
   async loadModules(specs: readonly IngestModuleSpec[] = this.modules): Promise<void> {
+    this.sealed = true;
     for (const spec of specs) {
       const handlers = await loadIngestModule(spec);
       for (const [name, fn] of Object.entries(handlers)) {

@@ -104,7 +104,9 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
       prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload));
       prepared.ids.push(event.event_id);
     } catch (err) {
-      prepared.rejected.push(rejection(i, err));
+      // Past validation, anything else is the hooks' doing: an event they returned that cannot be grouped.
+      const known = isFaultlineError(err) ? err : new FaultlineError('FAULTLINE_ERR_INGEST_HOOK_FAILED', 'The event the ingest hooks returned could not be grouped', { cause: err });
+      prepared.rejected.push(rejection(i, known));
     }
   }
   return prepared;

@@ -166,6 +166,9 @@ describe('hook registry', () => {
       const hooks = make();
       expect(() => hooks.forPlugin('p').module('not a url')).to.throw(FaultlineError, /p: an ingest module needs a file URL/);
       expect(() => hooks.forPlugin('p').module(fixture('scrub-fields'), { when: new Date() } as any)).to.throw(FaultlineError, /plain JSON/);
+      hooks.forPlugin('early').module(fixture('scrub-fields'), { fields: [] });
+      await hooks.loadModules();
+      expect(() => hooks.forPlugin('late').module(fixture('scrub-fields'))).to.throw(FaultlineError, /late: ingest modules are declared in a plugin's setup/);
       for (const [url, why] of [
         [fixture('missing'), /could not be imported/],
         [fixture('not-a-module'), /must export default defineIngestModule/],
