@@ -66,4 +66,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxObjectKeys: 500,
 };
 
+/** Long enough for a webhook or an SMTP hand-off; deliveries that may take longer belong in jobs. */
+export const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
+
 export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 10, maxPending: 50_000, concurrency: 2 };

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_BATCH, DEFAULT_LIMITS, type FaultlineConfig } from './config.js';
+import { DEFAULT_BATCH, DEFAULT_LIMITS, DEFAULT_NOTIFY_TIMEOUT_MS, type FaultlineConfig } from './config.js';
 import type { FaultlineOptions } from './faultline-options.js';
 import { FaultlineError } from './errors.js';
-import { DEFAULT_NOTIFY_TIMEOUT_MS } from './hooks/hook-registry.js';
 
 /** Options and environment into a checked config; a bad value fails start-up naming the setting. */
 export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv = process.env): FaultlineConfig {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_NOTIFY_TIMEOUT_MS } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import {
@@ -54,7 +55,6 @@ export interface HookRegistryOptions {
   notifyTimeoutMs?: number;
 }
 
-export const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
 const TIMED_OUT = Symbol('timed out');
 
 /**
