@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { pino, type Logger } from 'pino';
+import { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 import { KeyResolver } from './auth/key-resolver.js';
 import { createGrantResolver } from './auth/grants.js';
 import type { FaultlineConfig } from './config.js';
@@ -41,6 +42,8 @@ export interface Faultline {
   ingest(projectId: number, events: unknown[]): Promise<AcceptResult>;
   hooks: HookTaps;
   readonly storage: StorageProvider;
+  /** Alert channel types registered by plugins (`email`, `slack`, ...), with config validation. */
+  readonly alertChannels: AlertChannelRegistry;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
   readonly metrics: Metrics;
@@ -54,10 +57,11 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const hooks = new HookRegistry(log, metrics);
   const providers = new ProviderRegistry();
+  const alertChannels = new AlertChannelRegistry();
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
-  await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
+  await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
   providers.provideDefault('queue', () => new InProcessQueue(config.batch));
   providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
   providers.provideDefault('pubsub', () => new InProcessPubSub(log.child({ provider: 'pubsub' })));
@@ -146,6 +150,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     get pubsub() {
       return providers.need('pubsub');
     },
+    alertChannels,
     metrics,
     config,
     log,

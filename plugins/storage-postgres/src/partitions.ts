@@ -8,7 +8,7 @@ import type { PgClient } from './connection.js';
  */
 export const PARTITION_WINDOW = { daysBehind: 1, daysAhead: 7 } as const;
 
-const PARTITION_LOCK_KEY = 0x6661_7574; // 'faut'
+export const PARTITION_LOCK_KEY = 0x6661_7574; // 'faut'
 const DAY_MS = 86_400_000;
 
 export function partitionName(day: Date): string {
@@ -47,7 +47,7 @@ export async function ensurePartitions(
 }
 
 /** One day's partition, moving that day's rows out of the default partition. False if another process won. */
-async function createPartition(client: PgClient, day: Date): Promise<boolean> {
+export async function createPartition(client: PgClient, day: Date): Promise<boolean> {
   const name = partitionName(day);
   const from = day.toISOString();
   const to = new Date(day.getTime() + DAY_MS).toISOString();
