@@ -24,4 +24,5 @@ export { createProjectWithKey, createPublicKey, createToken, slugify } from './a
 export type { AcceptResult, RejectedEvent } from './ingest/accept-events.js';
 export type { IngestRouteDeps } from './http/ingest-auth.js';
 export { InProcessQueue } from './queue/in-process-queue.js';
+export { encodeBatch, decodeBatch, BATCH_FORMAT_VERSION } from './queue/batch-codec.js';
 export { MemoryRateLimiter, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
