@@ -43,10 +43,15 @@ export interface RestoreResult {
  * usually by a scheduled job), after `exportRange` resolved.
  *
  * No default is registered: asking for `archive` without an archive plugin is FAULTLINE_ERR_PROVIDER_MISSING.
+ * Core ships `FileArchive` (gzip NDJSON files and a manifest in a directory) for one process; a plugin
+ * provides it with the directory it should use.
  */
 export interface ArchiveProvider {
   readonly name: string;
-  /** Exports the range (may be empty: then no archive is written and `events` is 0), verified before it resolves. */
+  /**
+   * Exports the range and verifies what was written before it resolves. An empty range still gives an
+   * (empty) archive, so a run records that it looked.
+   */
   exportRange(range: ArchiveRange): Promise<ArchiveRecord>;
   /** Archives, oldest range first; a project's only with `projectId`. */
   list(filter?: { projectId?: number }): Promise<ArchiveRecord[]>;
