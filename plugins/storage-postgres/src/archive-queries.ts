@@ -1,7 +1,7 @@
 import type { EventRecord, EventTimeRange, Level, RestoreEventsResult, TimeRange } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { toIso } from './issue-row.js';
-import { createPartition, PARTITION_LOCK_KEY, partitionName, utcDay } from './partitions.js';
+import { createPartition, PARTITION_LOCK_KEY, partitionName, partitionNames, utcDay } from './partitions.js';
 
 /**
  * What an archive needs from storage: the daily partitions and their sizes, a project's events in a range
@@ -123,11 +123,8 @@ export async function dropEvents(client: PgClient, range: TimeRange & { projectI
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY]);
-    const { rows: partitions } = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass`,
-    );
     let events = 0;
-    for (const { name } of partitions) {
+    for (const name of await partitionNames(client)) {
       const m = PARTITION_NAME.exec(name);
       if (!m) continue;
       const start = Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
@@ -153,10 +150,7 @@ export async function dropEvents(client: PgClient, range: TimeRange & { projectI
 export async function restoreEvents(client: PgClient, events: EventRecord[]): Promise<RestoreEventsResult> {
   if (events.length === 0) return { restored: 0, skipped: 0 };
   const days = new Set(events.map((e) => utcDay(new Date(e.receivedAt)).getTime()));
-  const { rows: existing } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass`,
-  );
-  const names = new Set(existing.map((r) => r.name));
+  const names = new Set(await partitionNames(client));
   for (const day of days) if (!names.has(partitionName(new Date(day)))) await createPartition(client, new Date(day));
 
   const cols = {

@@ -19,6 +19,16 @@ export function utcDay(t: Date): Date {
   return new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
 }
 
+/** The names of the partitions attached to `events`, the default one included. */
+export async function partitionNames(client: PgClient): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass`,
+  );
+  return rows.map((row) => row.name);
+}
+
 /** Creates the missing daily partitions from `now - daysBehind` to `now + daysAhead`. Returns their names. */
 export async function ensurePartitions(
   client: PgClient,
@@ -30,12 +40,7 @@ export async function ensurePartitions(
   const days: Date[] = [];
   for (let i = 0; i <= window.daysBehind + window.daysAhead; i++) days.push(new Date(first + i * DAY_MS));
 
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i
-       JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'events'::regclass`,
-  );
-  const existing = new Set(rows.map((row) => row.name));
+  const existing = new Set(await partitionNames(client));
   const created: string[] = [];
   for (const day of days) {
     const name = partitionName(day);
