@@ -79,7 +79,11 @@ describe('provider seams a plugin can fill', function () {
     const channel = {
       type: 'pager',
       label: 'Pager',
-      configSchema: { type: 'object' as const, required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]+$' } } },
+      configSchema: {
+        type: 'object' as const,
+        required: ['number'],
+        properties: { number: { type: 'string', pattern: '^[0-9]+$' }, escalate: { type: 'string', format: 'email' } },
+      },
       send: async () => ({}),
       test: async () => ({}),
     };
@@ -90,6 +94,7 @@ describe('provider seams a plugin can fill', function () {
     expect(channels.validateConfig('pager', { number: '123' })).to.deep.equal({ number: '123' });
     expect(() => channels.validateConfig('pager', { number: 'abc' })).to.throw().with.property('path', 'config.number');
     expect(() => channels.validateConfig('pager', {})).to.throw().with.property('path', 'config.number');
+    expect(() => channels.validateConfig('pager', { number: '1', escalate: 'not an address' })).to.throw().with.property('path', 'config.escalate');
     expect(() => channels.get('email')).to.throw().with.property('code', 'FAULTLINE_ERR_ALERT_CHANNEL_UNKNOWN');
 
     const twice = createFaultline({

@@ -1,3 +1,4 @@
+/// <reference types="mocha" />
 import { expect } from 'chai';
 import { jobType, type JobContext, type JobsProvider, type ScheduleClaim } from '../providers/jobs.js';
 
