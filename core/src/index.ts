@@ -20,4 +20,5 @@ export type { AcceptResult, RejectedEvent } from './ingest/accept-events.js';
 export type { IngestRouteDeps } from './http/ingest-auth.js';
 export { InProcessQueue } from './queue/in-process-queue.js';
 export { MemoryRateLimiter, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
+export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';
