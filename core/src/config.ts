@@ -21,6 +21,10 @@ export interface IngestLimits {
   maxDepth: number;
   /** Keys of one free-form object. */
   maxObjectKeys: number;
+  /** Request-body bytes this process holds at once; past it ingest answers 503 (http/body-budget.ts). */
+  maxBodyBytesInFlight: number;
+  /** The same, for one public key. */
+  maxKeyBodyBytesInFlight: number;
 }
 
 export interface BatchOptions {
@@ -62,6 +66,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxBreadcrumbs: 200,
   maxDepth: 16,
   maxObjectKeys: 500,
+  maxBodyBytesInFlight: 64 * 1024 * 1024,
+  maxKeyBodyBytesInFlight: 40 * 1024 * 1024,
 };
 
 export const DEFAULT_BATCH: BatchOptions = { maxSize: 1000, maxWaitMs: 10, maxPending: 50_000, concurrency: 2 };
