@@ -21,6 +21,10 @@ export interface IngestLimits {
   maxDepth: number;
   /** Keys of one free-form object. */
   maxObjectKeys: number;
+  /** Request-body bytes this process holds at once; past it ingest answers 503 (http/body-budget.ts). */
+  maxBodyBytesInFlight: number;
+  /** The same, for one public key. */
+  maxKeyBodyBytesInFlight: number;
 }
 
 export interface BatchOptions {
@@ -64,6 +68,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxBreadcrumbs: 200,
   maxDepth: 16,
   maxObjectKeys: 500,
+  maxBodyBytesInFlight: 64 * 1024 * 1024,
+  maxKeyBodyBytesInFlight: 40 * 1024 * 1024,
 };
 
 /** Long enough for a webhook or an SMTP hand-off; deliveries that may take longer belong in jobs. */

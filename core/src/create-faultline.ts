@@ -27,6 +27,7 @@ import { ProviderRegistry } from './plugins/provider-registry.js';
 import { setupPlugins } from './plugins/setup-plugins.js';
 import { MemoryRateLimiter } from './providers/rate-limiter.js';
 import { BlockedKeys } from './http/blocked-keys.js';
+import { BodyBudget } from './http/body-budget.js';
 import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
 import type { JobsProvider } from './providers/jobs.js';
@@ -95,6 +96,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const queue = () => providers.need('queue');
   const keys = new KeyResolver(storage);
   const blockedKeys = new BlockedKeys(); // one for every router() this instance hands out
+  const bodyBudget = new BodyBudget(config.limits.maxBodyBytesInFlight, config.limits.maxKeyBodyBytesInFlight);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
@@ -153,7 +155,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
 
   function router(): Router {
     const r = Router();
-    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys, config, runIngest, clientIp, metrics };
+    const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys, bodyBudget, config, runIngest, clientIp, metrics };
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));

@@ -61,6 +61,7 @@ export const ERRORS = {
   // anything else
   FAULTLINE_ERR_INTERNAL: { status: 500, message: 'Internal error' },
   FAULTLINE_ERR_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable' },
+  FAULTLINE_ERR_STORAGE_LOCKED: { status: 503, message: 'The database directory is in use by another process' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

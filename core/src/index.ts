@@ -31,3 +31,5 @@ export type { IngestRouteDeps } from './http/ingest-auth.js';
 export { InProcessQueue } from './queue/in-process-queue.js';
 export { encodeBatch, decodeBatch, BATCH_FORMAT_VERSION } from './queue/batch-codec.js';
 export { MemoryRateLimiter, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
+export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
+export { gracefulServer, type GracefulServer } from './http/graceful-close.js';

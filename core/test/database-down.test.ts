@@ -2,6 +2,7 @@ import express from 'express';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { expect } from 'chai';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { storagePostgres } from '@faultline/plugin-storage-postgres';
 import { createTestDatabase, freePort, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
@@ -43,6 +44,7 @@ describe('when the database goes away', function () {
   let faultline: Faultline;
   let http: HttpServer;
   let server: any;
+  const logLines: string[] = [];
 
   before(async () => {
     db = await createTestDatabase();
@@ -52,7 +54,7 @@ describe('when the database goes away', function () {
     const url = new URL(db.url);
     url.port = String(proxy.port);
     faultline = await createFaultline({
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(...String(chunk).split('\n').filter(Boolean)), done()) })),
       defaultMetrics: false,
       plugins: [storagePostgres({ url: url.toString(), connectTimeoutMs: 1000 })],
     });
@@ -98,5 +100,27 @@ describe('when the database goes away', function () {
     expect(status).to.equal(202);
     const issues = await api(server, `/projects/${server.project.id}/issues`);
     expect(issues.body.data[0].count).to.equal(2); // the refused batch was not half-stored
+  });
+
+  it('logs an outage once when it starts and once when it ends, with a count, and no stacks above debug', async () => {
+    logLines.length = 0;
+    expect((await postEvents(server, errorEvent())).status).to.equal(202);
+    await proxy.cut();
+    for (let i = 0; i < 5; i++) expect((await postEvents(server, errorEvent())).status).to.equal(503);
+    await proxy.open();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 202; i++) {
+      status = (await postEvents(server, errorEvent())).status;
+      if (status !== 202) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).to.equal(202);
+
+    const entries = logLines.map((l) => JSON.parse(l));
+    const errors = entries.filter((e) => e.level >= 50);
+    expect(errors.map((e) => e.msg), logLines.join('\n')).to.deep.equal(['storage unavailable: batches are failing until it is back']);
+    expect(JSON.stringify(errors)).to.not.include('    at ');
+    const back = entries.filter((e) => e.msg === 'storage is back');
+    expect(back).to.have.length(1);
+    expect(back[0].failedBatches).to.be.at.least(5);
   });
 });

@@ -38,6 +38,13 @@ window.runScenario = async (dsn) => {
   return ids;
 };
 
+window.runWithPii = async (dsn) => {
+  Sentry.init({ dsn, sendDefaultPii: true, sampleRate: 1 });
+  const id = Sentry.captureException(new RangeError('with default pii'));
+  await Sentry.flush(5000);
+  return id;
+};
+
 window.sendMore = async (n) => {
   const ids = [];
   for (let i = 0; i < n; i++) ids.push(Sentry.captureException(new TypeError('rate limited ' + i)));
@@ -137,6 +144,15 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
       const issue = await eventually(async () => (await issues(server)).find((i: any) => i.id === first.issueId && i.count === 2), 'both events in one issue');
       expect(issue).to.include({ release: 'web@4.5.6', userCount: 1 });
       expect(issue.title).to.match(/^Error: card declined for order B-[12]$/); // either event may be the issue's latest
+      await page.close();
+    });
+
+    it('with sendDefaultPii (infer_ip "auto", no ip_address) the event stores the client address', async () => {
+      const { page } = await openPage();
+      const eventId = await page.evaluate((dsn) => (globalThis as any).runWithPii(dsn), server.project.dsn);
+      const { event } = await storedEvent(server, eventId);
+      expect(event.sdk.settings).to.include({ infer_ip: 'auto' });
+      expect(event.user).to.include({ ip_address: '127.0.0.1' });
       await page.close();
     });
 

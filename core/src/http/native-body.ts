@@ -1,5 +1,6 @@
 import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
+import { findShapeViolation, shapeError } from '../event/check-shape.js';
 import { parseJsonBody } from './read-body.js';
 
 /** `POST /api/v1/events`'s body: one event, or `{ "events": [...] }`. */
@@ -11,17 +12,22 @@ export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: 
   if (events.length > limits.maxEventsPerRequest) {
     throw new FaultlineError('FAULTLINE_ERR_INGEST_BATCH_TOO_LARGE', `At most ${limits.maxEventsPerRequest} events per request`, { path: 'events' });
   }
-  if (body.length > limits.maxEventBytes) checkEventSizes(events, limits.maxEventBytes, isBatch);
+  if (body.length > limits.maxEventBytes) checkEventSizes(events, limits, isBatch);
   return { events, isBatch };
 }
 
-/** Only for bodies larger than one event may be: measures each event once. */
-function checkEventSizes(events: unknown[], max: number, isBatch: boolean): void {
+/**
+ * Only for bodies larger than one event may be: measures each event once. JSON.stringify recurses, so
+ * each event's depth is checked first (as validation would), or a deeply nested body overflows the stack.
+ */
+function checkEventSizes(events: unknown[], limits: IngestLimits, isBatch: boolean): void {
+  const max = limits.maxEventBytes;
   for (let i = 0; i < events.length; i++) {
+    const path = isBatch ? `events[${i}]` : undefined;
+    const violation = findShapeViolation(events[i], limits.maxDepth, limits.maxObjectKeys);
+    if (violation) throw shapeError(violation, limits.maxDepth, limits.maxObjectKeys, path);
     if (Buffer.byteLength(JSON.stringify(events[i]) ?? '') > max) {
-      throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${max} bytes`, {
-        path: isBatch ? `events[${i}]` : undefined,
-      });
+      throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${max} bytes`, { path });
     }
   }
 }

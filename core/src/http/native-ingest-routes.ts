@@ -26,7 +26,7 @@ export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
       checkContentType(req);
       const key = await authenticateIngest(deps, req, nativeIngestKey(req));
       refuseIfBlocked(deps, key);
-      const { bytes, encoding } = await readBody(req, bodyLimits);
+      const { bytes, encoding } = await readBody(req, bodyLimits, deps.bodyBudget, key.id);
       const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
       const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
       sendJson(res, 202, result);

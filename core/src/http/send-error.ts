@@ -3,9 +3,13 @@ import type { Logger } from 'pino';
 import { FaultlineError, isFaultlineError } from '../errors.js';
 import { sendJson } from './send-json.js';
 
+/** Every 503 says when to come back; one that does not name its own wait gets this. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 /** Writes a FaultlineError as `{ error: { code, message, path } }` with its status and headers. */
 export function sendError(res: Response, err: FaultlineError): void {
-  if (err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
+  const retryAfter = err.retryAfter ?? (err.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
   sendJson(res, err.status, err.toJSON());
 }
@@ -40,7 +44,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const known = isFaultlineError(err) ? err : fromBodyParser(err);
     if (known) return sendError(res, known);
-    log.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error');
+    log.error({ err, method: req.method, url: withoutKeys(req.originalUrl) }, 'unexpected error');
     sendError(res, new FaultlineError('FAULTLINE_ERR_INTERNAL'));
   };
+}
+
+/** Public keys ride in query strings (`sentry_key`, `faultline_key`); a log line keeps only their names. */
+export function withoutKeys(url: string): string {
+  return url.replace(/([?&](?:sentry_key|sentry_secret|faultline_key)=)[^&#]*/gi, '$1[redacted]');
 }

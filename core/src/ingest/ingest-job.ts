@@ -4,7 +4,7 @@ import { decompressBodySync } from '../http/decompress-body.js';
 import { decodeNativeBody } from '../http/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
-import { decodeStoreBody } from '../sentry/store-body.js';
+import { decodeStoreBody, type SentryClient } from '../sentry/store-body.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type SentEvents } from './prepare-events.js';
 
@@ -24,6 +24,8 @@ export interface IngestJob {
   clientIp: string | undefined;
   /** The key is rate limited (BlockedKeys): an envelope's event items are counted, not parsed. */
   refuseEvents?: boolean;
+  /** A store request's `sentry_client`, for an event that names no `sdk` (raven-js). */
+  sentryClient?: SentryClient;
 }
 
 /** What a body says besides its events. */
@@ -49,7 +51,13 @@ export interface JobResult {
 /**
  * Decompressed bytes to parsed (and, for Sentry, mapped) events; throws a FaultlineError for a bad body.
  */
-export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: IngestLimits, refuseEvents = false): DecodedBody {
+export function decodeBody(
+  kind: IngestJob['kind'],
+  body: Buffer,
+  limits: IngestLimits,
+  refuseEvents = false,
+  sentryClient?: SentryClient,
+): DecodedBody {
   switch (kind) {
     case 'native': {
       const { events, isBatch } = decodeNativeBody(body, limits);
@@ -61,7 +69,7 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
       return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope }, sent: { format: 'sentry', bytes: eventBytes } };
     }
     case 'store': {
-      const { event, sent } = decodeStoreBody(body, limits.maxEventBytes);
+      const { event, sent } = decodeStoreBody(body, limits.maxEventBytes, sentryClient);
       return { events: [event], info: {}, sent: { format: 'sentry', bytes: [sent] } };
     }
   }
@@ -72,7 +80,7 @@ export function decodeBody(kind: IngestJob['kind'], body: Buffer, limits: Ingest
  * modules) has per-event handlers.
  */
 export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator, hooks?: HookRegistry): JobResult | Promise<JobResult> {
-  const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits, job.refuseEvents);
+  const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits, job.refuseEvents, job.sentryClient);
   const ctx: PrepareContext = {
     projectId: job.projectId,
     receivedAt: new Date(job.receivedAt),

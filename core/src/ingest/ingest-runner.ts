@@ -24,7 +24,7 @@ export function createIngestRunner(pipeline: IngestPipeline, threads: IngestThre
       return result;
     }
     const body = await decompressBody(job.body, job.encoding, limits.maxBodyBytes);
-    const { events, pathOf, info, sent } = decodeBody(job.kind, body, limits, job.refuseEvents);
+    const { events, pathOf, info, sent } = decodeBody(job.kind, body, limits, job.refuseEvents, job.sentryClient);
     await admit(events.length, info);
     const prepared = await pipeline.prepare({ projectId: job.projectId, events, clientIp: job.clientIp, receivedAt: new Date(job.receivedAt), pathOf, sent });
     return { info, prepared };

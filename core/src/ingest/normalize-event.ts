@@ -27,7 +27,7 @@ export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): Can
   const e = input as CanonicalEvent;
   const max = ctx.limits.maxStringLength;
 
-  e.event_id = input.event_id ? input.event_id.replace(/-/g, '').toLowerCase() : randomUUID().replace(/-/g, '');
+  e.event_id = eventIdOf(input.event_id);
   e.timestamp = normalizeTimestamp(input.timestamp, ctx.receivedAt);
   e.platform = input.platform ? stripNul(input.platform) : 'other';
   if (typeof input.release === 'string') e.release = stripNul(input.release);
@@ -52,13 +52,37 @@ export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): Can
     }
   }
 
-  if (input.user?.ip_address === '{{auto}}') {
-    if (ctx.clientIp) input.user.ip_address = ctx.clientIp;
-    else delete input.user.ip_address;
-  }
+  fillClientIp(input, ctx.clientIp);
   if (input.extra) trimStrings(input.extra, max);
   if (input.contexts) trimStrings(input.contexts, max);
   return e;
+}
+
+/** A sent id without dashes, lowercased; a missing or all-zero one (sentry-cli's `--raw`) gets a fresh id. */
+function eventIdOf(sent: string | undefined): string {
+  const id = sent ? sent.replace(/-/g, '').toLowerCase() : '';
+  return id && !/^0+$/.test(id) ? id : randomUUID().replace(/-/g, '');
+}
+
+/**
+ * The client's address where the event asks for it, as Relay does: `user.ip_address: "{{auto}}"`, or no
+ * address and `sdk.settings.infer_ip: "auto"` (what @sentry/browser sends with `sendDefaultPii`). With
+ * `infer_ip: "never"` no address is filled in.
+ */
+function fillClientIp(input: IncomingEvent, clientIp: string | undefined): void {
+  const inferIp = (input.sdk?.settings as { infer_ip?: unknown } | undefined)?.infer_ip;
+  const sent = input.user?.ip_address;
+  const wanted = inferIp === 'never' ? false : sent === '{{auto}}' || (sent === undefined && inferIp === 'auto');
+  if (!wanted) {
+    if (sent === '{{auto}}') delete input.user!.ip_address;
+    return;
+  }
+  if (!clientIp) {
+    if (input.user) delete input.user.ip_address;
+    return;
+  }
+  input.user ??= {};
+  input.user.ip_address = clientIp;
 }
 
 function normalizeTimestamp(value: string | number | undefined, receivedAt: Date): string {

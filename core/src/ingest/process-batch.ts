@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CanonicalEvent } from '../event/types.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
+import { OutageLog } from './outage-log.js';
 import type { PubSubProvider, StoredEventSummary } from '../providers/pubsub.js';
 import { decodePayload, type GroupedEvent, type Issue, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
 
@@ -18,11 +19,13 @@ export interface BatchProcessorDeps {
 /** Stores a batch of grouped events in one transaction, then fires the notify hooks and publishes on pubsub. */
 export function createBatchProcessor(deps: BatchProcessorDeps) {
   const { storage, hooks, pubsub, metrics, log } = deps;
+  const outage = new OutageLog(log);
 
   return async function processBatch(batch: GroupedEvent[]): Promise<void> {
     const endTimer = metrics.batchSeconds.startTimer();
     try {
       const result = await storage.storeBatch(batch);
+      outage.succeeded();
       metrics.batchSize.observe(batch.length);
       metrics.eventsStored.inc(result.stored.length);
       if (result.duplicates) metrics.eventsDuplicate.inc(result.duplicates);
@@ -32,7 +35,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
       deps.track(publish(batch, result, pubsub));
     } catch (err) {
       metrics.batchFailures.inc();
-      log.error({ err, size: batch.length }, 'batch failed');
+      outage.failed(err, batch.length);
       throw err;
     } finally {
       endTimer();

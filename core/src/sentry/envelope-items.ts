@@ -55,6 +55,10 @@ export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, ref
       return;
     }
     if (item.type === 'event') {
+      if (sorted.events.length > 0) {
+        // Relay refuses an envelope with two event items as a whole ("duplicate item"): one envelope is one event.
+        throw new FaultlineError('FAULTLINE_ERR_INGEST_ENVELOPE', 'An envelope may hold only one event item', { path: `items[${index}]` });
+      }
       if (item.payload.length > maxEventBytes) {
         throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`, { path: `items[${index}]` });
       }

@@ -12,6 +12,18 @@ export function sentryRequestKey(req: Request): string | undefined {
   return header === undefined ? undefined : parseSentryAuth(header).sentry_key;
 }
 
+/**
+ * The client's `name/version` from `?sentry_client=` or the auth header's `sentry_client`, the only place
+ * raven-js names itself, as `{ name, version }`; undefined when there is none.
+ */
+export function sentryClient(req: Request): { name: string; version: string } | undefined {
+  const query = req.query.sentry_client;
+  const header = req.get('x-sentry-auth') ?? sentryAuthorization(req.get('authorization'));
+  const value = typeof query === 'string' && query !== '' ? query : header === undefined ? undefined : parseSentryAuth(header).sentry_client;
+  const match = value === undefined ? null : /^([\w.@:+-]{1,100})\/([\w.+-]{1,50})$/.exec(value.trim());
+  return match ? { name: match[1], version: match[2] } : undefined;
+}
+
 function sentryAuthorization(value: string | undefined): string | undefined {
   return value && /^sentry\s/i.test(value) ? value : undefined;
 }

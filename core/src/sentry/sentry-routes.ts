@@ -11,7 +11,7 @@ import type { BodyInfo } from '../ingest/ingest-job.js';
 import { countEnvelopeItems } from './envelope-items.js';
 import { parseEnvelopeHeader } from './parse-envelope.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
-import { keyFromDsn as parseDsnKey, sentryRequestKey } from './sentry-auth.js';
+import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from './sentry-auth.js';
 
 /** Sentry's limit on a request as sent (compressed): 20 MiB. */
 export const SENTRY_MAX_COMPRESSED_BYTES = 20 * 1024 * 1024;
@@ -38,7 +38,7 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
       async ingest(req, res, projectId) {
         applyCors(allowBrowsers, req, res);
         let key = await keyFromRequest(req, projectId);
-        let { bytes, encoding } = await readBody(req, bodyLimits);
+        let { bytes, encoding } = await readBody(req, bodyLimits, deps.bodyBudget, key?.id ?? null);
         if (!key) {
           // No key in the URL or headers: the envelope header's dsn is read before any item is parsed.
           bytes = await decompressBody(bytes, encoding, limits.maxBodyBytes);
@@ -68,8 +68,8 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
         const key = await keyFromRequest(req, projectId);
         if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
         refuseIfBlocked(deps, key, sentryRateLimitHeaders); // a store body is always an event
-        const { bytes, encoding } = await readBody(req, bodyLimits);
-        const job = { kind: 'store', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
+        const { bytes, encoding } = await readBody(req, bodyLimits, deps.bodyBudget, key.id);
+        const job = { kind: 'store', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req), sentryClient: sentryClient(req) } as const;
         const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events, sentryRateLimitHeaders), 'sentry');
         sendJson(res, 200, { id: result.ids[0] ?? null });
       },

@@ -3,18 +3,29 @@ import { FaultlineError } from '../errors.js';
 import { parseJsonText } from '../http/read-body.js';
 import { mapSentryEvent } from './map-sentry-event.js';
 
+export interface SentryClient {
+  name: string;
+  version: string;
+}
+
 /**
  * A store body is one event as JSON; very old clients send it zlib-compressed and base64-encoded.
  * It is checked against the per-event limit after decompression, then mapped to a canonical event;
- * `sent` is its JSON as sent (decoded, if it was).
+ * `sent` is its JSON as sent (decoded, if it was). An event without `sdk` gets the request's `sentry_client`
+ * (raven-js names itself only there); `sent` is then undefined, so the event is stored as mapped.
  */
-export function decodeStoreBody(body: Buffer, maxEventBytes: number): { event: unknown; sent: Buffer } {
+export function decodeStoreBody(body: Buffer, maxEventBytes: number, client?: SentryClient): { event: unknown; sent: Buffer | undefined } {
   if (body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
   let json = body;
   const first = body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
   if (first !== undefined && first !== 0x7b /* { */) json = legacyEncoded(body, maxEventBytes);
   if (json.length > maxEventBytes) throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`);
-  return { event: mapSentryEvent(parseJsonText(json.toString('utf8'))), sent: json };
+  const event = mapSentryEvent(parseJsonText(json.toString('utf8')));
+  if (client && event && typeof event === 'object' && !Array.isArray(event) && (event as { sdk?: unknown }).sdk === undefined) {
+    (event as { sdk?: SentryClient }).sdk = { name: client.name, version: client.version };
+    return { event, sent: undefined };
+  }
+  return { event, sent: json };
 }
 
 function legacyEncoded(body: Buffer, maxEventBytes: number): Buffer {

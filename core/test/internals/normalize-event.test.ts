@@ -67,4 +67,21 @@ describe('event normalization', () => {
     expect(normalize({ user: { ip_address: '{{auto}}' } }, '10.1.2.3').user!.ip_address).to.equal('10.1.2.3');
     expect(normalize({ user: { ip_address: '{{auto}}' } }).user).to.not.have.property('ip_address');
   });
+
+  it('fills the client address for sdk.settings.infer_ip "auto" (sendDefaultPii), and never for "never"', () => {
+    const auto = { sdk: { name: 'sentry.javascript.browser', settings: { infer_ip: 'auto' } } };
+    expect(normalize({ ...auto }, '10.1.2.3').user).to.deep.equal({ ip_address: '10.1.2.3' });
+    expect(normalize({ ...auto, user: { id: 'u1' } }, '10.1.2.3').user).to.deep.equal({ id: 'u1', ip_address: '10.1.2.3' });
+    expect(normalize({ ...auto, user: { ip_address: '192.0.2.1' } }, '10.1.2.3').user!.ip_address).to.equal('192.0.2.1');
+    expect(normalize({ ...auto }).user).to.equal(undefined);
+    const never = { sdk: { settings: { infer_ip: 'never' } }, user: { ip_address: '{{auto}}' } };
+    expect(normalize(never, '10.1.2.3').user).to.not.have.property('ip_address');
+    expect(normalize({ user: { id: 'u2' } }, '10.1.2.3').user).to.deep.equal({ id: 'u2' });
+  });
+
+  it('gives an all-zero or missing event_id a fresh one', () => {
+    const zero = normalize({ event_id: '00000000000000000000000000000000' }).event_id;
+    expect(zero).to.match(/^[0-9a-f]{32}$/).and.not.equal('00000000000000000000000000000000');
+    expect(normalize({ event_id: '00000000-0000-0000-0000-000000000000' }).event_id).to.not.equal(zero).and.not.match(/^0+$/);
+  });
 });

@@ -1,7 +1,16 @@
 // The shop's error page: reads Faultline's API (same origin; the host's authorize() lets it in) and
 // renders with textContent only, because event text is never HTML.
 const table = document.getElementById('issues');
-const api = '/faultline/api/v1';
+const api = table.dataset.api;
+const status = document.getElementById('api-status');
+
+/** Faultline's answer as JSON; a refusal is shown on the page instead of an empty table. */
+async function read(res) {
+  const body = await res.json().catch(() => null);
+  status.hidden = res.ok;
+  if (!res.ok) status.textContent = `Faultline answered ${res.status}: ${body?.error?.message ?? res.statusText}`;
+  return res.ok ? body : null;
+}
 
 function cell(row, text, className) {
   const td = document.createElement('td');
@@ -11,8 +20,8 @@ function cell(row, text, className) {
 }
 
 async function load() {
-  const res = await fetch(`${api}/projects/${table.dataset.project}/issues?sort=last_seen`);
-  const body = await res.json();
+  const body = await read(await fetch(`${api}/projects/${table.dataset.project}/issues?sort=last_seen`).catch(() => new Response(null, { status: 503, statusText: 'not reachable' })));
+  if (!body) return;
   const tbody = table.querySelector('tbody');
   tbody.replaceChildren();
   for (const issue of body.data ?? []) {
@@ -28,8 +37,7 @@ async function load() {
 }
 
 async function showLatest(issue) {
-  const res = await fetch(`${api}/issues/${issue.id}/events?limit=1`);
-  const { data } = await res.json();
+  const { data } = (await read(await fetch(`${api}/issues/${issue.id}/events?limit=1`))) ?? {};
   const event = data?.[0]?.event;
   const lines = [];
   for (const ex of event?.exception?.values ?? []) {

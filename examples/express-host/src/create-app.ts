@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import type { Faultline } from '@faultline/core';
+import { buildDsn, type Faultline } from '@faultline/core';
 import { expressErrorHandler } from '@faultline/sdk/node';
 import { findProduct, priceWithTax } from './catalog.js';
 import { checkoutPage, errorPage, errorsPage, homePage, productPage } from './pages.js';
@@ -11,7 +11,7 @@ import { checkoutPage, errorPage, errorsPage, homePage, productPage } from './pa
 const here = path.dirname(fileURLToPath(import.meta.url));
 const publicDir = path.join(here, '..', 'public');
 
-/** The browser SDK as one script, built by `npm run build` (which `npm start` runs first). */
+/** The browser SDK as one script, built by `npm run build` (which `npm start` runs first); without it the pages' `window.Faultline &&` guard leaves the SDK out. */
 function browserBundlePath(): string | null {
   const sdkRoot = path.dirname(createRequire(import.meta.url).resolve('@faultline/sdk/package.json'));
   const bundle = path.join(sdkRoot, 'dist', 'faultline.browser.min.js');
@@ -21,37 +21,43 @@ function browserBundlePath(): string | null {
 export interface ShopOptions {
   faultline: Faultline;
   projectId: number;
-  /** The DSN pages use to report browser errors; null leaves the browser SDK out. */
-  browserDsn: string | null;
+  /** The key pages use to report browser errors; null leaves the browser SDK out. */
+  publicKey: string | null;
+  /** Where Faultline is mounted (default /faultline). */
+  mountPath?: string;
+  /** Faultline's URL as browsers reach it; default: the host and scheme each page was asked for. */
+  publicUrl?: string;
 }
 
 /** The demo shop: a few pages, a checkout that fails, and Faultline mounted at /faultline. */
-export function createShopApp({ faultline, projectId, browserDsn }: ShopOptions): Express {
+export function createShopApp({ faultline, projectId, publicKey, mountPath = '/faultline', publicUrl }: ShopOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   const bundle = browserBundlePath();
-  const browser = browserDsn && bundle ? { dsn: browserDsn } : null;
+  // A visitor from another machine must report to this server, not to their own 127.0.0.1.
+  const browserFor = (req: express.Request) =>
+    publicKey ? { dsn: buildDsn(publicUrl ?? `${req.protocol}://${req.get('host')}${mountPath}`, publicKey, projectId) } : null;
 
-  app.use('/faultline', faultline.router());
+  app.use(mountPath, faultline.router());
   app.use('/static', express.static(publicDir));
   if (bundle) app.get('/static/faultline.browser.min.js', (_req, res) => res.sendFile(bundle));
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(homePage(browser));
+  app.get('/', (req, res) => {
+    res.type('html').send(homePage(browserFor(req)));
   });
   app.get('/products/:id', (req, res) => {
     const product = findProduct(req.params.id);
     if (!product) return res.status(404).type('html').send(errorPage('No such product'));
-    res.type('html').send(productPage(product, browser));
+    res.type('html').send(productPage(product, browserFor(req)));
   });
   app.get('/checkout/:id', (req, res) => {
     const product = findProduct(req.params.id);
     if (!product) return res.status(404).type('html').send(errorPage('No such product'));
     // Throws for the moon boots; Express 5 hands the error to the SDK's handler below.
-    res.type('html').send(checkoutPage(product, priceWithTax(product, 0.2), browser));
+    res.type('html').send(checkoutPage(product, priceWithTax(product, 0.2), browserFor(req)));
   });
   app.get('/admin/errors', (_req, res) => {
-    res.type('html').send(errorsPage(projectId));
+    res.type('html').send(errorsPage(projectId, `${mountPath}/api/v1`));
   });
 
   app.use(expressErrorHandler());

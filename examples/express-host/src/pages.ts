@@ -49,12 +49,13 @@ export function checkoutPage(product: Product, totalCents: number, browser: { ds
 }
 
 /** The host's own admin page: the issue list comes from Faultline's API, allowed by `authorize(req)`. */
-export function errorsPage(projectId: number): string {
+export function errorsPage(projectId: number, apiBase: string): string {
   return layout(
     'Errors',
     `<h1>Errors in this shop</h1>
 <p>Grouped issues from Faultline (project ${projectId}). Click one for its latest stack trace.</p>
-<table id="issues" data-project="${projectId}"><thead><tr><th>Issue</th><th>Level</th><th>Events</th><th>Last seen</th><th>Status</th></tr></thead><tbody></tbody></table>
+<p id="api-status" role="alert" hidden></p>
+<table id="issues" data-project="${projectId}" data-api="${escapeHtml(apiBase)}"><thead><tr><th>Issue</th><th>Level</th><th>Events</th><th>Last seen</th><th>Status</th></tr></thead><tbody></tbody></table>
 <section id="detail" hidden><h2 id="detail-title"></h2><pre id="detail-stack"></pre></section>
 <script src="/static/errors.js"></script>`,
     null,

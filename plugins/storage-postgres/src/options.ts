@@ -1,10 +1,11 @@
+import path from 'node:path';
 import { FaultlineError } from '@faultline/core';
 import { CONNECTION_DEFAULTS, type ConnectionSettings } from './connection.js';
 
 export interface StoragePostgresOptions {
   /** postgres:// URL. Default: env FAULTLINE_DATABASE_URL, else an embedded PostgreSQL. */
   url?: string;
-  /** Embedded PostgreSQL data directory (relative to the working directory). */
+  /** Embedded PostgreSQL data directory (relative to the working directory). Default: `$FAULTLINE_STATE_DIR/postgres`, else `./.faultline/postgres`. */
   dataDir?: string;
   /** Embedded PostgreSQL port. Default: a free port. */
   port?: number;
@@ -38,7 +39,8 @@ export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS
     const name = options.url !== undefined ? 'url' : 'FAULTLINE_DATABASE_URL';
     throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `storage-postgres: ${name} must be a postgres:// URL`, { path: name });
   }
-  const dataDir = options.dataDir ?? defaultOptions.dataDir;
+  // The same default as every other process on this machine, so the CLI finds the data of a running host.
+  const dataDir = options.dataDir ?? (env.FAULTLINE_STATE_DIR ? path.join(env.FAULTLINE_STATE_DIR, 'postgres') : defaultOptions.dataDir);
   if (typeof dataDir !== 'string' || dataDir === '') invalid('dataDir', 'a non-empty path');
   const database = options.database ?? defaultOptions.database;
   if (typeof database !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(database)) invalid('database', 'a plain identifier');

@@ -26,6 +26,8 @@ export interface NodeOptions extends Options {
 
 /** How long a process that ends on its own waits for what is still queued. */
 const EXIT_FLUSH_MS = 2000;
+/** Frames Node keeps in a stack trace once the SDK runs (its default is 10, Sentry's SDK also raises it to 50). */
+const STACK_TRACE_LIMIT = 50;
 
 /** Node's `--unhandled-rejections` mode: only `throw` and `strict` (the default) end the process. */
 function rejectionsExit(): boolean {
@@ -38,6 +40,7 @@ function rejectionsExit(): boolean {
 export function init(options: NodeOptions): void {
   try {
     if (getClient() || options.enabled === false) return;
+    if (Error.stackTraceLimit < STACK_TRACE_LIMIT) Error.stackTraceLimit = STACK_TRACE_LIMIT;
     const ep = resolveEndpoint(options.dsn, options.endpoint, options.key);
     if (!ep && !options.transport) return;
     const file = options.queueFile === undefined && ep ? defaultQueuePath(ep.url, ep.key) : options.queueFile;
