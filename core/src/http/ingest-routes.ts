@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { sentryIngestRoutes } from '../sentry/sentry-routes.js';
 import type { IngestRouteDeps } from './ingest-auth.js';
+import { applyCors, ingestCors } from './ingest-route.js';
 import { nativeIngestRoute } from './native-ingest-routes.js';
 
 /** `/api/v1/events`, `/api/<project id>/envelope` and `/api/<project id>/store`, with or without a final slash. */
@@ -24,7 +25,8 @@ export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
     if (!match) return next();
     const [, isNative, projectId, kind] = match;
     const sentryRoute = isNative ? undefined : sentry[kind.toLowerCase() as 'envelope' | 'store'];
-    if (req.method === 'OPTIONS') return (sentryRoute ?? native).preflight(req, res, next);
+    if (req.method === 'OPTIONS') return ingestCors(req, res, next);
+    applyCors(ingestCors, req, res);
     const ingesting = sentryRoute ? sentryRoute.ingest(req, res, Number(projectId)) : native.ingest(req, res);
     ingesting.catch(next);
   };

@@ -1,8 +1,7 @@
-import cors from 'cors';
 import type { Request, Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, refuseIfBlocked, type IngestRouteDeps } from './ingest-auth.js';
-import { applyCors, type IngestRoute } from './ingest-route.js';
+import type { IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
 import { sendJson } from './send-json.js';
 
@@ -12,17 +11,8 @@ const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navig
 export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
   const limits = deps.config.limits;
   const bodyLimits: BodyLimits = { maxCompressedBytes: limits.maxBodyBytes, maxBytes: limits.maxBodyBytes };
-  const allowBrowsers = cors({
-    origin: true,
-    methods: ['POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-faultline-key'],
-    maxAge: 86400,
-  });
-
   return {
-    preflight: allowBrowsers,
     async ingest(req: Request, res: Response) {
-      applyCors(allowBrowsers, req, res);
       checkContentType(req);
       const key = await authenticateIngest(deps, req, nativeIngestKey(req));
       refuseIfBlocked(deps, key);
