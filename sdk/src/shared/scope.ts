@@ -17,7 +17,8 @@ export interface ScopeData {
  * A normalized copy: what a scope holds is sent as JSON anyway, and BigInt or cycles must not throw.
  */
 export function createScope(parent?: ScopeData): ScopeData {
-  return parent ? (normalize(parent) as ScopeData) : { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
+  // a scope JSON cannot copy (a throwing getter) starts empty rather than fail the caller
+  return (parent && (normalize(parent) as ScopeData)) || { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
 }
 
 /** Merges the scope into the event; what the event already has wins. */
