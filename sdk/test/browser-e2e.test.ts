@@ -42,7 +42,7 @@ describe('browser SDK end to end (Chromium)', function () {
 
   before(async () => {
     server = await startTestServer();
-    const js = await sdkBundle();
+    const { js } = await sdkBundle();
     server.app.get('/sdk.js', (_req, res) => void res.type('application/javascript').send(js));
     server.app.get('/page', (_req, res) => void res.type('html').send(page(server.project.dsn)));
     browser = await launchChromium();

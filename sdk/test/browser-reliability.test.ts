@@ -87,8 +87,17 @@ describe('browser SDK when the server cannot take its events (Chromium, another 
 
   before(async () => {
     [server, limited, pages, browser] = await Promise.all([startTestServer(), startTestServer({ rateLimitPerMinute: 2 }), startPageServer(), launchChromium()]);
-    const js = await sdkBundle();
+    const { js, map } = await sdkBundle();
     pages.app.get('/sdk.js', (_req, res) => void res.type('application/javascript').send(js));
+    pages.app.get('/sdk.js.map', (_req, res) => void res.type('application/json').send(map));
+    pages.app.get('/console', (_req, res) =>
+      void res.type('html').send(`<!doctype html><script src="/sdk.js"></script><script>
+Faultline.init({ dsn: ${JSON.stringify(server.project.dsn)}, batchDelay: 50 });
+function checkout() {
+  console.warn('cart is empty');
+}
+</script>`),
+    );
     pages.app.get('/page', (_req, res) => void res.type('html').send(page(server.project.dsn, {})));
     pages.app.get('/limited', (_req, res) => void res.type('html').send(page(limited.project.dsn, {})));
     // an event JSON cannot write, left in IndexedDB by an earlier page (structured clone keeps a BigInt)
@@ -169,6 +178,33 @@ describe('browser SDK when the server cannot take its events (Chromium, another 
     expect(answers[0]).to.include({ status: 429, remaining: '2' });
     expect(answers.some((a) => a.status === 202)).to.equal(true);
     await waitFor(() => tab.evaluate(() => t.queued()), (n) => n === 8);
+  });
+
+  it("keeps the app's own line as the call site of its console calls where the browser honours an ignore list", async () => {
+    const tab = await context.newPage();
+    const cdp = await context.newCDPSession(tab);
+    const calls: Array<Array<{ url: string; functionName: string; lineNumber: number }>> = [];
+    cdp.on('Runtime.consoleAPICalled', (e) => void calls.push(e.stackTrace?.callFrames ?? []));
+    await cdp.send('Runtime.enable');
+    await tab.goto(pages.origin + '/console');
+    await tab.evaluate(() => (window as unknown as { checkout(): void }).checkout());
+    const frames = await waitFor(async () => calls.find((c) => c.some((f) => f.functionName === 'checkout')), (c) => !!c);
+
+    // the bundle names its map, and the map puts every SDK source on the ignore list
+    const js = await (await fetch(pages.origin + '/sdk.js')).text();
+    expect(js).to.match(/\/\/# sourceMappingURL=sdk\.js\.map\s*$/);
+    const map = (await (await fetch(pages.origin + '/sdk.js.map')).json()) as { sources: string[]; x_google_ignoreList: number[]; ignoreList: number[] };
+    expect(map.x_google_ignoreList).to.deep.equal(map.sources.map((_s, i) => i));
+    expect(map.ignoreList).to.deep.equal(map.x_google_ignoreList);
+
+    // so the first frame outside it, which DevTools shows as the call site, is the app's own line
+    const first = frames.find((f) => !f.url.endsWith('/sdk.js'))!;
+    expect(first).to.include({ functionName: 'checkout', url: pages.origin + '/console', lineNumber: 3 });
+    // and the call still became a breadcrumb
+    const id = await tab.evaluate(() => (window as unknown as { Faultline: { captureMessage(m: string): string } }).Faultline.captureMessage('after a warning'));
+    const stored = await waitFor(() => storedEvents(server), (s) => s.some((e) => e.id === id));
+    const crumbs = stored.find((e) => e.id === id)!.event.breadcrumbs as Array<{ category: string; message?: string }>;
+    expect(crumbs.some((c) => c.category === 'console' && c.message === 'cart is empty')).to.equal(true);
   });
 
   it('sends events holding BigInt and cycles, never throws into the page, and sends a stored event JSON could not write', async () => {

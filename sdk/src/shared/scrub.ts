@@ -4,7 +4,7 @@
  * query or form parameter in a string; and cookies unless `sendDefaultPii`. normalize.ts applies them
  * while it copies an event.
  */
-const SECRET_KEY = /pass|secret|token|auth|(api|access|private).?key|^key$|credential|[cx]srf|session|signature/i;
+const SECRET_KEY = /pass|secret|token|auth|(api|access|private).?key|^key$|cred|[cx]srf|session|signature/i;
 const COOKIE_KEY = /cookie/i;
 /** `name=value` in a query string, a fragment, a form body or free text: the value runs to `&`, `#`, `;` or a space. */
 const PAIR = /(^|[?&#;\s])([^=&#;?\s]+)=([^&#;\s]*)/g;

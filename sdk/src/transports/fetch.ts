@@ -15,7 +15,8 @@ export function fetchSender(ep: Endpoint): Sender {
       body,
       // the browser build caps a request at 60 KB, under keepalive's 64 KB
       keepalive: true,
-      headers: beacon ? { 'Content-Type': 'text/plain' } : { 'Content-Type': 'application/json', Authorization: 'Bearer ' + ep.key },
+      // a string body goes as text/plain by default
+      headers: beacon ? {} : { 'Content-Type': 'application/json', Authorization: 'Bearer ' + ep.key },
     }).then((r) => ({ status: r.status, retryAfter: r.headers.get('Retry-After'), remaining: r.headers.get('RateLimit-Remaining') }));
   };
 }

@@ -165,11 +165,10 @@ export function createTransport(o: TransportOptions): Transport {
       // (a drop in the short time the request was on its way goes unreported)
       lost = {};
       done(batch);
-    } else if (status == 429 && left > 0 && left < batch.length) {
-      // refused whole while a smaller batch fits (the server did not count it): send that much, soon
-      cap = left;
     } else if (status == 429 || (status == 503 && wait! >= 0)) {
-      until = now + (wait ?? RATE_LIMIT_DEFAULT_MS);
+      // a 429 refused whole while a smaller batch fits (the server did not count it): send that much, soon
+      if (left > 0 && left < batch.length) cap = left;
+      else until = now + (wait ?? RATE_LIMIT_DEFAULT_MS);
     } else if (status == 413 && batch.length > 1) {
       cap = Math.ceil(batch.length / 2);
     } else if (!status || status > 499 || status == 408) {

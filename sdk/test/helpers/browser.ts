@@ -4,9 +4,13 @@ import express, { type Express } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { withIgnoreList } from '../../scripts/ignore-list.mjs';
 
-/** The IIFE bundle as sdk/scripts/build.mjs builds it (window.Faultline). */
-export async function sdkBundle(): Promise<string> {
+/**
+ * The IIFE bundle as sdk/scripts/build.mjs builds it (window.Faultline), to serve as `/sdk.js`, with its
+ * ignore-listed source map, to serve as `/sdk.js.map`.
+ */
+export async function sdkBundle(): Promise<{ js: string; map: string }> {
   const bundle = await esbuild.build({
     entryPoints: ['sdk/src/browser/global.ts'],
     bundle: true,
@@ -14,9 +18,12 @@ export async function sdkBundle(): Promise<string> {
     format: 'iife',
     platform: 'browser',
     define: { __DEBUG__: 'false' },
+    sourcemap: 'linked',
+    outfile: 'sdk.js',
     write: false,
   });
-  return bundle.outputFiles![0].text;
+  const file = (ext: string) => bundle.outputFiles!.find((f) => f.path.endsWith(ext))!.text;
+  return { js: file('sdk.js'), map: withIgnoreList(file('sdk.js.map')) };
 }
 
 export function launchChromium(): Promise<Browser> {
