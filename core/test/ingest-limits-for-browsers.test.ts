@@ -53,3 +53,27 @@ describe('ingest for browsers on another origin', function () {
     expect(over.headers.get('ratelimit-remaining')).to.equal('0');
   });
 });
+
+describe('native ingest: what the SDK dropped', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('counts a body\'s "discarded" in faultline_sdk_discarded_events_total once the body is accepted', async () => {
+    const res = await postEvents(server, { events: [errorEvent()], discarded: { queue_overflow: 3, made_up: 1, network_error: 'many' } });
+    expect(res.status).to.equal(202);
+    const values = (await server.faultline.metrics.sdkDiscardedEvents.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+    expect(values).to.deep.include({ reason: 'queue_overflow', category: 'error', value: 3 });
+    expect(values).to.deep.include({ reason: 'other', category: 'error', value: 1 });
+    expect(values.filter((v) => v.reason === 'network_error')).to.deep.equal([]);
+    // a malformed "discarded" is not the client's error
+    expect((await postEvents(server, { events: [errorEvent()], discarded: 'lots' })).status).to.equal(202);
+  });
+});

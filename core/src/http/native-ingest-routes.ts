@@ -4,6 +4,7 @@ import { authenticateIngest, chargeRateLimit, nativeIngestKey, refuseIfBlocked, 
 import type { IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
 import { sendJson } from './send-json.js';
+import { countEnvelopeItems } from '../sentry/envelope-items.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
 
@@ -18,7 +19,9 @@ export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
       refuseIfBlocked(deps, key);
       const { bytes, encoding } = await readBody(req, bodyLimits);
       const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-      const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+      const { info, result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+      // counted once the body is accepted: a refused one comes again with the same counts
+      countEnvelopeItems(deps.metrics, { dropped: {}, discarded: info.discarded ?? [] });
       sendJson(res, 202, result);
     },
   };
