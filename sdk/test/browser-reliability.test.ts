@@ -188,7 +188,7 @@ function checkout() {
     await cdp.send('Runtime.enable');
     await tab.goto(pages.origin + '/console');
     await tab.evaluate(() => (window as unknown as { checkout(): void }).checkout());
-    const frames = await waitFor(async () => calls.find((c) => c.some((f) => f.functionName === 'checkout')), (c) => !!c);
+    const frames = (await waitFor(async () => calls.find((c) => c.some((f) => f.functionName === 'checkout')), (c) => !!c))!;
 
     // the bundle names its map, and the map puts every SDK source on the ignore list
     const js = await (await fetch(pages.origin + '/sdk.js')).text();

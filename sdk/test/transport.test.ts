@@ -123,7 +123,7 @@ describe('transport: retries and rate limits', () => {
 
   it('splits a batch that a 429 says does not fit, and sends what fits at once', async () => {
     const clock = new FakeClock();
-    const server = scriptedSender({ status: 429, retryAfter: '60', limit: '2', remaining: '2' }, { status: 202 }, { status: 429, retryAfter: '60', limit: '2', remaining: '0' }, { status: 202 });
+    const server = scriptedSender({ status: 429, retryAfter: '60', remaining: '2' }, { status: 202 }, { status: 429, retryAfter: '60', remaining: '0' }, { status: 202 });
     const tr = createTransport({ send: server.send, timers: clock, batchDelay: 0 });
     for (let i = 0; i < 5; i++) tr.add(makeEvent());
     await clock.tick(0);

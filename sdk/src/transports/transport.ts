@@ -34,7 +34,7 @@ export const defaultTimers: Timers = {
 /**
  * The shared transport: a bounded queue, persisted through `store`, sent in batches limited by count,
  * bytes and time. An event leaves the queue only when an answer settles it: accepted (2xx), refused for
- * good (4xx), or dropped and counted (queue overflow, older than `maxAge`, unserializable). Network errors
+ * good (4xx), or dropped and counted (queue overflow, older than `maxAge`). Network errors
  * and 5xx retry with backoff and jitter; 429 and 503 hold back for as long as Retry-After says, and a 429
  * that says how much of the window is left splits the batch to fit. Every body tells the server what was
  * dropped since the last accepted one, as `"discarded": {"<reason>": <count>}` (Sentry's client report

@@ -34,6 +34,6 @@ export interface Transport {
   hide(): void;
   /** The network is back: forget the backoff and send. */
   online(): void;
-  /** Events queued and events dropped (queue overflow, too old, refused by the server, unserializable). */
+  /** Events queued and events dropped (queue overflow, too old, refused by the server). */
   stats(): { queued: number; dropped: number };
 }
