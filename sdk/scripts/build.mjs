@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { withIgnoreList } from './ignore-list.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -27,7 +28,10 @@ await esbuild.build({
   define: { __DEBUG__: 'false' },
   outfile: out,
   legalComments: 'none',
+  // a linked map whose sources are all ignore-listed: DevTools then shows the app's call site for console calls
+  sourcemap: 'linked',
 });
-const { readFileSync } = await import('node:fs');
+const { readFileSync, writeFileSync } = await import('node:fs');
+writeFileSync(out + '.map', withIgnoreList(readFileSync(out + '.map', 'utf8')));
 const code = readFileSync(out);
 process.stdout.write(`${out}: ${code.length} bytes, ${gzipSync(code).length} gzipped\n`);

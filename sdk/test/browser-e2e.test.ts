@@ -3,9 +3,9 @@
  * and every event reaches a real Faultline exactly once.
  */
 import { expect } from 'chai';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { launchChromium, sdkBundle } from './helpers/browser.js';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
 declare const Faultline: { lastEventId(): string | undefined; flush(t?: number): Promise<boolean> };
@@ -42,23 +42,10 @@ describe('browser SDK end to end (Chromium)', function () {
 
   before(async () => {
     server = await startTestServer();
-    const bundle = await esbuild.build({
-      entryPoints: ['sdk/src/browser/global.ts'],
-      bundle: true,
-      minify: true,
-      format: 'iife',
-      platform: 'browser',
-      define: { __DEBUG__: 'false' },
-      write: false,
-    });
-    const js = bundle.outputFiles![0].text;
+    const { js } = await sdkBundle();
     server.app.get('/sdk.js', (_req, res) => void res.type('application/javascript').send(js));
     server.app.get('/page', (_req, res) => void res.type('html').send(page(server.project.dsn)));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
     tab = await context.newPage();
   });

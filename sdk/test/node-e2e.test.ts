@@ -3,24 +3,15 @@
  * stored by a real Faultline (core + storage-postgres on a throwaway database).
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { runChild } from './helpers/child.js';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
-function runChild(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=faultline-source', 'sdk/test/fixtures/crash-child.ts'], {
-      env: { ...process.env, ...env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
+function runCrashChild(env: Record<string, string>) {
+  return runChild('sdk/test/fixtures/crash-child.ts', env);
 }
 
 describe('Node SDK end to end', function () {
@@ -39,7 +30,7 @@ describe('Node SDK end to end', function () {
   });
 
   it('reports an uncaught exception, then prints it and exits with code 1 like Node', async () => {
-    const { code, stderr } = await runChild({ FAULTLINE_DSN: server.project.dsn, FAULTLINE_QUEUE_FILE: join(dir, 'queue.json') });
+    const { code, stderr } = await runCrashChild({ FAULTLINE_DSN: server.project.dsn, FAULTLINE_QUEUE_FILE: join(dir, 'queue.json') });
     expect(code).to.equal(1);
     expect(stderr).to.contain('config file missing');
 
@@ -60,7 +51,7 @@ describe('Node SDK end to end', function () {
 
   it('sends what is queued when the process ends on its own', async () => {
     const before = (await storedEvents(server)).length;
-    const { code } = await runChild({
+    const { code } = await runCrashChild({
       FAULTLINE_DSN: server.project.dsn,
       FAULTLINE_QUEUE_FILE: join(dir, 'queue-2.json'),
       FAULTLINE_SCENARIO: 'handled',

@@ -3,6 +3,7 @@ import { backoffDelay, retryAfterMs } from '../src/shared/backoff.js';
 import { createTransport } from '../src/transports/transport.js';
 import { FakeClock, settle } from './helpers/fake-clock.js';
 import { makeEvent, memoryStore, scriptedSender } from './helpers/events.js';
+import type { SendResult } from '../src/transports/types.js';
 
 describe('transport: batching', () => {
   it('waits batchDelay for a batch to fill, then sends one request', async () => {
@@ -83,14 +84,54 @@ describe('transport: retries and rate limits', () => {
     expect(backoffDelay(30, 1)).to.equal(300_000);
   });
 
-  it('gives up on a batch after maxRetries server errors and counts it dropped', async () => {
+  it('keeps a batch through any number of 5xx until it is older than maxAge, then drops and reports it', async () => {
     const clock = new FakeClock();
-    const server = scriptedSender({ status: 500 });
-    const tr = createTransport({ send: server.send, timers: clock, maxRetries: 2, batchDelay: 0 });
+    const server = scriptedSender({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 202 });
+    const tr = createTransport({ send: server.send, timers: clock, batchDelay: 0, retryBase: 10, maxAge: 3_600_000 });
     tr.add(makeEvent());
-    await clock.tick(3_600_000);
+    await clock.tick(60_000);
+    // ten server errors did not drop it; the eleventh answer takes it
+    expect(server.ids()).to.have.length(11);
+    expect(tr.stats()).to.deep.equal({ queued: 0, dropped: 0 });
+
+    const down = scriptedSender({ status: 503 });
+    const old = createTransport({ send: down.send, timers: clock, batchDelay: 0, retryBase: 10, maxAge: 3_600_000 });
+    old.add(makeEvent());
+    await clock.tick(3_600_000 + 5 * 60_000);
+    expect(old.stats()).to.deep.equal({ queued: 0, dropped: 1 });
+    const up = scriptedSender({ status: 202 });
+    const next = createTransport({ send: up.send, timers: clock, batchDelay: 0 });
+    next.add(makeEvent());
+    await clock.tick(0);
+    expect((up.bodies[0] as { discarded?: unknown }).discarded).to.deep.equal({});
+  });
+
+  it('reports what it dropped with the next request, once', async () => {
+    const clock = new FakeClock();
+    const server = scriptedSender({ status: 202 });
+    const tr = createTransport({ send: server.send, timers: clock, batchDelay: 0, maxQueue: 1 });
+    tr.add(makeEvent());
+    tr.add(makeEvent());
+    tr.add(makeEvent());
+    await clock.tick(0);
+    tr.add(makeEvent());
+    await clock.tick(0);
+    const bodies = server.bodies as Array<{ discarded?: unknown }>;
+    expect(bodies[0].discarded).to.deep.equal({ queue_overflow: 2 });
+    expect(bodies[1].discarded).to.deep.equal({});
+  });
+
+  it('splits a batch that a 429 says does not fit, and sends what fits at once', async () => {
+    const clock = new FakeClock();
+    const server = scriptedSender({ status: 429, retryAfter: '60', remaining: '2' }, { status: 202 }, { status: 429, retryAfter: '60', remaining: '0' }, { status: 202 });
+    const tr = createTransport({ send: server.send, timers: clock, batchDelay: 0 });
+    for (let i = 0; i < 5; i++) tr.add(makeEvent());
+    await clock.tick(0);
+    expect(server.bodies.map((b) => b.events.length)).to.deep.equal([5, 2, 2]);
+    await clock.tick(59_999);
     expect(server.calls()).to.equal(3);
-    expect(tr.stats()).to.deep.equal({ queued: 0, dropped: 1 });
+    await clock.tick(1);
+    expect(server.bodies.map((b) => b.events.length)).to.deep.equal([5, 2, 2, 2, 1]);
   });
 
   it('holds back for Retry-After on 429 and 503', async () => {
@@ -138,14 +179,13 @@ describe('transport: offline and persistence', () => {
     const clock = new FakeClock();
     const store = memoryStore();
     const server = scriptedSender('network-error', 'network-error', 'network-error', { status: 202 });
-    const tr = createTransport({ send: server.send, timers: clock, store, batchDelay: 0, maxRetries: 1 });
+    const tr = createTransport({ send: server.send, timers: clock, store, batchDelay: 0 });
     const a = makeEvent();
     tr.add(a);
     await clock.tick(0);
     await clock.tick(backoffDelay(1, 0.5));
     expect(server.calls()).to.equal(2);
     expect(store.saved.map((e) => e.event_id)).to.deep.equal([a.event_id]);
-    // offline does not use up retries: still queued after more than maxRetries failures
     expect(tr.stats().queued).to.equal(1);
     tr.online();
     await clock.tick(0);
@@ -184,25 +224,63 @@ describe('transport: offline and persistence', () => {
     expect(store.saved.map((e) => e.event_id)).to.deep.equal(events.slice(2).map((e) => e.event_id));
   });
 
-  it('hands the queue to the beacon when the page hides', async () => {
-    const clock = new FakeClock();
+  /** The scripted server for regular requests; beacons are recorded and answered `beaconAnswer`. */
+  function withBeacon(server: ReturnType<typeof scriptedSender>, beaconAnswer: SendResult | 'network-error' = { status: 202 }) {
     const beaconed: string[] = [];
+    const send = (body: string, beacon?: boolean): Promise<SendResult> => {
+      if (!beacon) return server.send(body);
+      beaconed.push(body);
+      return beaconAnswer === 'network-error' ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve(beaconAnswer);
+    };
+    return { send, beaconed };
+  }
+
+  it('persists, then beacons on hide, and keeps the events until a request confirms them', async () => {
+    const clock = new FakeClock();
+    const store = memoryStore();
     const server = scriptedSender({ status: 202 });
-    const tr = createTransport({ send: server.send, timers: clock, beacon: (b) => (beaconed.push(b), true) });
-    tr.add(makeEvent());
-    tr.add(makeEvent());
+    const { send, beaconed } = withBeacon(server);
+    const tr = createTransport({ send, store, timers: clock, beacon: true });
+    await settle();
+    const events = [makeEvent(), makeEvent()];
+    for (const e of events) tr.add(e);
     tr.hide();
+    await settle();
     expect(JSON.parse(beaconed[0]).events).to.have.length(2);
-    expect(tr.stats().queued).to.equal(0);
+    expect(store.saved.map((e) => e.event_id)).to.deep.equal(events.map((e) => e.event_id));
+    expect(tr.stats().queued).to.equal(2);
     await clock.tick(5000);
-    expect(server.calls()).to.equal(0);
+    expect(server.ids()).to.deep.equal(events.map((e) => e.event_id));
+    expect(store.saved).to.deep.equal([]);
   });
 
-  it('keeps the queue when the beacon is refused', () => {
-    const tr = createTransport({ send: scriptedSender().send, timers: new FakeClock(), beacon: () => false });
+  it('does not beacon while a rate limit or backoff holds', async () => {
+    const clock = new FakeClock();
+    const server = scriptedSender({ status: 429, retryAfter: '60' }, { status: 202 });
+    const { send, beaconed } = withBeacon(server);
+    const tr = createTransport({ send, timers: clock, batchDelay: 0, beacon: true });
+    tr.add(makeEvent());
+    await clock.tick(0);
+    tr.hide();
+    await settle();
+    expect(beaconed).to.deep.equal([]);
+    await clock.tick(60_000);
+    expect(server.calls()).to.equal(2);
     tr.add(makeEvent());
     tr.hide();
+    await settle();
+    expect(beaconed).to.have.length(1);
+  });
+
+  it('keeps the queue when the beacon fails, and never throws into the page', async () => {
+    const store = memoryStore();
+    const { send } = withBeacon(scriptedSender('network-error'), 'network-error');
+    const tr = createTransport({ send, store, timers: new FakeClock(), beacon: true });
+    tr.add(makeEvent());
+    expect(() => tr.hide()).not.to.throw();
+    await settle();
     expect(tr.stats().queued).to.equal(1);
+    expect(store.saved).to.have.length(1);
   });
 });
 

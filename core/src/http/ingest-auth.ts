@@ -52,17 +52,20 @@ export async function authenticateIngest(
 type RateLimitHeaders = (retryAfter: number) => Record<string, string>;
 
 /**
- * Charges `events` against the key's per-minute limit. `rateLimitHeaders` lets a protocol add its own
- * headers to the 429 (Sentry's X-Sentry-Rate-Limits).
+ * Charges `events` against the key's per-minute limit. A request refused whole is not charged; while
+ * some of the window is left the key is not blocked, and the 429 says how much is left
+ * (`RateLimit-Remaining`, with `RateLimit-Limit`) so a client can split its batch. `rateLimitHeaders`
+ * lets a protocol add its own headers to the 429 (Sentry's X-Sentry-Rate-Limits).
  */
 export async function chargeRateLimit(deps: IngestAuthDeps, record: PublicKeyRecord, events: number, rateLimitHeaders?: RateLimitHeaders): Promise<void> {
   const perMinute = record.rateLimitPerMinute ?? deps.config.rateLimitPerMinute;
   if (perMinute <= 0 || events <= 0) return;
   const decision = await deps.rateLimiter().consume(`key:${record.id}`, events, perMinute);
-  if (!decision.allowed) {
-    deps.blockedKeys.block(record.id, decision.retryAfter);
-    throw rateLimited(decision.retryAfter, rateLimitHeaders);
-  }
+  if (decision.allowed) return;
+  const remaining = decision.remaining ?? 0;
+  if (remaining <= 0) deps.blockedKeys.block(record.id, decision.retryAfter);
+  const left = { 'RateLimit-Limit': String(perMinute), 'RateLimit-Remaining': String(remaining) };
+  throw rateLimited(decision.retryAfter, (retryAfter) => ({ ...left, ...rateLimitHeaders?.(retryAfter) }));
 }
 
 /** The 429 for a key the limiter has already turned away, before anything of the request is parsed. */

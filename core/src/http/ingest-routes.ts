@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { sentryIngestRoutes } from '../sentry/sentry-routes.js';
 import type { IngestRouteDeps } from './ingest-auth.js';
+import { applyCors, ingestCors } from './ingest-route.js';
 import { nativeIngestRoute } from './native-ingest-routes.js';
 
 /** `/api/v1/events`, `/api/<project id>/envelope` and `/api/<project id>/store`, with or without a final slash. */
@@ -17,6 +18,8 @@ const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i
 export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
   const native = nativeIngestRoute(deps);
   const sentry = sentryIngestRoutes(deps);
+  const nativeCors = ingestCors(['authorization', 'content-type', 'x-faultline-key']);
+  const sentryCors = ingestCors(['content-type', 'content-encoding', 'x-sentry-auth', 'authorization', 'sentry-trace', 'baggage']);
 
   return function ingest(req, res, next) {
     if (req.method !== 'POST' && req.method !== 'OPTIONS') return next();
@@ -24,7 +27,9 @@ export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
     if (!match) return next();
     const [, isNative, projectId, kind] = match;
     const sentryRoute = isNative ? undefined : sentry[kind.toLowerCase() as 'envelope' | 'store'];
-    if (req.method === 'OPTIONS') return (sentryRoute ?? native).preflight(req, res, next);
+    const cors = sentryRoute ? sentryCors : nativeCors;
+    if (req.method === 'OPTIONS') return cors(req, res, next);
+    applyCors(cors, req, res);
     const ingesting = sentryRoute ? sentryRoute.ingest(req, res, Number(projectId)) : native.ingest(req, res);
     ingesting.catch(next);
   };

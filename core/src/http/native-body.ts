@@ -2,9 +2,13 @@ import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { findShapeViolation, shapeError } from '../event/check-shape.js';
 import { parseJsonBody } from './read-body.js';
+import { discardedEntry, type DiscardedEvents } from '../sentry/envelope-items.js';
 
-/** `POST /api/v1/events`'s body: one event, or `{ "events": [...] }`. */
-export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: unknown[]; isBatch: boolean } {
+/**
+ * `POST /api/v1/events`'s body: one event, or `{ "events": [...] }`, which may say what the SDK dropped
+ * since its last accepted body: `"discarded": {"<reason>": <count>}` (Sentry's client report reasons).
+ */
+export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: unknown[]; isBatch: boolean; discarded: DiscardedEvents[] } {
   const parsed = parseJsonBody(body);
   const isBatch = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Array.isArray((parsed as any).events);
   const events: unknown[] = isBatch ? (parsed as { events: unknown[] }).events : [parsed];
@@ -13,7 +17,18 @@ export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: 
     throw new FaultlineError('FAULTLINE_ERR_INGEST_BATCH_TOO_LARGE', `At most ${limits.maxEventsPerRequest} events per request`, { path: 'events' });
   }
   if (body.length > limits.maxEventBytes) checkEventSizes(events, limits, isBatch);
-  return { events, isBatch };
+  return { events, isBatch, discarded: isBatch ? discardedCounts((parsed as { discarded?: unknown }).discarded) : [] };
+}
+
+/** A malformed `discarded` is ignored, not an error: it is the SDK's own bookkeeping. */
+function discardedCounts(counts: unknown): DiscardedEvents[] {
+  if (!counts || typeof counts !== 'object') return [];
+  const out: DiscardedEvents[] = [];
+  for (const [reason, quantity] of Object.entries(counts).slice(0, 20)) {
+    const known = discardedEntry(reason, 'error', quantity);
+    if (known) out.push(known);
+  }
+  return out;
 }
 
 /**

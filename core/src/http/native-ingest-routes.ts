@@ -1,10 +1,10 @@
-import cors from 'cors';
 import type { Request, Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, refuseIfBlocked, type IngestRouteDeps } from './ingest-auth.js';
-import { applyCors, type IngestRoute } from './ingest-route.js';
+import type { IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
 import { sendJson } from './send-json.js';
+import { countEnvelopeItems } from '../sentry/envelope-items.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
 
@@ -12,23 +12,16 @@ const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navig
 export function nativeIngestRoute(deps: IngestRouteDeps): IngestRoute {
   const limits = deps.config.limits;
   const bodyLimits: BodyLimits = { maxCompressedBytes: limits.maxBodyBytes, maxBytes: limits.maxBodyBytes };
-  const allowBrowsers = cors({
-    origin: true,
-    methods: ['POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-faultline-key'],
-    maxAge: 86400,
-  });
-
   return {
-    preflight: allowBrowsers,
     async ingest(req: Request, res: Response) {
-      applyCors(allowBrowsers, req, res);
       checkContentType(req);
       const key = await authenticateIngest(deps, req, nativeIngestKey(req));
       refuseIfBlocked(deps, key);
       const { bytes, encoding } = await readBody(req, bodyLimits, deps.bodyBudget, key.id);
       const job = { kind: 'native', body: bytes, encoding, projectId: key.projectId, receivedAt: Date.now(), clientIp: deps.clientIp(req) } as const;
-      const { result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+      const { info, result } = await deps.runIngest(job, (events) => chargeRateLimit(deps, key, events), 'native');
+      // counted once the body is accepted: a refused one comes again with the same counts
+      countEnvelopeItems(deps.metrics, { dropped: {}, discarded: info.discarded ?? [] });
       sendJson(res, 202, result);
     },
   };

@@ -32,6 +32,8 @@ export interface IngestJob {
 export interface BodyInfo {
   /** Native: whether the body was `{ "events": [...] }`. */
   isBatch?: boolean;
+  /** Native: what the SDK says it dropped (its body's `discarded`), for `faultline_sdk_discarded_events_total`. */
+  discarded?: DiscardedEvents[];
   envelope?: { headerEventId: string | null; dropped: Record<string, number>; discarded: DiscardedEvents[]; refusedEvents: number };
 }
 
@@ -60,9 +62,9 @@ export function decodeBody(
 ): DecodedBody {
   switch (kind) {
     case 'native': {
-      const { events, isBatch } = decodeNativeBody(body, limits);
+      const { events, isBatch, discarded } = decodeNativeBody(body, limits);
       const sent: SentEvents = { format: 'native', bytes: isBatch ? [] : [body] };
-      return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch }, sent };
+      return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch, discarded }, sent };
     }
     case 'envelope': {
       const { events, eventIndexes, eventBytes, ...envelope } = decodeEnvelopeBody(body, limits, refuseEvents);

@@ -4,11 +4,15 @@ export interface RateLimitDecision {
   allowed: boolean;
   /** Seconds until the caller may send again, when not allowed. */
   retryAfter: number;
+  /** Events the key may still send in this window, when not allowed (0: none until retryAfter). */
+  remaining?: number;
 }
 
 /**
  * The `rateLimiter` provider: counts events per public key per minute. The default is per process;
- * a Redis plugin replaces it so every ingest node shares the counts.
+ * a Redis plugin replaces it so every ingest node shares the counts. As in Relay, only what is accepted
+ * counts: a request refused whole charges nothing, so a client that splits its batch under what is left
+ * gets it through, and a resent batch cannot keep the window full by itself.
  */
 export interface RateLimiterProvider {
   consume(key: string, events: number, perMinute: number): Promise<RateLimitDecision>;
@@ -28,8 +32,10 @@ export class MemoryRateLimiter implements RateLimiterProvider {
       await limiter.consume(key, events);
       return { allowed: true, retryAfter: 0 };
     } catch (res) {
-      if (res instanceof RateLimiterRes) return { allowed: false, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
-      throw res;
+      if (!(res instanceof RateLimiterRes)) throw res;
+      // consume() has added the refused events; take them back (Relay counts what it accepts)
+      const after = await limiter.reward(key, events);
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)), remaining: Math.max(0, after.remainingPoints) };
     }
   }
 }

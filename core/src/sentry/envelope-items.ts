@@ -97,12 +97,21 @@ function clientReport(payload: Buffer): DiscardedEvents[] {
   const out: DiscardedEvents[] = [];
   for (const entry of discarded.slice(0, 100)) {
     const { reason, category, quantity } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) continue;
-    out.push({
-      reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
-      category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
-      quantity: Math.min(quantity, 1_000_000),
-    });
+    const known = discardedEntry(reason, category, quantity);
+    if (known) out.push(known);
   }
   return out;
+}
+
+/**
+ * One count of discarded events as the metric takes it: an unknown reason or category becomes `other`;
+ * a quantity that is not a positive number is none. Also reads the native body's `discarded` field.
+ */
+export function discardedEntry(reason: unknown, category: unknown, quantity: unknown): DiscardedEvents | undefined {
+  if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) return undefined;
+  return {
+    reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
+    category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
+    quantity: Math.min(quantity, 1_000_000),
+  };
 }

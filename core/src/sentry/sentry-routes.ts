@@ -1,10 +1,9 @@
-import cors from 'cors';
 import type { Request } from 'express';
 import { FaultlineError } from '../errors.js';
 import { decompressBody } from '../http/decompress-body.js';
 import { readBody, type BodyLimits } from '../http/read-body.js';
 import { authenticateIngest, chargeRateLimit, rateLimited, refuseIfBlocked, type IngestRouteDeps } from '../http/ingest-auth.js';
-import { applyCors, type IngestRoute } from '../http/ingest-route.js';
+import type { IngestRoute } from '../http/ingest-route.js';
 import { sendJson } from '../http/send-json.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import type { BodyInfo } from '../ingest/ingest-job.js';
@@ -24,19 +23,9 @@ export const SENTRY_MAX_COMPRESSED_BYTES = 20 * 1024 * 1024;
 export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRoute<[projectId: number]>; store: IngestRoute<[projectId: number]> } {
   const limits = deps.config.limits;
   const bodyLimits: BodyLimits = { maxCompressedBytes: SENTRY_MAX_COMPRESSED_BYTES, maxBytes: limits.maxBodyBytes };
-  const allowBrowsers = cors({
-    origin: true,
-    methods: ['POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'content-encoding', 'x-sentry-auth', 'authorization', 'sentry-trace', 'baggage'],
-    exposedHeaders: ['x-sentry-rate-limits', 'retry-after', 'x-sentry-error'],
-    maxAge: 86400,
-  });
-
   return {
     envelope: {
-      preflight: allowBrowsers,
       async ingest(req, res, projectId) {
-        applyCors(allowBrowsers, req, res);
         let key = await keyFromRequest(req, projectId);
         let { bytes, encoding } = await readBody(req, bodyLimits, deps.bodyBudget, key?.id ?? null);
         if (!key) {
@@ -62,9 +51,7 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
       },
     },
     store: {
-      preflight: allowBrowsers,
       async ingest(req, res, projectId) {
-        applyCors(allowBrowsers, req, res);
         const key = await keyFromRequest(req, projectId);
         if (!key) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A public key is required (sentry_key or X-Sentry-Auth)');
         refuseIfBlocked(deps, key, sentryRateLimitHeaders); // a store body is always an event

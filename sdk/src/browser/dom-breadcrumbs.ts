@@ -6,7 +6,11 @@ export function consoleBreadcrumbs(): Array<() => void> {
   return ['warn', 'error'].map((name) =>
     wrap(console as unknown as Record<string, (...a: unknown[]) => void>, name, (orig) =>
       function consoleCrumb(this: unknown, ...args: unknown[]) {
-        addBreadcrumb({ category: 'console', level: name == 'warn' ? 'warning' : 'error', message: args.map(String).join(' ') });
+        try {
+          addBreadcrumb({ category: 'console', level: name == 'warn' ? 'warning' : 'error', message: args.map(String).join(' ') });
+        } catch {
+          // String() throws on an object without a prototype; the app's call goes on
+        }
         return orig.apply(this, args);
       },
     ),

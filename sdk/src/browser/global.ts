@@ -1,37 +1,16 @@
 /**
  * Entry of the IIFE bundle (dist/faultline.browser.min.js): puts the API on `window.Faultline` for pages
- * without a bundler. A plain object, which is smaller than an IIFE's namespace of getters.
+ * without a bundler. A plain object, which is smaller than an IIFE's namespace of getters; the scope
+ * setters come as `withScope` hands them out.
  */
-import {
-  addBreadcrumb,
-  captureException,
-  captureMessage,
-  close,
-  flush,
-  init,
-  lastEventId,
-  setContext,
-  setExtra,
-  setFingerprint,
-  setLevel,
-  setTag,
-  setTags,
-  setUser,
-  withScope,
-} from './index.js';
+import { scopeApi } from '../shared/api.js';
+import { captureException, captureMessage, close, flush, init, lastEventId, withScope } from './index.js';
 
 (globalThis as { Faultline?: unknown }).Faultline = {
+  ...scopeApi,
   init,
   captureException,
   captureMessage,
-  addBreadcrumb,
-  setUser,
-  setTag,
-  setTags,
-  setContext,
-  setExtra,
-  setLevel,
-  setFingerprint,
   withScope,
   flush,
   close,

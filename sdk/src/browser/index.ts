@@ -2,7 +2,7 @@ import { bindClient, getClient } from '../shared/api.js';
 import { createClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/dsn.js';
 import type { FaultlineEvent, Options } from '../shared/types.js';
-import { beaconSender, fetchSender } from '../transports/fetch.js';
+import { fetchSender } from '../transports/fetch.js';
 import { createTransport } from '../transports/transport.js';
 import type { Transport } from '../transports/types.js';
 import { clickBreadcrumbs, consoleBreadcrumbs, navigationBreadcrumbs } from './dom-breadcrumbs.js';
@@ -13,7 +13,7 @@ import { browserStore } from './store.js';
 export * from '../shared/public-api.js';
 
 export interface BrowserOptions extends Options {
-  /** Keep unsent events in IndexedDB (or localStorage) across reloads and offline periods. Default true. */
+  /** Keep unsent events in IndexedDB across reloads and offline periods. Default true. */
   offline?: boolean;
   /** Replace the transport (tests). */
   transport?: Transport;
@@ -42,12 +42,11 @@ export function init(options: BrowserOptions): void {
     const transport =
       options.transport ||
       createTransport({
+        // maxQueue, batchSize, batchDelay, maxAge, retryBase: the same names in both
+        ...options,
         send: fetchSender(ep!),
-        beacon: beaconSender(ep!),
+        beacon: true,
         store: options.offline === false ? undefined : browserStore(ep!.url),
-        maxQueue: options.maxQueue,
-        batchSize: options.batchSize,
-        batchDelay: options.batchDelay,
         maxBytes: 60_000,
       });
     const client = createClient(options, { platform: 'javascript', sdkName: 'faultline.javascript.browser', transport, enrich });

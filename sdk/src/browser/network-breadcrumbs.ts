@@ -26,24 +26,16 @@ export function fetchBreadcrumbs(): () => void {
   );
 }
 
-/** XMLHttpRequest calls become breadcrumbs once they end. */
-export function xhrBreadcrumbs(): Array<() => void> {
-  if (typeof XMLHttpRequest == 'undefined') return [];
-  const proto = XMLHttpRequest.prototype;
-  type Seen = XMLHttpRequest & { _fl?: [string, string] };
-  return [
-    wrap(proto, 'open', (orig) =>
-      function openCrumb(this: Seen, ...args: [string, string | URL]) {
-        this._fl = [String(args[0]).toUpperCase(), String(args[1])];
-        return (orig as (...a: unknown[]) => void).apply(this, args);
-      } as XMLHttpRequest['open'],
-    ),
-    wrap(proto, 'send', (orig) =>
-      function sendCrumb(this: Seen, body?: Document | XMLHttpRequestBodyInit | null) {
-        const info = this._fl;
-        if (info) this.addEventListener('loadend', () => crumb('xhr', info[0], info[1], this.status));
-        return orig.call(this, body);
-      },
-    ),
-  ];
+/** XMLHttpRequest calls become breadcrumbs once they end (one per `open`). */
+export function xhrBreadcrumbs(): () => void {
+  return typeof XMLHttpRequest == 'undefined'
+    ? () => undefined
+    : wrap(XMLHttpRequest.prototype, 'open', (orig) =>
+        function openCrumb(this: XMLHttpRequest, ...args: [string, string | URL]) {
+          const method = String(args[0]).toUpperCase();
+          const url = String(args[1]);
+          this.addEventListener('loadend', () => crumb('xhr', method, url, this.status), { once: true });
+          return (orig as (...a: unknown[]) => void).apply(this, args);
+        } as XMLHttpRequest['open'],
+      );
 }

@@ -1,44 +1,38 @@
 import type { FaultlineEvent } from '../shared/types.js';
 import type { QueueStore } from '../transports/types.js';
 
-type Ev = FaultlineEvent[];
+/** The result of an IndexedDB request, as a promise. */
+function done<T>(r: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
 
-/** The queue survives reloads: IndexedDB when it works, localStorage when it does not. */
+/** The queue survives reloads, in IndexedDB (every browser the bundle targets has it, private windows too). */
 export function browserStore(name: string): QueueStore {
   const key = 'faultline:' + name;
   let db: Promise<IDBDatabase> | undefined;
 
-  function open(): Promise<IDBDatabase> {
-    return (db ||= new Promise((resolve, reject) => {
-      const r = indexedDB.open('faultline', 1);
-      r.onupgradeneeded = () => r.result.createObjectStore('q');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    }));
-  }
-
   function idb<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
     return Promise.resolve()
-      .then(open)
-      .then(
-        (d) =>
-          new Promise<T>((resolve, reject) => {
-            const r = op(d.transaction('q', mode).objectStore('q'));
-            r.onsuccess = () => resolve(r.result);
-            r.onerror = () => reject(r.error);
-          }),
-      );
+      .then(() => {
+        if (!db) {
+          const r = indexedDB.open('faultline', 1);
+          r.onupgradeneeded = () => r.result.createObjectStore('q');
+          db = done(r);
+        }
+        return db;
+      })
+      .then((d) => done<T>(op(d.transaction('q', mode).objectStore('q'))));
   }
 
   return {
     load() {
-      return idb<Ev | undefined>('readonly', (s) => s.get(key)).then(
-        (v) => v || [],
-        () => JSON.parse(localStorage.getItem(key) || '[]') as Ev,
-      );
+      return idb<FaultlineEvent[] | undefined>('readonly', (s) => s.get(key)).then((v) => v || []);
     },
-    save(events: Ev) {
-      return idb('readwrite', (s) => s.put(events, key)).catch(() => localStorage.setItem(key, JSON.stringify(events)));
+    save(events) {
+      return idb('readwrite', (s) => s.put(events, key));
     },
   };
 }

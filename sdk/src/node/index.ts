@@ -4,10 +4,11 @@ import { createClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/dsn.js';
 import type { FaultlineEvent, Options } from '../shared/types.js';
 import { httpSender } from '../transports/node-http.js';
-import { createTransport } from '../transports/transport.js';
+import { createTransport, defaultTimers } from '../transports/transport.js';
 import type { Transport } from '../transports/types.js';
 import { defaultQueuePath, fileStore } from './file-store.js';
 import { installProcessHandlers } from './process-handlers.js';
+import { installSignalHandlers } from './signal-handlers.js';
 import { relativeToRoot } from './app-root.js';
 
 export * from '../shared/public-api.js';
@@ -47,11 +48,12 @@ export function init(options: NodeOptions): void {
     const transport =
       options.transport ||
       createTransport({
+        // maxQueue, batchSize, batchDelay, maxAge, retryBase: the same names in both
+        ...options,
         send: httpSender(ep!),
         store: file ? fileStore(file) : undefined,
-        maxQueue: options.maxQueue,
-        batchSize: options.batchSize,
-        batchDelay: options.batchDelay,
+        // a pending retry must not keep the host process alive
+        timers: { ...defaultTimers, set: (fn, ms) => setTimeout(fn, ms).unref() },
       });
     const serverName = options.serverName || hostname();
     const root = options.root || process.cwd();
@@ -71,7 +73,9 @@ export function init(options: NodeOptions): void {
     });
     bindClient(client);
     const auto = options.autoCapture;
-    if (auto !== false && !(typeof auto == 'object' && auto.process === false)) client.teardown.push(installProcessHandlers(rejectionsExit()));
+    if (auto !== false && !(typeof auto == 'object' && auto.process === false)) {
+      client.teardown.push(installProcessHandlers(rejectionsExit()), installSignalHandlers(transport));
+    }
     // a process that ends on its own sends what is queued first (once; the file keeps the rest)
     let flushed = false;
     const beforeExit = (): void => {

@@ -112,7 +112,7 @@ export interface Scope {
   addBreadcrumb: typeof addBreadcrumb;
 }
 
-const scopeApi: Scope = { setUser, setTag, setTags, setContext, setExtra, setLevel, setFingerprint, addBreadcrumb };
+export const scopeApi: Scope = { setUser, setTag, setTags, setContext, setExtra, setLevel, setFingerprint, addBreadcrumb };
 
 /** Runs `fn` with a copy of the current scope; changes to it apply only to what `fn` captures synchronously. */
 export function withScope<T>(fn: (scope: Scope) => T): T {

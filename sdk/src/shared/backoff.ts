@@ -3,13 +3,15 @@ export const RETRY_BASE_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
 /** Held back this long on 429 without a usable Retry-After. */
 export const RATE_LIMIT_DEFAULT_MS = 60_000;
+/** Events older than this are dropped (and counted) instead of sent: 24 hours. */
+export const MAX_AGE_MS = 24 * 3600_000;
 
 /**
- * Delay before retry number `attempt` (1-based): the exponential step capped at RETRY_MAX_MS, with "equal
- * jitter" (half fixed, half random) so a fleet of clients does not retry in step. `random` is 0..1.
+ * Delay before retry number `attempt` (1-based): the exponential step from `base` capped at RETRY_MAX_MS,
+ * with "equal jitter" (half fixed, half random) so a fleet of clients does not retry in step. `random` is 0..1.
  */
-export function backoffDelay(attempt: number, random: number): number {
-  const step = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 20));
+export function backoffDelay(attempt: number, random: number, base = RETRY_BASE_MS): number {
+  const step = Math.min(RETRY_MAX_MS, base * 2 ** Math.min(attempt - 1, 20));
   return step / 2 + (random * step) / 2;
 }
 

@@ -1,6 +1,6 @@
 import { debugLog, setDebug } from './debug.js';
+import { normalize } from './normalize.js';
 import { applyScope, type ScopeData } from './scope.js';
-import { scrub } from './scrub.js';
 import type { EventHint, FaultlineEvent, Options } from './types.js';
 import type { Transport } from '../transports/types.js';
 import { SDK_VERSION } from './version.js';
@@ -24,8 +24,9 @@ export interface Client {
 }
 
 function finish(client: Client, event: FaultlineEvent | null): void {
-  if (event) client.transport.add(event);
-  else if (typeof __DEBUG__ == 'undefined' || __DEBUG__) debugLog('beforeSend dropped an event');
+  // once more: beforeSend may have added anything
+  if (event) client.transport.add(normalize(event, true, client.options.sendDefaultPii) as FaultlineEvent);
+  else if (typeof __DEBUG__ == 'undefined' || __DEBUG__) debugLog('event dropped');
 }
 
 export function createClient(options: Options, p: Platform): Client {
@@ -47,10 +48,9 @@ export function createClient(options: Options, p: Platform): Client {
         const pii = !!options.sendDefaultPii;
         // the server fills in the sender's address only when asked to
         if (pii && event.user && !event.user.ip_address) event.user.ip_address = '{{auto}}';
-        for (const k of ['request', 'extra', 'contexts', 'breadcrumbs', 'user'] as const) {
-          if (event[k]) (event as Record<string, unknown>)[k] = scrub(event[k], pii);
-        }
-        const out = options.beforeSend ? options.beforeSend(event, hint) : event;
+        // a JSON-safe copy with secrets filtered, everywhere in the event, before beforeSend sees it
+        event = normalize(event, true, pii) as FaultlineEvent;
+        const out = event && options.beforeSend ? options.beforeSend(event, hint) : event;
         if (out && typeof (out as PromiseLike<unknown>).then === 'function') {
           (out as PromiseLike<FaultlineEvent | null>).then((e) => finish(client, e), () => undefined);
         } else finish(client, out as FaultlineEvent | null);

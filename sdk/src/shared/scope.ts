@@ -1,3 +1,4 @@
+import { normalize } from './normalize.js';
 import type { Breadcrumb, FaultlineEvent, Level, User } from './types.js';
 
 /** What a scope adds to every event captured while it is current. Plain data: the setters live in api.ts. */
@@ -13,10 +14,11 @@ export interface ScopeData {
 
 /**
  * A new scope, a deep copy of `parent` when given (later changes to either do not leak into the other).
- * A JSON copy: what a scope holds is sent as JSON anyway.
+ * A normalized copy: what a scope holds is sent as JSON anyway, and BigInt or cycles must not throw.
  */
 export function createScope(parent?: ScopeData): ScopeData {
-  return parent ? JSON.parse(JSON.stringify(parent)) : { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
+  // a scope JSON cannot copy (a throwing getter) starts empty rather than fail the caller
+  return (parent && (normalize(parent) as ScopeData)) || { tags: {}, contexts: {}, extra: {}, breadcrumbs: [] };
 }
 
 /** Merges the scope into the event; what the event already has wins. */

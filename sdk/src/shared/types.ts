@@ -104,6 +104,10 @@ export interface Options {
   batchSize?: number;
   /** How long an event may wait to join a batch, in ms. Default 1000. */
   batchDelay?: number;
+  /** Unsent events older than this (ms) are dropped and counted. Default 24 hours. */
+  maxAge?: number;
+  /** First retry delay after a network error or 5xx, in ms; it doubles up to 5 minutes. Default 1000. */
+  retryBase?: number;
   /** Turn automatic capture off (error handlers and breadcrumbs), all or by name. */
   autoCapture?: boolean | Record<string, boolean>;
 }

@@ -3,6 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { Endpoint } from '../shared/dsn.js';
 import type { Sender } from './types.js';
 
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** Node sender: one POST with node:http(s), bounded by `timeout` ms; network errors reject. */
 export function httpSender(ep: Endpoint, timeout = 10_000): Sender {
   const url = new URL(ep.url);
@@ -22,8 +26,8 @@ export function httpSender(ep: Endpoint, timeout = 10_000): Sender {
         },
         (res) => {
           res.resume();
-          const h = res.headers['retry-after'];
-          resolve({ status: res.statusCode || 0, retryAfter: Array.isArray(h) ? h[0] : h });
+          const h = res.headers;
+          resolve({ status: res.statusCode || 0, retryAfter: h['retry-after'], remaining: header(h['ratelimit-remaining']) });
         },
       );
       req.on('timeout', () => req.destroy(new Error('faultline: request timed out')));

@@ -1,16 +1,15 @@
 import type { FaultlineEvent } from '../shared/types.js';
 
-/** What the server answered; status 0 is never used (a network error rejects instead). */
+/** What the server answered; a network error rejects instead (the transport reads it as status 0). */
 export interface SendResult {
   status: number;
   retryAfter?: string | null;
+  /** `RateLimit-Remaining` of a 429: events that fit in the window now. */
+  remaining?: string | null;
 }
 
-/** The platform part of a transport: make this one request. */
-export type Sender = (body: string) => Promise<SendResult>;
-
-/** Fire-and-forget send for a page that is going away; true when the browser took it. */
-export type Beacon = (body: string) => boolean;
+/** The platform part of a transport: make this one request; a `beacon` must outlive the page. */
+export type Sender = (body: string, beacon?: boolean) => Promise<SendResult>;
 
 /** Where queued events survive a reload or a restart. */
 export interface QueueStore {
@@ -31,10 +30,10 @@ export interface Transport {
   add(event: FaultlineEvent): void;
   /** Send everything queued now; true when the queue emptied within `timeout` ms. */
   flush(timeout?: number): Promise<boolean>;
-  /** The page is going away: hand what is queued to the beacon. */
+  /** The page or process is going away: persist what is queued, then send a beacon if allowed. */
   hide(): void;
   /** The network is back: forget the backoff and send. */
   online(): void;
-  /** Events queued and events dropped (queue overflow, rejected by the server, out of retries). */
+  /** Events queued and events dropped (queue overflow, too old, refused by the server). */
   stats(): { queued: number; dropped: number };
 }
