@@ -14,6 +14,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
 import { errorHandler } from './http/send-error.js';
+import { streamRoutes } from './http/stream-routes.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
 import { IngestThreads } from './ingest/ingest-threads.js';
@@ -28,6 +29,7 @@ import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
+import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
 
 export interface Faultline {
@@ -72,6 +74,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
+  const liveFeed = new LiveFeed();
+  const openStreams = new Set<() => void>();
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -89,6 +93,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       state = 'starting';
       for (const plugin of plugins) await plugin.start?.();
       await providers.need('pubsub').start?.();
+      liveFeed.attach(providers.need('pubsub'));
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
       state = 'started';
@@ -101,6 +106,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     if (state === 'stopped') return;
     const wasStarted = state !== 'idle';
     state = 'stopped';
+    for (const closeStreams of openStreams) closeStreams();
+    liveFeed.detach();
     if (wasStarted) {
       await starting?.catch(() => undefined);
       await queue().stop();
@@ -126,6 +133,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use('/api/v1', express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, grant, hooks, track }));
     r.use(adminRoutes({ storage, grant, keys }));
+    const streams = streamRoutes({ feed: liveFeed, grant });
+    openStreams.add(streams.closeAll);
+    r.use(streams);
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));
