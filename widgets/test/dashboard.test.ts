@@ -59,6 +59,105 @@ describe('<faultline-dashboard> in Chromium', function () {
     await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError000' }).waitFor();
     const paged = issueRequests.filter((u) => u.includes('cursor='));
     expect(paged.length).to.be.within(1, 2);
-    await tab.screenshot({ path: '/tmp/widgets-list.png' });
+  });
+
+  it('narrows the list to what the search bar asks for', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    await tab.getByRole('combobox', { name: 'Search issues' }).fill('"failure number 042"');
+    await tab.getByRole('combobox', { name: 'Search issues' }).press('Enter');
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError042' }).waitFor();
+    await waitUntil(() => tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).count(), (n) => n === 0);
+    expect(await tab.locator('vaadin-grid-cell-content', { hasText: /SeedError\d+/ }).filter({ visible: true }).count()).to.equal(1);
+    expect(issueRequests.at(-1)).to.include('query=is%3Aunresolved+%22failure+number+042%22');
+
+    await tab.getByRole('combobox', { name: 'Search issues' }).fill('no such words anywhere');
+    await tab.getByRole('combobox', { name: 'Search issues' }).press('Enter');
+    await tab.getByRole('status').filter({ hasText: 'No issues match this search.' }).waitFor();
+  });
+
+  it("opens an issue on click: its stack trace (in-app frame with source context) and breadcrumbs", async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError118' }).click();
+    await tab.waitForURL(/#\/issues\/\d+$/);
+    await tab.getByRole('heading', { name: /SeedError118: seeded failure number 118/ }).waitFor();
+    const detail = tab.locator('faultline-issue-detail');
+    await detail.locator('.exception-type', { hasText: 'SeedError118' }).waitFor();
+    expect(await detail.locator('.frames.in-app .function').allTextContents()).to.deep.equal(['chargeCard']);
+    expect(await detail.locator('.line.current').textContent()).to.include("throw new Error('card declined');");
+    expect(await detail.locator('details.library').getAttribute('open')).to.equal(null);
+    expect(await detail.locator('.crumb-message').allTextContents()).to.deep.equal(['clicked buy button 118']);
+    expect(await detail.locator('a.request-url').getAttribute('href')).to.equal('https://shop.example/checkout/118');
+    await tab.screenshot({ path: '/tmp/widgets-issue.png', fullPage: true });
+  });
+
+  it('resolves selected issues in bulk and the list no longer shows them', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    const changes: unknown[] = [];
+    await tab.exposeFunction('statusChanged', (detail: unknown) => changes.push(detail));
+    await tab.evaluate(() =>
+      document.addEventListener('faultline-status-change', (e) => (window as unknown as { statusChanged(d: unknown): void }).statusChanged((e as CustomEvent).detail)),
+    );
+    for (const n of ['117', '116']) {
+      await tab.locator('vaadin-grid-cell-content', { hasText: `SeedError${n}` }).waitFor();
+      const row = await tab.evaluate((text) => {
+        const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
+        const cells = [...list.shadowRoot!.querySelectorAll('vaadin-grid-cell-content')];
+        return cells.findIndex((c) => c.textContent!.includes(text));
+      }, `SeedError${n}`);
+      expect(row).to.be.greaterThan(-1);
+    }
+    await selectRow(tab, 'SeedError117');
+    await selectRow(tab, 'SeedError116');
+    await tab.getByRole('group', { name: 'Bulk actions' }).getByRole('button', { name: 'Resolve' }).click();
+    await waitUntil(() => tab.locator('vaadin-grid-cell-content', { hasText: /SeedError11[67]/ }).count(), (n) => n === 0);
+    expect(changes).to.have.length(1);
+    expect((changes[0] as { status: string; issues: unknown[] }).status).to.equal('resolved');
+    expect((changes[0] as { issues: unknown[] }).issues).to.have.length(2);
+
+    await tab.getByRole('tab', { name: 'Resolved', exact: true }).click();
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError117' }).waitFor();
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError116' }).waitFor();
+  });
+
+  it('shows an event ingested while the page is open without a reload, and says it is live', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    await tab.locator('faultline-live-status[state=live]').waitFor();
+    await tab.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await seed(server, [errorEvent('live-1', { exception: { values: [{ type: 'LiveError', value: 'arrived while watching' }] } })]);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'LiveError: arrived while watching' }).waitFor({ timeout: 5000 });
+    expect(await tab.evaluate(() => (window as unknown as { marker?: number }).marker)).to.equal(1);
+  });
+
+  it("shows the server's message when the API refuses (a bad token)", async () => {
+    await tab.goto(`${server.origin}/admin?token=flt_not_a_real_token`);
+    const alert = tab.locator('faultline-issue-list').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).to.match(/Error 401.*Invalid key or token/s);
+    await tab.locator('faultline-live-status[state=offline]').waitFor();
   });
 });
+
+async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) {
+      expect(ok(value), `last value: ${JSON.stringify(value)}`).to.equal(true);
+      return value;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Ticks the selection checkbox of the row whose issue cell has `text`. */
+async function selectRow(tab: Page, text: string): Promise<void> {
+  await tab.evaluate((text) => {
+    const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
+    const grid = list.shadowRoot!.querySelector('vaadin-grid') as unknown as HTMLElement & { selectItem(item: unknown): void };
+    const cell = [...list.shadowRoot!.querySelectorAll('vaadin-grid-cell-content')].find((c) => c.textContent!.includes(text))!;
+    const row = (cell.assignedSlot!.parentElement as HTMLElement).parentElement as HTMLElement & { _item: unknown };
+    grid.selectItem(row._item);
+  }, text);
+}

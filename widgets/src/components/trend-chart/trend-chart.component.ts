@@ -66,7 +66,7 @@ export class FaultlineTrendChart extends FaultlineElement {
     const label = this.label || (this.interval === 'hour' ? 'Events, last 24 hours' : 'Events, last 30 days');
     return html`<div class="head">
         <span>${label}</span>
-        <span>${this.series ? `${count(total)} events` : nothing}</span>
+        <span>${this.series ? `${count(total)} event${total === 1 ? '' : 's'}` : nothing}</span>
       </div>
       ${this.error ? html`<div class="state error small" role="alert">${this.error.message}</div>` : nothing}
       <div class="chart" part="chart" role="img" aria-label=${`${label}: ${total} events`}></div>`;
