@@ -8,6 +8,7 @@ import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { launchChromium } from './helpers/browser.js';
 import { errorEvent, seed } from './helpers/seed.js';
 import { hostPage, startWidgetsServer } from './helpers/widgets-server.js';
+import { waitUntil } from './helpers/wait.js';
 
 describe('<faultline-dashboard> in Chromium', function () {
   this.timeout(120_000);
@@ -139,17 +140,6 @@ describe('<faultline-dashboard> in Chromium', function () {
   });
 });
 
-async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) {
-      expect(ok(value), `last value: ${JSON.stringify(value)}`).to.equal(true);
-      return value;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Ticks the selection checkbox of the row whose issue cell has `text`. */
 async function selectRow(tab: Page, text: string): Promise<void> {
