@@ -6,7 +6,8 @@ import express, { type Express } from 'express';
 import type { Faultline } from '@faultline/core';
 import { expressErrorHandler } from '@faultline/sdk/node';
 import { findProduct, priceWithTax } from './catalog.js';
-import { checkoutPage, errorPage, errorsPage, homePage, productPage } from './pages.js';
+import { adminPage, widgetsBundlePath } from './admin-page.js';
+import { checkoutPage, errorPage, homePage, productPage } from './pages.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const publicDir = path.join(here, '..', 'public');
@@ -23,10 +24,12 @@ export interface ShopOptions {
   projectId: number;
   /** The DSN pages use to report browser errors; null leaves the browser SDK out. */
   browserDsn: string | null;
+  /** widgets.js for the admin page; defaults to @faultline/widgets' build, null when it is not built. */
+  widgetsBundle?: string | null;
 }
 
 /** The demo shop: a few pages, a checkout that fails, and Faultline mounted at /faultline. */
-export function createShopApp({ faultline, projectId, browserDsn }: ShopOptions): Express {
+export function createShopApp({ faultline, projectId, browserDsn, widgetsBundle }: ShopOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   const bundle = browserBundlePath();
@@ -35,6 +38,8 @@ export function createShopApp({ faultline, projectId, browserDsn }: ShopOptions)
   app.use('/faultline', faultline.router());
   app.use('/static', express.static(publicDir));
   if (bundle) app.get('/static/faultline.browser.min.js', (_req, res) => res.sendFile(bundle));
+  const widgets = widgetsBundle === undefined ? widgetsBundlePath() : widgetsBundle;
+  if (widgets) app.get('/static/widgets.js', (_req, res) => res.sendFile(widgets));
 
   app.get('/', (_req, res) => {
     res.type('html').send(homePage(browser));
@@ -51,7 +56,7 @@ export function createShopApp({ faultline, projectId, browserDsn }: ShopOptions)
     res.type('html').send(checkoutPage(product, priceWithTax(product, 0.2), browser));
   });
   app.get('/admin/errors', (_req, res) => {
-    res.type('html').send(errorsPage(projectId));
+    res.type('html').send(adminPage(projectId, widgets !== null));
   });
 
   app.use(expressErrorHandler());
