@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { createFaultline, isFaultlineError } from '@faultline/core';
 import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { pino } from 'pino';
-import { bundleWidgets } from '../scripts/bundle.js';
+import { bundleWidgets } from '../src/build/bundle-widgets.js';
 import widgets from '../src/index.js';
 import { startWidgetsServer } from './helpers/widgets-server.js';
 

@@ -5,12 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import * as esbuild from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { bundleWidgets } from '@faultline/widgets/build';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createShopApp } from '../src/create-app.js';
 
@@ -24,9 +23,8 @@ describe('example: express-host admin page (Chromium)', function () {
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'faultline-shop-widgets-'));
-    const widgetsRoot = path.dirname(createRequire(import.meta.url).resolve('@faultline/widgets/package.json'));
     const widgetsBundle = path.join(dir, 'widgets.js');
-    await esbuild.build({ entryPoints: [path.join(widgetsRoot, 'src/bundle.ts')], bundle: true, minify: true, format: 'iife', target: 'chrome111', outfile: widgetsBundle, logLevel: 'silent' });
+    await bundleWidgets({ outfile: widgetsBundle });
     server = await startTestServer({ authorize: async () => ({ role: 'member', projectIds: null }) });
     const app = createShopApp({ faultline: server.faultline, projectId: server.project.id, browserDsn: null, widgetsBundle });
     shop = await new Promise<Server>((resolve) => {

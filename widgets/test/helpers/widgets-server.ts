@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
 import type { FaultlineOptions } from '@faultline/core';
-import { bundleWidgets } from '../../scripts/bundle.js';
+import { bundleWidgets } from '../../src/build/bundle-widgets.js';
 import widgets from '../../src/index.js';
 
 /** A real Faultline with the widgets plugin serving a bundle built from the sources for this run. */
