@@ -80,7 +80,7 @@ export function breadcrumbsSection(event: CanonicalEvent): TemplateResult | type
 }
 
 function crumbItem(crumb: Breadcrumb): TemplateResult {
-  return html`<li class="crumb level-${text(crumb.level ?? 'info')}">
+  return html`<li class="crumb crumb-${text(crumb.level ?? 'info')}">
     <time class="muted small">${dateTime(crumb.timestamp)}</time>
     <span class="category">${text(crumb.category ?? crumb.type ?? 'default')}</span>
     <span class="crumb-message">${text(crumb.message ?? '')}</span>

@@ -185,11 +185,11 @@ export const issueDetailStyles = css`
     border-radius: 50%;
     background: var(--_muted);
   }
-  .crumb.level-error::before,
-  .crumb.level-fatal::before {
+  .crumb.crumb-error::before,
+  .crumb.crumb-fatal::before {
     background: var(--_danger);
   }
-  .crumb.level-warning::before {
+  .crumb.crumb-warning::before {
     background: var(--_warning);
   }
   .category {

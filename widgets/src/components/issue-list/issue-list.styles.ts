@@ -71,6 +71,8 @@ export const issueListStyles = css`
     --vaadin-grid-row-selected-background-color: var(--_highlight);
     --vaadin-grid-header-text-color: var(--_muted);
     --vaadin-grid-cell-background-color: var(--_bg);
+    --vaadin-border-color: var(--_muted);
+    --vaadin-input-field-border-color: var(--_muted);
   }
   .overlay {
     position: absolute;
