@@ -92,6 +92,19 @@ describe('<faultline-dashboard> in Chromium', function () {
     await tab.screenshot({ path: '/tmp/widgets-issue.png', fullPage: true });
   });
 
+  it('can be used from the keyboard: arrows move through the rows and Enter opens the focused issue', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    await tab.getByRole('combobox', { name: 'Sort by' }).focus();
+    await tab.keyboard.press('Tab'); // the grid's header row
+    await tab.keyboard.press('Tab'); // its first row: SeedError119
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: /SeedError117: seeded failure number 117/ }).waitFor();
+    expect(tab.url()).to.match(/#\/issues\/\d+$/);
+  });
+
   it('resolves selected issues in bulk and the list no longer shows them', async () => {
     await tab.goto(`${server.origin}/admin`);
     const changes: unknown[] = [];

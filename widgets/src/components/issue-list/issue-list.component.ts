@@ -23,7 +23,7 @@ const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
 
 /**
  * A project's issues in a lazily loaded grid: status tabs, sort, multi-select with bulk status changes,
- * keyboard navigation (arrows, Enter opens, Space selects).
+ * keyboard navigation (arrows move, Enter opens, Space on a checkbox selects).
  *
  * @event faultline-issue-select - an issue was opened (click or Enter)
  * @event faultline-status-change - selected issues changed status
