@@ -10,6 +10,7 @@ import type { Issue, IssueStatus, Page } from '../../api/types.js';
 import { emit } from '../../events/events.js';
 import { count, dateTime, timeAgo } from '../../shared/format.js';
 import { FaultlineElement } from '../../shared/faultline-element.js';
+import { Sparklines } from '../../shared/sparklines.js';
 import { STATUS_ACTIONS, STATUS_LABELS } from '../../shared/status-label.js';
 import { issueListStyles } from './issue-list.styles.js';
 
@@ -51,6 +52,12 @@ export class FaultlineIssueList extends FaultlineElement {
   private pages = new Map<number, Promise<Page<Issue>>>();
   private knownSize = 0;
   private needsReset = false;
+  private redrawQueued = false;
+  private readonly sparklines = new Sparklines(
+    () => this.client,
+    () => this.project,
+    () => this.redrawSoon(),
+  );
 
   override render() {
     return html`
@@ -101,9 +108,15 @@ export class FaultlineIssueList extends FaultlineElement {
           <vaadin-grid-column header="Issue" flex-grow="5" ${columnBodyRenderer<Issue>((issue) => this.issueCell(issue), [])}></vaadin-grid-column>
           <vaadin-grid-column
             header="Level"
-            width="7em"
+            width="6.5em"
             flex-grow="0"
             ${columnBodyRenderer<Issue>((issue) => html`<span class="level level-${issue.level}">${issue.level}</span>`, [])}
+          ></vaadin-grid-column>
+          <vaadin-grid-column
+            header="Last 24 h"
+            width="6em"
+            flex-grow="0"
+            ${columnBodyRenderer<Issue>((issue) => this.sparklines.render(issue.id), [])}
           ></vaadin-grid-column>
           <vaadin-grid-column header="Events" width="6em" flex-grow="0" text-align="end" ${columnBodyRenderer<Issue>((issue) => html`${count(issue.count)}`, [])}></vaadin-grid-column>
           <vaadin-grid-column header="Users" width="6em" flex-grow="0" text-align="end" ${columnBodyRenderer<Issue>((issue) => html`${count(issue.userCount)}`, [])}></vaadin-grid-column>
@@ -129,6 +142,7 @@ export class FaultlineIssueList extends FaultlineElement {
   refresh(): void {
     this.generation++;
     this.pages.clear();
+    this.sparklines.clear();
     this.grid?.clearCache();
   }
 
@@ -249,6 +263,16 @@ export class FaultlineIssueList extends FaultlineElement {
     const item = this.grid.getEventContext(e).item;
     if (item) this.open(item);
   };
+
+  /** Draws the rows again once sparkline data arrives, at most once a frame. */
+  private redrawSoon(): void {
+    if (this.redrawQueued) return;
+    this.redrawQueued = true;
+    requestAnimationFrame(() => {
+      this.redrawQueued = false;
+      this.grid?.requestContentUpdate();
+    });
+  }
 
   private clearSelection(): void {
     this.selected = [];

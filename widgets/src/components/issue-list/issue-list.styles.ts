@@ -74,6 +74,12 @@ export const issueListStyles = css`
     --vaadin-border-color: var(--_muted);
     --vaadin-input-field-border-color: var(--_muted);
   }
+  .sparkline {
+    display: block;
+    width: 100%;
+    height: 1.4em;
+    color: var(--_accent);
+  }
   .overlay {
     position: absolute;
     inset: 48px 0 0 0;
