@@ -26,7 +26,8 @@ export class FaultlineIssueDetail extends FaultlineElement {
   /** The issue id. */
   @property({ attribute: 'issue' }) accessor issueId = '';
 
-  @state() private accessor issue: Issue | null = null;
+  /** The issue as loaded (not named `issue`: that is the attribute, and frameworks set properties by name). */
+  @state() private accessor loadedIssue: Issue | null = null;
   @state() private accessor event: StoredEvent | null = null;
   @state() private accessor error: ApiError | null = null;
   @state() private accessor busy = false;
@@ -44,7 +45,7 @@ export class FaultlineIssueDetail extends FaultlineElement {
         <div><button @click=${() => this.load()}>Try again</button></div>
       </div>`;
     }
-    const issue = this.issue;
+    const issue = this.loadedIssue;
     if (!issue) return html`<div class="state" role="status" part="state">Loading issue…</div>`;
     return html`
       <header part="header">
@@ -88,7 +89,7 @@ export class FaultlineIssueDetail extends FaultlineElement {
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('issueId') || changed.has('baseUrl') || changed.has('token')) {
       this.trail = [null];
-      this.issue = null;
+      this.loadedIssue = null;
       this.event = null;
       void this.load();
     }
@@ -103,7 +104,7 @@ export class FaultlineIssueDetail extends FaultlineElement {
       <button ?disabled=${!this.olderCursor} @click=${() => this.go([...this.trail, this.olderCursor])}>Older</button>
       <span class="muted small" aria-live="polite">${record ? html`Event ${page} from the newest · ${record.id} · ${dateTime(record.receivedAt)}` : nothing}</span>
     </nav>`;
-    if (!record) return html`${pager}<p class="muted">${this.issue && this.loads > 0 ? 'Loading event…' : 'No events stored for this issue.'}</p>`;
+    if (!record) return html`${pager}<p class="muted">${this.loadedIssue && this.loads > 0 ? 'Loading event…' : 'No events stored for this issue.'}</p>`;
     const event = record.event;
     const message = messageOf(event);
     const user = event.user ?? {};
@@ -147,12 +148,12 @@ export class FaultlineIssueDetail extends FaultlineElement {
     try {
       const issue = await this.client.get<Issue>(`/api/v1/issues/${encodeURIComponent(this.issueId)}`);
       if (load !== this.loads) return;
-      this.issue = issue;
+      this.loadedIssue = issue;
       this.error = null;
       await this.loadEvent();
     } catch (err) {
       if (load !== this.loads) return;
-      if (!quiet || !this.issue) this.error = this.failure(err);
+      if (!quiet || !this.loadedIssue) this.error = this.failure(err);
     }
   }
 
@@ -164,12 +165,12 @@ export class FaultlineIssueDetail extends FaultlineElement {
   }
 
   private async setStatus(status: IssueStatus): Promise<void> {
-    if (!this.issue) return;
+    if (!this.loadedIssue) return;
     this.busy = true;
     this.actionError = '';
     try {
-      const issue = await this.client.patch<Issue>(`/api/v1/issues/${encodeURIComponent(this.issue.id)}`, { status });
-      this.issue = issue;
+      const issue = await this.client.patch<Issue>(`/api/v1/issues/${encodeURIComponent(this.loadedIssue.id)}`, { status });
+      this.loadedIssue = issue;
       emit(this, 'faultline-status-change', { issues: [issue], status });
     } catch (err) {
       // keep the page; say why the action failed

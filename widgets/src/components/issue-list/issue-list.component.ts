@@ -104,7 +104,7 @@ export class FaultlineIssueList extends FaultlineElement {
           @active-item-changed=${this.onActive}
           @keydown=${this.onGridKey}
         >
-          <vaadin-grid-selection-column auto-select drag-select width="3.5em" flex-grow="0"></vaadin-grid-selection-column>
+          <vaadin-grid-selection-column drag-select width="3.5em" flex-grow="0"></vaadin-grid-selection-column>
           <vaadin-grid-column header="Issue" flex-grow="5" ${columnBodyRenderer<Issue>((issue) => this.issueCell(issue), [])}></vaadin-grid-column>
           <vaadin-grid-column
             header="Level"

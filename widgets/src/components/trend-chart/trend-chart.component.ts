@@ -28,6 +28,7 @@ export class FaultlineTrendChart extends FaultlineElement {
       .chart {
         height: var(--faultline-chart-height, 90px);
         position: relative;
+        overflow: hidden;
       }
       .uplot,
       .u-wrap,
