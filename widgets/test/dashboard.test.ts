@@ -21,6 +21,12 @@ describe('<faultline-dashboard> in Chromium', function () {
     server = await startWidgetsServer();
     // 120 issues, oldest first, so issue 119 is the most recently seen
     await seed(server, Array.from({ length: 120 }, (_, i) => errorEvent(String(i).padStart(3, '0'))));
+    server.app.get('/host-routed', (_req, res) => {
+      res.type('html').send(
+        hostPage(`<faultline-dashboard route="/" base-url="/faultline" project="${server.project.id}" token="${server.project.secretToken}"></faultline-dashboard>
+<script>document.addEventListener('faultline-route-change', (e) => { window.routes = (window.routes || []).concat(e.detail.route); });</script>`),
+      );
+    });
     server.app.get('/admin', (req, res) => {
       const token = typeof req.query.token === 'string' ? req.query.token : server.project.secretToken;
       res.type('html').send(hostPage(`<faultline-dashboard base-url="/faultline" project="${server.project.id}" token="${token}"></faultline-dashboard>`));
@@ -77,6 +83,15 @@ describe('<faultline-dashboard> in Chromium', function () {
     await tab.getByRole('status').filter({ hasText: 'No issues match this search.' }).waitFor();
   });
 
+  it('sorts by the chosen column through the API', async () => {
+    await seed(server, [errorEvent('001'), errorEvent('001'), errorEvent('001')]); // issue 001 now has 4 events
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError001' }).waitFor();
+    await tab.getByRole('combobox', { name: 'Sort by' }).selectOption('count');
+    await waitUntil(async () => issueRequests.at(-1) ?? '', (url) => url.includes('sort=count'));
+    await waitUntil(() => topTitle(tab), (title) => title.startsWith('SeedError001'));
+  });
+
   it("opens an issue on click: its stack trace (in-app frame with source context) and breadcrumbs", async () => {
     await tab.goto(`${server.origin}/admin`);
     await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError118' }).click();
@@ -95,14 +110,26 @@ describe('<faultline-dashboard> in Chromium', function () {
   it('can be used from the keyboard: arrows move through the rows and Enter opens the focused issue', async () => {
     await tab.goto(`${server.origin}/admin`);
     await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    const third = (await rowTitles(tab))[2];
     await tab.getByRole('combobox', { name: 'Sort by' }).focus();
     await tab.keyboard.press('Tab'); // the grid's header row
-    await tab.keyboard.press('Tab'); // its first row: SeedError119
+    await tab.keyboard.press('Tab'); // its first row
     await tab.keyboard.press('ArrowDown');
     await tab.keyboard.press('ArrowDown');
     await tab.keyboard.press('Enter');
-    await tab.getByRole('heading', { name: /SeedError117: seeded failure number 117/ }).waitFor();
+    await tab.getByRole('heading', { name: third }).waitFor();
     expect(tab.url()).to.match(/#\/issues\/\d+$/);
+  });
+
+  it('leaves routing to a host that sets `route`: it asks with faultline-route-change and shows what the host sets', async () => {
+    await tab.goto(`${server.origin}/host-routed`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError115' }).click();
+    await waitUntil(() => tab.evaluate('window.routes || []') as Promise<string[]>, (routes) => routes.length === 1);
+    const [route] = (await tab.evaluate('window.routes')) as string[];
+    expect(route).to.match(/^\/issues\/\d+$/);
+    expect(new URL(tab.url()).hash).to.equal('');
+    await tab.evaluate((route) => document.querySelector('faultline-dashboard')!.setAttribute('route', route), route);
+    await tab.getByRole('heading', { name: /SeedError115: seeded failure number 115/ }).waitFor();
   });
 
   it('resolves selected issues in bulk and the list no longer shows them', async () => {
@@ -163,4 +190,18 @@ async function selectRow(tab: Page, text: string): Promise<void> {
     const row = (cell.assignedSlot!.parentElement as HTMLElement).parentElement as HTMLElement & { _item: unknown };
     grid.selectItem(row._item);
   }, text);
+}
+
+/** The titles of the rows on screen, top to bottom (cells are reused, so their DOM order is not the rows'). */
+async function rowTitles(tab: Page): Promise<string[]> {
+  const rows: Array<{ y: number; text: string }> = [];
+  for (const title of await tab.locator('vaadin-grid-cell-content .title').filter({ visible: true }).all()) {
+    const box = await title.boundingBox();
+    if (box) rows.push({ y: box.y, text: (await title.textContent()) ?? '' });
+  }
+  return rows.sort((a, b) => a.y - b.y).map((r) => r.text);
+}
+
+async function topTitle(tab: Page): Promise<string> {
+  return (await rowTitles(tab))[0] ?? '';
 }

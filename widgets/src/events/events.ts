@@ -7,6 +7,8 @@ export interface FaultlineEventMap {
   'faultline-issue-select': { issue: Issue };
   /** Issues changed status through a widget; `issues` are the server's answers. */
   'faultline-status-change': { issues: Issue[]; status: IssueStatus };
+  /** The dashboard moved between the list (`/`) and an issue (`/issues/<id>`); a host that sets `route` follows it. */
+  'faultline-route-change': { route: string };
   /** The search bar's query was submitted. */
   'faultline-search': { query: string };
   /** The live stream connected, dropped or is retrying. */
@@ -25,6 +27,7 @@ declare global {
   interface HTMLElementEventMap {
     'faultline-issue-select': CustomEvent<FaultlineEventMap['faultline-issue-select']>;
     'faultline-status-change': CustomEvent<FaultlineEventMap['faultline-status-change']>;
+    'faultline-route-change': CustomEvent<FaultlineEventMap['faultline-route-change']>;
     'faultline-search': CustomEvent<FaultlineEventMap['faultline-search']>;
     'faultline-live-state': CustomEvent<FaultlineEventMap['faultline-live-state']>;
     'faultline-error': CustomEvent<FaultlineEventMap['faultline-error']>;

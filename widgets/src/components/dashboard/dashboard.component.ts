@@ -18,9 +18,10 @@ const LIVE_DEBOUNCE_MS = 150;
 /**
  * Everything in one tag: search, trend, issue list and issue page, kept live by the project's stream.
  * It routes with the location hash (`#/issues/<id>`) unless the host sets `route` itself (then it only
- * emits `faultline-issue-select` and the host decides).
+ * emits `faultline-route-change` and the host decides).
  *
  * @event faultline-issue-select - an issue was chosen in the list
+ * @event faultline-route-change - the list or an issue should be shown
  * @event faultline-live-state - the live stream connected or dropped
  * @csspart toolbar - search and live status
  * @csspart back - the link back to the list
@@ -127,20 +128,24 @@ export class FaultlineDashboard extends FaultlineElement {
   };
 
   private onSelect = (e: CustomEvent<{ issue: { id: string } }>) => {
-    if (this.route === null) location.hash = `#/issues/${encodeURIComponent(e.detail.issue.id)}`;
+    this.navigate(`/issues/${encodeURIComponent(e.detail.issue.id)}`);
   };
 
   private onBack = (e: Event) => {
-    if (this.route !== null) {
-      e.preventDefault();
-      emit(this, 'faultline-issue-select', { issue: null as never });
-    }
+    e.preventDefault();
+    this.navigate('/');
   };
 
   private onSearch = (e: CustomEvent<{ query: string }>) => {
     this.query = e.detail.query;
-    if (this.route === null && this.currentRoute !== '/') location.hash = '#/';
+    if (this.currentRoute !== '/') this.navigate('/');
   };
+
+  /** Hash routing changes the hash; a host that sets `route` hears `faultline-route-change` and decides. */
+  private navigate(route: string): void {
+    emit(this, 'faultline-route-change', { route });
+    if (this.route === null) location.hash = `#${route}`;
+  }
 
   private connectLive(): void {
     this.stream?.stop();
