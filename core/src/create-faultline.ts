@@ -17,6 +17,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
 import { errorHandler } from './http/send-error.js';
+import { streamRoutes } from './http/stream-routes.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
 import { IngestThreads } from './ingest/ingest-threads.js';
@@ -36,6 +37,7 @@ import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 import { InProcessJobs } from './jobs/in-process-jobs.js';
 import { StorageSearch } from './search/storage-search.js';
+import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
 
 /** How long stop() lets running jobs finish before abandoning them. */
@@ -102,6 +104,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
+  const liveFeed = new LiveFeed();
+  const openStreams = new Set<() => void>();
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -120,6 +124,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       state = 'starting';
       for (const plugin of plugins) await plugin.start?.();
       await providers.need('pubsub').start?.();
+      liveFeed.attach(providers.need('pubsub'));
       await providers.need('search').start?.();
       await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
@@ -134,6 +139,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     if (state === 'stopped') return;
     const wasStarted = state !== 'idle';
     state = 'stopped';
+    for (const closeStreams of openStreams) closeStreams();
+    liveFeed.detach();
     if (wasStarted) {
       await starting?.catch(() => undefined);
       await queue().stop();
@@ -162,6 +169,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
+    const streams = streamRoutes({ feed: liveFeed, grant });
+    openStreams.add(streams.closeAll);
+    r.use(streams);
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));

@@ -6,7 +6,8 @@ import express, { type Express } from 'express';
 import { buildDsn, type Faultline } from '@faultline/core';
 import { expressErrorHandler } from '@faultline/sdk/node';
 import { findProduct, priceWithTax } from './catalog.js';
-import { checkoutPage, errorPage, errorsPage, homePage, productPage } from './pages.js';
+import { adminPage, widgetsBundlePath } from './admin-page.js';
+import { checkoutPage, errorPage, homePage, productPage } from './pages.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const publicDir = path.join(here, '..', 'public');
@@ -27,10 +28,12 @@ export interface ShopOptions {
   mountPath?: string;
   /** Faultline's URL as browsers reach it; default: the host and scheme each page was asked for. */
   publicUrl?: string;
+  /** widgets.js for the admin page; defaults to @faultline/widgets' build, null when it is not built. */
+  widgetsBundle?: string | null;
 }
 
 /** The demo shop: a few pages, a checkout that fails, and Faultline mounted at /faultline. */
-export function createShopApp({ faultline, projectId, publicKey, mountPath = '/faultline', publicUrl }: ShopOptions): Express {
+export function createShopApp({ faultline, projectId, publicKey, mountPath = '/faultline', publicUrl, widgetsBundle }: ShopOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   const bundle = browserBundlePath();
@@ -41,6 +44,8 @@ export function createShopApp({ faultline, projectId, publicKey, mountPath = '/f
   app.use(mountPath, faultline.router());
   app.use('/static', express.static(publicDir));
   if (bundle) app.get('/static/faultline.browser.min.js', (_req, res) => res.sendFile(bundle));
+  const widgets = widgetsBundle === undefined ? widgetsBundlePath() : widgetsBundle;
+  if (widgets) app.get('/static/widgets.js', (_req, res) => res.sendFile(widgets));
 
   app.get('/', (req, res) => {
     res.type('html').send(homePage(browserFor(req)));
@@ -57,7 +62,7 @@ export function createShopApp({ faultline, projectId, publicKey, mountPath = '/f
     res.type('html').send(checkoutPage(product, priceWithTax(product, 0.2), browserFor(req)));
   });
   app.get('/admin/errors', (_req, res) => {
-    res.type('html').send(errorsPage(projectId, `${mountPath}/api/v1`));
+    res.type('html').send(adminPage(projectId, mountPath, widgets !== null));
   });
 
   app.use(expressErrorHandler());

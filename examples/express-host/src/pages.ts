@@ -5,7 +5,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function layout(title: string, body: string, browserConfig: { dsn: string } | null): string {
+export function layout(title: string, body: string, browserConfig: { dsn: string } | null, options: { wide?: boolean } = {}): string {
   const sdk = browserConfig
     ? `<script src="/static/faultline.browser.min.js"></script>
 <script>window.Faultline && Faultline.init(${JSON.stringify({ dsn: browserConfig.dsn, release: 'demo-shop@1.0.0', environment: 'demo' }).replace(/</g, '\\u003c')});</script>`
@@ -14,7 +14,7 @@ function layout(title: string, body: string, browserConfig: { dsn: string } | nu
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Demo shop</title>
 <link rel="stylesheet" href="/static/shop.css">${sdk}</head>
 <body><header><a href="/">Demo shop</a> <nav><a href="/">Products</a> <a href="/admin/errors">Errors</a></nav></header>
-<main>${body}</main>
+<main${options.wide ? ' class="wide"' : ''}>${body}</main>
 <script src="/static/shop.js"></script></body></html>`;
 }
 
@@ -46,20 +46,6 @@ export function productPage(product: Product, browser: { dsn: string } | null): 
 
 export function checkoutPage(product: Product, totalCents: number, browser: { dsn: string } | null): string {
   return layout('Checkout', `<h1>Thank you</h1><p>${escapeHtml(product.name)}: $${(totalCents / 100).toFixed(2)} with tax.</p>`, browser);
-}
-
-/** The host's own admin page: the issue list comes from Faultline's API, allowed by `authorize(req)`. */
-export function errorsPage(projectId: number, apiBase: string): string {
-  return layout(
-    'Errors',
-    `<h1>Errors in this shop</h1>
-<p>Grouped issues from Faultline (project ${projectId}). Click one for its latest stack trace.</p>
-<p id="api-status" role="alert" hidden></p>
-<table id="issues" data-project="${projectId}" data-api="${escapeHtml(apiBase)}"><thead><tr><th>Issue</th><th>Level</th><th>Events</th><th>Last seen</th><th>Status</th></tr></thead><tbody></tbody></table>
-<section id="detail" hidden><h2 id="detail-title"></h2><pre id="detail-stack"></pre></section>
-<script src="/static/errors.js"></script>`,
-    null,
-  );
 }
 
 export function errorPage(message: string): string {

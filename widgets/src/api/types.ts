@@ -1,0 +1,12 @@
+/** The shapes the widgets read, as the HTTP API sends them (one definition, in core; types only). */
+export type { Issue, IssueStatus, StoredEvent, CanonicalEvent, StoredEventSummary, StackFrame, ExceptionValue, Breadcrumb } from '@faultline/core';
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface StatsPoint {
+  t: string;
+  count: number;
+}

@@ -1,0 +1,305 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { columnBodyRenderer } from '@vaadin/grid/lit.js';
+import type { Grid, GridDataProviderCallback, GridDataProviderParams } from '@vaadin/grid';
+import '@vaadin/grid/vaadin-grid.js';
+import '@vaadin/grid/vaadin-grid-column.js';
+import '@vaadin/grid/vaadin-grid-selection-column.js';
+import { ApiError } from '../../api/client.js';
+import type { Issue, IssueStatus, Page } from '../../api/types.js';
+import { emit } from '../../events/events.js';
+import { count, dateTime, timeAgo } from '../../shared/format.js';
+import { FaultlineElement } from '../../shared/faultline-element.js';
+import { Sparklines } from '../../shared/sparklines.js';
+import { STATUS_ACTIONS, STATUS_LABELS } from '../../shared/status-label.js';
+import { issueListStyles } from './issue-list.styles.js';
+
+const SORTS = [
+  ['last_seen', 'Last seen'],
+  ['first_seen', 'First seen'],
+  ['count', 'Events'],
+] as const;
+const PAGE_SIZE = 50;
+const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
+
+/**
+ * A project's issues in a lazily loaded grid: status tabs, sort, multi-select with bulk status changes,
+ * keyboard navigation (arrows move, Enter opens, Space on a checkbox selects).
+ *
+ * @event faultline-issue-select - an issue was opened (click or Enter)
+ * @event faultline-status-change - selected issues changed status
+ * @csspart toolbar - tabs, sort and bulk actions
+ * @csspart grid - the vaadin-grid
+ * @csspart state - the loading, empty or error message
+ */
+export class FaultlineIssueList extends FaultlineElement {
+  static override styles = [...FaultlineElement.styles, issueListStyles];
+
+  /** Search text (`level:error release:"1.2" free text`); the tab adds `is:<status>` unless it has one. */
+  @property() accessor query = '';
+  /** The status tab. */
+  @property({ reflect: true }) accessor status: IssueStatus = 'unresolved';
+  /** `last_seen`, `first_seen` or `count`. */
+  @property() accessor sort = 'last_seen';
+
+  @state() private accessor phase: 'loading' | 'ready' | 'empty' | 'error' = 'loading';
+  @state() private accessor error: ApiError | null = null;
+  @state() private accessor selected: Issue[] = [];
+  @state() private accessor busy = false;
+  @query('vaadin-grid') private accessor grid!: Grid<Issue>;
+
+  private generation = 0;
+  private pages = new Map<number, Promise<Page<Issue>>>();
+  private knownSize = 0;
+  private needsReset = false;
+  private redrawQueued = false;
+  private readonly sparklines = new Sparklines(
+    () => this.client,
+    () => this.project,
+    () => this.redrawSoon(),
+  );
+
+  override render() {
+    return html`
+      <div part="toolbar">
+        <div role="tablist" aria-label="Issue status">
+          ${(['unresolved', 'resolved', 'ignored'] as const).map(
+            (status) => html`<button
+              role="tab"
+              aria-selected=${this.status === status ? 'true' : 'false'}
+              tabindex=${this.status === status ? 0 : -1}
+              @click=${() => this.setStatusTab(status)}
+              @keydown=${this.onTabKey}
+            >
+              ${STATUS_LABELS[status]}
+            </button>`,
+          )}
+        </div>
+        <span class="spacer"></span>
+        ${this.selected.length > 0
+          ? html`<div class="bulk" role="group" aria-label="Bulk actions">
+              <span aria-live="polite">${this.selected.length} selected</span>
+              ${(['resolved', 'ignored', 'unresolved'] as const)
+                .filter((s) => s !== this.status)
+                .map((s) => html`<button ?disabled=${this.busy} @click=${() => this.bulk(s)}>${STATUS_ACTIONS[s]}</button>`)}
+            </div>`
+          : nothing}
+        <label
+          >Sort by
+          <select @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value)} .value=${this.sort}>
+            ${SORTS.map(([value, label]) => html`<option value=${value} ?selected=${value === this.sort}>${label}</option>`)}
+          </select>
+        </label>
+      </div>
+      <div class="body">
+        <vaadin-grid
+          part="grid"
+          aria-label="Issues"
+          .pageSize=${PAGE_SIZE}
+          .size=${PAGE_SIZE}
+          .dataProvider=${this.dataProvider}
+          .itemIdPath=${'id'}
+          theme="no-border row-stripes"
+          @selected-items-changed=${this.onSelected}
+          @active-item-changed=${this.onActive}
+          @keydown=${this.onGridKey}
+        >
+          <vaadin-grid-selection-column drag-select width="3.5em" flex-grow="0"></vaadin-grid-selection-column>
+          <vaadin-grid-column header="Issue" flex-grow="5" ${columnBodyRenderer<Issue>((issue) => this.issueCell(issue), [])}></vaadin-grid-column>
+          <vaadin-grid-column
+            header="Level"
+            width="6.5em"
+            flex-grow="0"
+            ${columnBodyRenderer<Issue>((issue) => html`<span class="level level-${issue.level}">${issue.level}</span>`, [])}
+          ></vaadin-grid-column>
+          <vaadin-grid-column
+            header="Last 24 h"
+            width="6em"
+            flex-grow="0"
+            ${columnBodyRenderer<Issue>((issue) => this.sparklines.render(issue.id), [])}
+          ></vaadin-grid-column>
+          <vaadin-grid-column header="Events" width="6em" flex-grow="0" text-align="end" ${columnBodyRenderer<Issue>((issue) => html`${count(issue.count)}`, [])}></vaadin-grid-column>
+          <vaadin-grid-column header="Users" width="6em" flex-grow="0" text-align="end" ${columnBodyRenderer<Issue>((issue) => html`${count(issue.userCount)}`, [])}></vaadin-grid-column>
+          <vaadin-grid-column
+            header="Last seen"
+            width="9em"
+            flex-grow="0"
+            ${columnBodyRenderer<Issue>((issue) => html`<time datetime=${issue.lastSeen} title=${dateTime(issue.lastSeen)}>${timeAgo(issue.lastSeen)}</time>`, [])}
+          ></vaadin-grid-column>
+          <vaadin-grid-column
+            header="First seen"
+            width="9em"
+            flex-grow="0"
+            ${columnBodyRenderer<Issue>((issue) => html`<time datetime=${issue.firstSeen} title=${dateTime(issue.firstSeen)}>${timeAgo(issue.firstSeen)}</time>`, [])}
+          ></vaadin-grid-column>
+        </vaadin-grid>
+        ${this.renderState()}
+      </div>
+    `;
+  }
+
+  /** Reloads what is shown (keeping the scroll position); the dashboard calls it on live news. */
+  refresh(): void {
+    this.generation++;
+    this.pages.clear();
+    this.sparklines.clear();
+    this.grid?.clearCache();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (this.hasUpdated && RELOAD_ON.some((name) => changed.has(name))) this.needsReset = true;
+  }
+
+  protected override updated(): void {
+    if (!this.needsReset) return;
+    this.needsReset = false;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.phase = 'loading';
+    this.error = null;
+    this.clearSelection();
+    this.knownSize = 0;
+    this.grid.size = PAGE_SIZE;
+    this.refresh();
+    this.grid.scrollToIndex(0);
+  }
+
+  private renderState() {
+    if (this.phase === 'ready') return nothing;
+    if (this.phase === 'error' && this.error) {
+      return html`<div class="overlay" part="state">
+        <div class="state error" role="alert">
+          <strong>${this.error.status ? `Error ${this.error.status}` : 'Cannot load issues'}</strong>: <span class="message">${this.error.message}</span>
+        </div>
+        <button @click=${() => this.reset()}>Try again</button>
+      </div>`;
+    }
+    if (this.phase === 'empty') {
+      return html`<div class="overlay" part="state">
+        <div class="state" role="status">${this.query ? 'No issues match this search.' : `No ${this.status} issues.`}</div>
+      </div>`;
+    }
+    return html`<div class="overlay" part="state"><div class="state" role="status">Loading issues…</div></div>`;
+  }
+
+  private issueCell(issue: Issue) {
+    return html`<div style="display:flex;flex-direction:column;min-width:0;line-height:1.35">
+      <strong style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap" class="title">${issue.title}</strong>
+      <span style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:var(--_muted);font-size:0.85em" class="culprit"
+        >${issue.culprit}${issue.release ? html` · ${issue.release}` : nothing}</span
+      >
+    </div>`;
+  }
+
+  private apiQuery(): string {
+    const text = this.query.trim();
+    return /(^|\s)is:/.test(text) ? text : `is:${this.status}${text ? ` ${text}` : ''}`;
+  }
+
+  /** Pages are keyset-paged: page n needs page n-1's cursor, so each page waits for the one before. */
+  private page(n: number): Promise<Page<Issue>> {
+    let page = this.pages.get(n);
+    if (!page) {
+      const before = n === 0 ? Promise.resolve<Page<Issue> | null>(null) : this.page(n - 1);
+      page = before.then((prev) => {
+        if (prev && !prev.nextCursor) return { data: [], nextCursor: null };
+        return this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
+          query: this.apiQuery(),
+          sort: this.sort,
+          cursor: prev?.nextCursor,
+          limit: PAGE_SIZE,
+        });
+      });
+      this.pages.set(n, page);
+      page.catch(() => this.pages.delete(n));
+    }
+    return page;
+  }
+
+  private dataProvider = async (params: GridDataProviderParams<Issue>, callback: GridDataProviderCallback<Issue>) => {
+    const generation = this.generation;
+    try {
+      const page = await this.page(params.page);
+      if (generation !== this.generation) return callback([], this.knownSize);
+      const loaded = params.page * PAGE_SIZE + page.data.length;
+      this.knownSize = page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded;
+      this.phase = this.knownSize === 0 ? 'empty' : 'ready';
+      this.error = null;
+      callback(page.data, this.knownSize);
+    } catch (err) {
+      this.error = this.failure(err);
+      this.phase = 'error';
+      callback([], 0);
+    }
+  };
+
+  private setStatusTab(status: IssueStatus): void {
+    this.status = status;
+  }
+
+  private onTabKey = (e: KeyboardEvent) => {
+    const tabs = ['unresolved', 'resolved', 'ignored'] as const;
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(this.status) + step + tabs.length) % tabs.length];
+    this.status = next;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[role=tab][aria-selected=true]')?.focus());
+  };
+
+  private onSelected = (e: CustomEvent<{ value: Issue[] }>) => {
+    this.selected = [...e.detail.value];
+  };
+
+  private onActive = (e: CustomEvent<{ value: Issue | null }>) => {
+    const issue = e.detail.value;
+    if (issue) this.open(issue);
+    if (this.grid) this.grid.activeItem = null;
+  };
+
+  private onGridKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    const item = this.grid.getEventContext(e).item;
+    if (item) this.open(item);
+  };
+
+  /** Draws the rows again once sparkline data arrives, at most once a frame. */
+  private redrawSoon(): void {
+    if (this.redrawQueued) return;
+    this.redrawQueued = true;
+    requestAnimationFrame(() => {
+      this.redrawQueued = false;
+      this.grid?.requestContentUpdate();
+    });
+  }
+
+  private clearSelection(): void {
+    this.selected = [];
+    if (this.grid) this.grid.selectedItems = [];
+  }
+
+  private open(issue: Issue): void {
+    emit(this, 'faultline-issue-select', { issue });
+  }
+
+  private async bulk(status: IssueStatus): Promise<void> {
+    const issues = this.selected;
+    this.busy = true;
+    try {
+      const changed: Issue[] = [];
+      for (let i = 0; i < issues.length; i += 4) {
+        const batch = issues.slice(i, i + 4).map((issue) => this.client.patch<Issue>(`/api/v1/issues/${encodeURIComponent(issue.id)}`, { status }));
+        changed.push(...(await Promise.all(batch)));
+      }
+      emit(this, 'faultline-status-change', { issues: changed, status });
+      this.clearSelection();
+      this.refresh();
+    } catch (err) {
+      this.error = this.failure(err);
+      this.phase = 'error';
+    } finally {
+      this.busy = false;
+    }
+  }
+}
