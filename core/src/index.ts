@@ -12,7 +12,7 @@ export type * from './providers/queue.js';
 export * from './providers/pubsub.js';
 export { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 export * from './event/types.js';
-export type { Metrics } from './metrics.js';
+export { createMetrics, type Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';
 export { buildDsn, parseDsn } from './auth/dsn.js';
 export { createProjectWithKey, createPublicKey, createToken, slugify } from './admin/provisioning.js';
