@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isFaultlineError } from '../errors.js';
+import { configPrintCommand } from './config-print-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
@@ -30,6 +31,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .option('--slug <slug>', 'URL name (default: from the name)')
     .option('--url <url>', 'public URL of Faultline for the DSN (default: FAULTLINE_PUBLIC_URL or http://localhost:PORT)')
     .action(async (name, options) => projectCreateCommand(await config(), name, options));
+
+  program
+    .command('config')
+    .description('inspect the configuration')
+    .command('print')
+    .description('print the effective configuration, where each value came from, secrets masked')
+    .option('--json', 'print JSON')
+    .action(async (options) => configPrintCommand(await config(), options));
 
   program
     .command('send-test-event')
