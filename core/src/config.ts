@@ -43,6 +43,8 @@ export interface FaultlineConfig {
   adminToken: string | null;
   /** null: use the host app's own `trust proxy` setting (req.ip). */
   trustProxy: boolean | number | string | string[] | null;
+  /** Other origins (scheme://host[:port]) whose pages may change state with the host's session. */
+  trustedOrigins: string[];
   limits: IngestLimits;
   batch: BatchOptions;
   rateLimitPerMinute: number;

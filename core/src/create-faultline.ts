@@ -13,6 +13,8 @@ import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
+import { crossSiteGuard } from './http/cross-site-guard.js';
+import { securityHeaders } from './http/security-headers.js';
 import { errorHandler } from './http/send-error.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
@@ -123,7 +125,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys, config, runIngest, clientIp, metrics };
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
-    r.use('/api/v1', express.json({ limit: '100kb' }));
+    r.use(securityHeaders());
+    r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, grant, hooks, track }));
     r.use(adminRoutes({ storage, grant, keys }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);

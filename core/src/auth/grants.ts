@@ -4,6 +4,7 @@ import type { FaultlineOptions } from '../faultline-options.js';
 import { FaultlineError } from '../errors.js';
 import type { Role } from '../providers/storage.js';
 import type { KeyResolver } from './key-resolver.js';
+import { secretsEqual } from './secrets.js';
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 
@@ -26,7 +27,7 @@ export function createGrantResolver(deps: {
     const match = /^Bearer\s+(\S{1,256})$/i.exec(header);
     if (!match) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
     const token = match[1];
-    if (deps.adminToken && token === deps.adminToken) return { role: 'admin', projectIds: null };
+    if (deps.adminToken && secretsEqual(token, deps.adminToken)) return { role: 'admin', projectIds: null };
     const record = await deps.keys.token(token);
     if (!record) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
     return { role: record.role, projectIds: record.projectIds };

@@ -32,6 +32,7 @@ const SETTINGS: SettingSpec[] = [
   { name: 'rateLimitPerMinute', env: 'FAULTLINE_RATE_LIMIT_PER_MINUTE', fromFile: fileKey('rateLimitPerMinute'), fileWins: true },
   { name: 'ingestThreads', env: 'FAULTLINE_INGEST_THREADS', fromFile: fileKey('ingestThreads'), fileWins: true },
   { name: 'trustProxy', fromFile: fileKey('trustProxy'), fileWins: true },
+  { name: 'trustedOrigins', fromFile: fileKey('trustedOrigins'), fileWins: true },
   { name: 'migrate', fromFile: fileKey('migrate'), fileWins: true },
   { name: 'processEvents', fromFile: fileKey('processEvents'), fileWins: true },
   ...Object.keys(DEFAULT_LIMITS).map((k) => ({
