@@ -5,6 +5,8 @@ export interface Grant {
   role: Role;
   /** Project ids the caller may touch; null means every project. */
   projectIds: number[] | null;
+  /** Who the caller is, for the audit log (a host's authorize() may name its user). */
+  actor?: string;
 }
 
 export interface IngestLimits {

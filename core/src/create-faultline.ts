@@ -9,6 +9,7 @@ import { createEventValidator } from './event/validate-event.js';
 import type { HookTaps } from './hooks/hook-registry.js';
 import { HookRegistry } from './hooks/hook-registry.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { createAuditLog } from './audit/audit-log.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
@@ -74,6 +75,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits);
   const clientIp = clientIpResolver(config.trustProxy);
+  const audit = createAuditLog({ storage, log });
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -128,7 +130,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(securityHeaders());
     r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, grant, hooks, track }));
-    r.use(adminRoutes({ storage, grant, keys }));
+    r.use(adminRoutes({ storage, grant, keys, audit }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));

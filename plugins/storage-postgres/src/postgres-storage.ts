@@ -1,4 +1,7 @@
 import {
+  type AuditEntry,
+  type AuditQuery,
+  type NewAuditEntry,
   FaultlineError,
   type GroupedEvent,
   type Issue,
@@ -14,6 +17,7 @@ import {
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
+import { listAudit, recordAudit } from './audit-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -171,5 +175,13 @@ export class PostgresStorage implements StorageProvider {
 
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
     return withClient(this.db, (client) => eventStats(client, projectId, query));
+  }
+
+  recordAudit(entry: NewAuditEntry): Promise<void> {
+    return withClient(this.db, (client) => recordAudit(client, entry));
+  }
+
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+    return withClient(this.db, (client) => listAudit(client, query));
   }
 }
