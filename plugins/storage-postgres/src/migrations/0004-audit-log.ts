@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 
 /** The audit log of admin actions; append-only, read newest first, by project or across all. */
 export const auditLog: Migration = {
-  name: '0003-audit-log',
+  name: '0004-audit-log',
   async up(client) {
     await client.query(`
       CREATE TABLE audit_log (
