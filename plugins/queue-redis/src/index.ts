@@ -1,0 +1,34 @@
+import { definePlugin, type FaultlinePlugin } from '@faultline/core';
+import type { Redis } from 'ioredis';
+import { resolveOptions, type QueueRedisOptions } from './options.js';
+import { closeRedis, openRedis } from './redis-connection.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
+
+export { defaultOptions, type QueueRedisOptions, type QueueOptions } from './options.js';
+export { RedisRateLimiter } from './redis-rate-limiter.js';
+
+/**
+ * Faultline on Redis: `queueRedis({ url, prefix })`, or no options to use FAULTLINE_REDIS_URL.
+ * Provides `rateLimiter` shared by every node.
+ */
+export function queueRedis(options: QueueRedisOptions = {}): FaultlinePlugin {
+  const resolved = resolveOptions(options);
+  let commands: Redis | null = null;
+  return definePlugin({
+    name: '@faultline/plugin-queue-redis',
+    core: '^0.1.0',
+    setup(ctx) {
+      commands = openRedis(resolved.url, ctx.log, 'commands');
+      ctx.provide('rateLimiter', new RedisRateLimiter(commands, `${resolved.prefix}:rate`));
+    },
+    async start() {
+      await commands?.connect();
+    },
+    async stop() {
+      if (commands) await closeRedis(commands);
+    },
+  });
+}
+
+/** The CLI and config files load plugins by package name and call the default export. */
+export default queueRedis;
