@@ -2,14 +2,16 @@ import { definePlugin, type FaultlinePlugin } from '@faultline/core';
 import type { Redis } from 'ioredis';
 import { resolveOptions, type QueueRedisOptions } from './options.js';
 import { closeRedis, openRedis } from './redis-connection.js';
+import { RedisPubSub } from './redis-pubsub.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 
 export { defaultOptions, type QueueRedisOptions, type QueueOptions } from './options.js';
 export { RedisRateLimiter } from './redis-rate-limiter.js';
+export { RedisPubSub } from './redis-pubsub.js';
 
 /**
  * Faultline on Redis: `queueRedis({ url, prefix })`, or no options to use FAULTLINE_REDIS_URL.
- * Provides `rateLimiter` shared by every node.
+ * Provides `rateLimiter` shared by every node and `pubsub` across nodes.
  */
 export function queueRedis(options: QueueRedisOptions = {}): FaultlinePlugin {
   const resolved = resolveOptions(options);
@@ -18,8 +20,11 @@ export function queueRedis(options: QueueRedisOptions = {}): FaultlinePlugin {
     name: '@faultline/plugin-queue-redis',
     core: '^0.1.0',
     setup(ctx) {
-      commands = openRedis(resolved.url, ctx.log, 'commands');
+      commands = openRedis(resolved.url, ctx.log, 'commands', { name: `${resolved.prefix}-commands` });
       ctx.provide('rateLimiter', new RedisRateLimiter(commands, `${resolved.prefix}:rate`));
+      // Core starts the pubsub after the plugins (so `commands` is connected) and stops it before them.
+      const subscriber = openRedis(resolved.url, ctx.log, 'subscriber', { offlineQueue: true, name: `${resolved.prefix}-subscriber` });
+      ctx.provide('pubsub', new RedisPubSub(commands, subscriber, `${resolved.prefix}:pubsub`, ctx.log.child({ provider: 'pubsub' })));
     },
     async start() {
       await commands?.connect();

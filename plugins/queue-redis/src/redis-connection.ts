@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 /**
  * An ioredis connection that fails commands at once while Redis is unreachable (no offline queue), so
  * ingest answers 503 instead of piling up requests; it keeps reconnecting in the background.
- * Errors are logged once per outage, not once per reconnect attempt.
+ * Errors are logged once per outage, not once per reconnect attempt. A subscriber connection keeps its
+ * offline queue, so its SUBSCRIBEs wait for the connection instead of failing.
  */
-export function openRedis(url: string, log: Logger, role: string): Redis {
+export function openRedis(url: string, log: Logger, role: string, options: { offlineQueue?: boolean; name?: string } = {}): Redis {
   const client = new Redis(url, {
-    enableOfflineQueue: false,
+    // Shown by CLIENT LIST, so an operator (or a test) can tell Faultline's connections apart.
+    connectionName: options.name ?? `faultline-${role}`,
+    enableOfflineQueue: options.offlineQueue ?? false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     lazyConnect: true,
