@@ -3,15 +3,18 @@ import type { Redis } from 'ioredis';
 import { resolveOptions, type QueueRedisOptions } from './options.js';
 import { closeRedis, openRedis } from './redis-connection.js';
 import { RedisPubSub } from './redis-pubsub.js';
+import { RedisQueue } from './redis-queue.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 
 export { defaultOptions, type QueueRedisOptions, type QueueOptions } from './options.js';
 export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { RedisPubSub } from './redis-pubsub.js';
+export { RedisQueue, INGEST_QUEUE_NAME, type IngestJobData } from './redis-queue.js';
 
 /**
  * Faultline on Redis: `queueRedis({ url, prefix })`, or no options to use FAULTLINE_REDIS_URL.
- * Provides `rateLimiter` shared by every node and `pubsub` across nodes.
+ * Provides the `queue` (bee-queue: ingest nodes write jobs, `faultline worker`s commit them), a
+ * `rateLimiter` shared by every node and `pubsub` across nodes.
  */
 export function queueRedis(options: QueueRedisOptions = {}): FaultlinePlugin {
   const resolved = resolveOptions(options);
@@ -21,6 +24,8 @@ export function queueRedis(options: QueueRedisOptions = {}): FaultlinePlugin {
     core: '^0.1.0',
     setup(ctx) {
       commands = openRedis(resolved.url, ctx.log, 'commands', { name: `${resolved.prefix}-commands` });
+      const queue = { ...resolved.queue, maxDepth: resolved.queue.maxDepth ?? ctx.config.batch.maxPending };
+      ctx.provide('queue', new RedisQueue({ url: resolved.url, prefix: `${resolved.prefix}:bq`, queue, batch: ctx.config.batch, log: ctx.log.child({ provider: 'queue' }) }));
       ctx.provide('rateLimiter', new RedisRateLimiter(commands, `${resolved.prefix}:rate`));
       // Core starts the pubsub after the plugins (so `commands` is connected) and stops it before them.
       const subscriber = openRedis(resolved.url, ctx.log, 'subscriber', { offlineQueue: true, name: `${resolved.prefix}-subscriber` });
