@@ -26,6 +26,7 @@ import { MemoryRateLimiter } from './providers/rate-limiter.js';
 import { BlockedKeys } from './http/blocked-keys.js';
 import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
+import type { QueueProvider } from './providers/queue.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 import { resolveConfig } from './resolve-config.js';
@@ -43,6 +44,8 @@ export interface Faultline {
   readonly storage: StorageProvider;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
+  /** Where accepted events wait for processing (in-process, or Redis across processes). */
+  readonly queue: QueueProvider;
   readonly metrics: Metrics;
   readonly config: FaultlineConfig;
   readonly log: Logger;
@@ -145,6 +148,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     },
     get pubsub() {
       return providers.need('pubsub');
+    },
+    get queue() {
+      return queue();
     },
     metrics,
     config,

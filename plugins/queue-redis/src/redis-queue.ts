@@ -2,6 +2,7 @@ import BeeQueue from 'bee-queue';
 import type { Logger } from 'pino';
 import { FaultlineError, InProcessQueue, type BatchOptions, type BatchProcessor, type GroupedEvent, type QueueProvider } from '@faultline/core';
 import { decodeBatch, encodeBatch } from './batch-bytes.js';
+import { BeeDeadLetters } from './bee-dead-letters.js';
 import type { QueueOptions } from './options.js';
 import { reloadScriptsOnReconnect } from './reload-scripts.js';
 
@@ -38,6 +39,11 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export class RedisQueue implements QueueProvider {
   readonly name = 'redis';
+  /** For `faultline queue dead-letters list|replay`. */
+  readonly deadLetters = new BeeDeadLetters(
+    () => this.bee,
+    (data) => this.newJob(data),
+  );
   private processor: BatchProcessor | null = null;
   private bee: BeeQueue<IngestJobData> | null = null;
   private commits: InProcessQueue | null = null;
@@ -96,10 +102,7 @@ export class RedisQueue implements QueueProvider {
       throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', `Ingest queue holds ${this.depth} jobs (bound ${this.maxDepth()}); retry later`, { retryAfter: 2 });
     }
     const bytes = encodeBatch(events);
-    const job = this.bee
-      .createJob({ batch: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') })
-      .retries(this.options.queue.retries)
-      .backoff('exponential', this.options.queue.retryDelayMs);
+    const job = this.newJob({ batch: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
     try {
       await withTimeout(job.save(), this.options.queue.enqueueTimeoutMs);
     } catch (err) {
@@ -146,6 +149,11 @@ export class RedisQueue implements QueueProvider {
     bee.on('retrying', (job, err) => log.warn({ err: { message: err.message }, jobId: job.id }, 'ingest job failed; it will be retried'));
     bee.on('stalled', (jobId) => log.warn({ jobId }, 'ingest job stalled (its worker went away); retrying it'));
     void bee.checkStalledJobs(Math.max(100, Math.floor(queue.stallIntervalMs / 2))).catch((err: unknown) => this.redisError(err as Error));
+  }
+
+  private newJob(data: IngestJobData): BeeQueue.Job<IngestJobData> {
+    if (!this.bee) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED', undefined, { retryAfter: 5 });
+    return this.bee.createJob(data).retries(this.options.queue.retries).backoff('exponential', this.options.queue.retryDelayMs);
   }
 
   private maxDepth(): number {

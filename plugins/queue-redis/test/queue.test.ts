@@ -108,6 +108,34 @@ describe('queue-redis: the ingest queue on bee-queue', () => {
     expect(committed.sort()).to.deep.equal(events.map((e) => e.eventId).sort());
   });
 
+  it('lists dead letters with their events and last error, and replays them with fresh retries', async () => {
+    const ingest = make({ queue: { retries: 0 } });
+    await ingest.start();
+    const events = [groupedEvent(), groupedEvent()];
+    await ingest.enqueue(events);
+    let healthy = false;
+    const committed: string[] = [];
+    const worker = make();
+    worker.consume(async (batch) => {
+      if (!healthy) throw new Error('relation "events" is on fire');
+      committed.push(...batch.map((e) => e.eventId));
+    });
+    await worker.start();
+    await until(async () => (await ingest.deadLetters.list(10)).length === 1);
+    const [letter] = await ingest.deadLetters.list(10);
+    expect(letter.eventIds).to.deep.equal(events.map((e) => e.eventId));
+    expect(letter.projectIds).to.deep.equal([1]);
+    expect(letter.error).to.include('relation "events" is on fire');
+
+    healthy = true;
+    expect(await ingest.deadLetters.replay([letter.id])).to.equal(1);
+    await until(() => committed.length === 2);
+    expect(committed).to.deep.equal(events.map((e) => e.eventId));
+    expect(await ingest.deadLetters.list(10)).to.deep.equal([]);
+    const missing = await rejection(ingest.deadLetters.replay(['no-such-job']));
+    expect(missing.code).to.equal('FAULTLINE_ERR_NOT_FOUND');
+  });
+
   it('answers 503 with Retry-After when the queue is deeper than its bound', async () => {
     const ingest = make({ queue: { maxDepth: 3 } });
     await ingest.start();

@@ -1,0 +1,52 @@
+import type BeeQueue from 'bee-queue';
+import { FaultlineError, type DeadLetter, type DeadLetters } from '@faultline/core';
+import { decodeBatch } from './batch-bytes.js';
+import type { IngestJobData } from './redis-queue.js';
+
+/**
+ * The dead letters of the ingest queue are bee-queue's failed set (jobs are kept there on failure).
+ * Replaying saves a copy of a job as a new job, with fresh retries, then removes the failed one: a crash
+ * between the two leaves both, which is safe because storage drops events it already holds.
+ */
+export class BeeDeadLetters implements DeadLetters {
+  constructor(
+    private readonly bee: () => BeeQueue<IngestJobData> | null,
+    private readonly newJob: (data: IngestJobData) => BeeQueue.Job<IngestJobData>,
+  ) {}
+
+  async list(limit: number): Promise<DeadLetter[]> {
+    const jobs = await this.queue().getJobs('failed', { size: limit });
+    return jobs.slice(0, limit).map(describe);
+  }
+
+  async replay(ids?: string[]): Promise<number> {
+    const queue = this.queue();
+    const jobs = ids ? await Promise.all(ids.map((id) => queue.getJob(id))) : await queue.getJobs('failed', { size: 1_000_000 });
+    let replayed = 0;
+    for (const [i, job] of jobs.entries()) {
+      if (!job) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', `No dead letter ${ids?.[i]}`);
+      if (job.status !== 'failed') throw new FaultlineError('FAULTLINE_ERR_CONFLICT', `Job ${job.id} is not a dead letter (it is ${job.status})`);
+      await this.newJob(job.data).save();
+      await queue.removeJob(job.id);
+      replayed++;
+    }
+    return replayed;
+  }
+
+  private queue(): BeeQueue<IngestJobData> {
+    const queue = this.bee();
+    if (!queue) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED');
+    return queue;
+  }
+}
+
+function describe(job: BeeQueue.Job<IngestJobData>): DeadLetter {
+  const events = decodeBatch(new Uint8Array(Buffer.from(job.data.batch, 'base64')));
+  const traces = (job.options?.stacktraces ?? []) as string[];
+  return {
+    id: job.id,
+    projectIds: [...new Set(events.map((e) => e.projectId))],
+    eventIds: events.map((e) => e.eventId),
+    error: traces.length > 0 ? traces[0].split('\n')[0] : null,
+  };
+}
