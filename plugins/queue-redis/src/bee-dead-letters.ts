@@ -1,7 +1,6 @@
 import type BeeQueue from 'bee-queue';
 import { FaultlineError, type DeadLetter, type DeadLetters } from '@faultline/core';
-import { decodeBatch } from './batch-bytes.js';
-import type { IngestJobData } from './redis-queue.js';
+import { ingestJobEvents, type IngestJobData } from './ingest-job.js';
 
 /**
  * The dead letters of the ingest queue are bee-queue's failed set (jobs are kept there on failure).
@@ -41,7 +40,7 @@ export class BeeDeadLetters implements DeadLetters {
 }
 
 function describe(job: BeeQueue.Job<IngestJobData>): DeadLetter {
-  const events = decodeBatch(new Uint8Array(Buffer.from(job.data.batch, 'base64')));
+  const events = ingestJobEvents(job.data);
   const traces = (job.options?.stacktraces ?? []) as string[];
   return {
     id: job.id,

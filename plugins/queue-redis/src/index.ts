@@ -9,7 +9,8 @@ import { RedisRateLimiter } from './redis-rate-limiter.js';
 export { defaultOptions, type QueueRedisOptions, type QueueOptions } from './options.js';
 export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { RedisPubSub } from './redis-pubsub.js';
-export { RedisQueue, INGEST_QUEUE_NAME, type IngestJobData } from './redis-queue.js';
+export { RedisQueue, INGEST_QUEUE_NAME } from './redis-queue.js';
+export type { IngestJobData } from './ingest-job.js';
 
 /**
  * Faultline on Redis: `queueRedis({ url, prefix })`, or no options to use FAULTLINE_REDIS_URL.

@@ -1,15 +1,11 @@
 import BeeQueue from 'bee-queue';
 import type { Logger } from 'pino';
 import { FaultlineError, InProcessQueue, type BatchOptions, type BatchProcessor, type GroupedEvent, type QueueProvider } from '@faultline/core';
-import { decodeBatch, encodeBatch } from './batch-bytes.js';
 import { BeeDeadLetters } from './bee-dead-letters.js';
 import type { QueueOptions } from './options.js';
 import { reloadScriptsOnReconnect } from './reload-scripts.js';
 
-/** What one bee-queue job holds: one ingest request's events, as the batch bytes (base64, jobs are JSON). */
-export interface IngestJobData {
-  batch: string;
-}
+import { ingestJobData, ingestJobEvents, type IngestJobData } from './ingest-job.js';
 
 export const INGEST_QUEUE_NAME = 'ingest';
 
@@ -101,8 +97,7 @@ export class RedisQueue implements QueueProvider {
     if (this.depth >= this.maxDepth()) {
       throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', `Ingest queue holds ${this.depth} jobs (bound ${this.maxDepth()}); retry later`, { retryAfter: 2 });
     }
-    const bytes = encodeBatch(events);
-    const job = this.newJob({ batch: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
+    const job = this.newJob(ingestJobData(events));
     try {
       await withTimeout(job.save(), this.options.queue.enqueueTimeoutMs);
     } catch (err) {
@@ -143,7 +138,7 @@ export class RedisQueue implements QueueProvider {
     void commits.start();
     this.commits = commits;
     bee.process(queue.concurrency, function processIngestJob(job) {
-      return commits.enqueue(decodeBatch(new Uint8Array(Buffer.from(job.data.batch, 'base64'))));
+      return commits.enqueue(ingestJobEvents(job.data));
     });
     bee.on('failed', (job, err) => log.error({ err, jobId: job.id }, 'ingest job failed every retry; kept in the dead letters'));
     bee.on('retrying', (job, err) => log.warn({ err: { message: err.message }, jobId: job.id }, 'ingest job failed; it will be retried'));
