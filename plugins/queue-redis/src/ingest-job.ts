@@ -1,7 +1,9 @@
-import type { GroupedEvent } from '@faultline/core';
-import { decodeBatch, encodeBatch } from './batch-bytes.js';
+import { decodeBatch, encodeBatch, type GroupedEvent } from '@faultline/core';
 
-/** What one bee-queue job holds: one ingest request's events, as the batch bytes (base64: jobs are JSON). */
+/**
+ * What one bee-queue job holds: one ingest request's events as core's batch bytes (`encodeBatch`, which
+ * owns the format and its version), in base64 because bee-queue stores a job as JSON.
+ */
 export interface IngestJobData {
   batch: string;
 }
