@@ -9,7 +9,7 @@ export type { HookName, HookSignatures, HookHandler, IngestHookContext } from '.
 export { HOOK_KINDS } from './hooks/hook-names.js';
 export * from './providers/storage.js';
 export type * from './providers/queue.js';
-export { queueDeadLetters, type DeadLetter, type DeadLetters } from './providers/dead-letters.js';
+export { queueDeadLetters, type QueueDeadLetter, type QueueDeadLetters } from './providers/dead-letters.js';
 export * from './providers/pubsub.js';
 export { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 export * from './providers/jobs.js';

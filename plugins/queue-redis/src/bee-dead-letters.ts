@@ -1,5 +1,5 @@
 import type BeeQueue from 'bee-queue';
-import { FaultlineError, type DeadLetter, type DeadLetters } from '@faultline/core';
+import { FaultlineError, type QueueDeadLetter, type QueueDeadLetters } from '@faultline/core';
 import { ingestJobEvents, type IngestJobData } from './ingest-job.js';
 
 /**
@@ -7,13 +7,13 @@ import { ingestJobEvents, type IngestJobData } from './ingest-job.js';
  * Replaying saves a copy of a job as a new job, with fresh retries, then removes the failed one: a crash
  * between the two leaves both, which is safe because storage drops events it already holds.
  */
-export class BeeDeadLetters implements DeadLetters {
+export class BeeDeadLetters implements QueueDeadLetters {
   constructor(
     private readonly bee: () => BeeQueue<IngestJobData> | null,
     private readonly newJob: (data: IngestJobData) => BeeQueue.Job<IngestJobData>,
   ) {}
 
-  async list(limit: number): Promise<DeadLetter[]> {
+  async list(limit: number): Promise<QueueDeadLetter[]> {
     const jobs = await this.queue().getJobs('failed', { size: limit });
     return jobs.slice(0, limit).map(describe);
   }
@@ -39,7 +39,7 @@ export class BeeDeadLetters implements DeadLetters {
   }
 }
 
-function describe(job: BeeQueue.Job<IngestJobData>): DeadLetter {
+function describe(job: BeeQueue.Job<IngestJobData>): QueueDeadLetter {
   const events = ingestJobEvents(job.data);
   const traces = (job.options?.stacktraces ?? []) as string[];
   return {
