@@ -112,6 +112,14 @@ export class RedisQueue implements QueueProvider {
     return this.depth;
   }
 
+  /** Redis answers a command of this queue's connection (for /readyz). */
+  async ping(): Promise<void> {
+    if (!this.bee) throw new Error('the Redis queue is not started');
+    await withTimeout(this.bee.checkHealth(), this.options.queue.enqueueTimeoutMs).catch((err: Error) => {
+      throw new Error(`Redis does not answer (${err.message})`);
+    });
+  }
+
   /** Stops taking jobs, waits for those in flight (or leaves them to the stall check), closes connections. */
   async stop(): Promise<void> {
     if (this.stopping) return;
