@@ -31,20 +31,19 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   async function start(): Promise<void> {
     await rm(pidfile, { force: true });
     await run('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir, '--pidfile', pidfile, '--daemonize', 'yes']);
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: (n) => (n > 100 ? null : 20) });
-    try {
-      await client.connect();
-      // Answers PING only once the AOF is loaded.
-      for (;;) {
-        try {
-          await client.ping();
-          break;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+    // The daemon forks before it listens: try until it answers PING (only once its AOF is loaded).
+    for (;;) {
+      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.ping();
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } finally {
+        client.disconnect();
       }
-    } finally {
-      client.disconnect();
     }
     pid = Number((await readFile(pidfile, 'utf8')).trim());
   }
