@@ -41,13 +41,14 @@ describe('queue-redis: ingest nodes and workers as processes', function () {
     await clearPrefix(prefix);
   });
 
-  it('a worker SIGKILLed mid-run loses nothing acknowledged and counts nothing twice', async () => {
+  it('a worker SIGKILLed and another SIGTERMed mid-run lose nothing acknowledged and count nothing twice', async () => {
     nodes = await cluster(database.url, { url: REDIS_URL, prefix, queue: { stallIntervalMs: 1000 } });
     const project = await nodes.project('Kill a worker');
     const ingest = await nodes.ingest();
     const victim = await nodes.worker();
-    await nodes.worker();
+    const stopping = await nodes.worker();
     let killed = false;
+    let terminated = false;
     let replacement: Promise<CliProcess> | undefined;
     const load = await sendLoad({
       urls: () => [ingest.url],
@@ -56,14 +57,20 @@ describe('queue-redis: ingest nodes and workers as processes', function () {
       requests: 500,
       perRequest: 5,
       onAcknowledged(total) {
-        if (killed || total < 800) return;
-        killed = true;
-        victim.signal('SIGKILL');
-        replacement = nodes.worker();
+        if (!killed && total >= 800) {
+          killed = true;
+          victim.signal('SIGKILL');
+          replacement = nodes.worker();
+        }
+        if (!terminated && total >= 1600) {
+          terminated = true;
+          stopping.signal('SIGTERM'); // finishes or hands back its jobs, then exits 0
+        }
       },
     });
     expect(killed).to.equal(true);
     expect(await victim.exited).to.equal('SIGKILL');
+    expect(await stopping.exited).to.equal(0);
     await replacement; // a worker started while the load ran, as an orchestrator would
     const stored = await storedOnce(database.url, project.id, 2500);
     expect(stored).to.deep.equal({ events: 2500, distinctEvents: 2500, issueCounts: expectedIssueCounts(load) });
