@@ -1,0 +1,8 @@
+/**
+ * `@faultline/core/testing`: the plugin author's kit. An in-memory storage, contract suites that register
+ * mocha tests against any implementation of a seam, and a real Faultline on a loopback port.
+ * Imports mocha, so it is for test code only (mocha is an optional peer dependency of core).
+ */
+export { MemoryStorage, memoryStorage } from './memory-storage/memory-storage.js';
+export { storageContract } from './contracts/storage/storage-contract.js';
+export { groupedEvent, type StorageContractContext, type StorageFactory } from './contracts/storage/storage-fixtures.js';
