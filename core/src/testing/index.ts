@@ -6,3 +6,5 @@
 export { MemoryStorage, memoryStorage } from './memory-storage/memory-storage.js';
 export { storageContract } from './contracts/storage/storage-contract.js';
 export { groupedEvent, type StorageContractContext, type StorageFactory } from './contracts/storage/storage-fixtures.js';
+export { queueContract, type QueueContractOptions, type QueueFactory } from './contracts/queue-contract.js';
+export { pubsubContract, type PubSubFactory } from './contracts/pubsub-contract.js';
