@@ -8,3 +8,4 @@ export { storageContract } from './contracts/storage/storage-contract.js';
 export { groupedEvent, type StorageContractContext, type StorageFactory } from './contracts/storage/storage-fixtures.js';
 export { queueContract, type QueueContractOptions, type QueueFactory } from './contracts/queue-contract.js';
 export { pubsubContract, type PubSubFactory } from './contracts/pubsub-contract.js';
+export { startTestServer, type TestServer, type TestServerOptions, type TestProject } from './test-server.js';
