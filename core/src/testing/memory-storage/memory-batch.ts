@@ -25,7 +25,7 @@ interface Group {
  */
 export function storeBatch(state: MemoryState, events: GroupedEvent[]): StoreBatchResult {
   const unique = uniqueEvents(events);
-  const fresh = unique.filter((e) => !state.events.has(eventKey(e.source.projectId, e.eventId)));
+  const fresh = unique.filter((e) => !state.eventIds.has(eventKey(e.source.projectId, e.eventId)));
   const duplicates = events.length - fresh.length;
   if (fresh.length === 0) return { stored: [], duplicates, created: [], regressed: [] };
 
@@ -49,11 +49,16 @@ export function storeBatch(state: MemoryState, events: GroupedEvent[]): StoreBat
   for (const e of fresh) {
     const issueId = issueOf.get(e)!;
     const projectId = e.source.projectId;
+    state.eventIds.add(eventKey(projectId, e.eventId));
     state.events.set(eventKey(projectId, e.eventId), {
       projectId,
       eventId: e.eventId,
       issueId,
       receivedAt: e.receivedAt,
+      timestamp: e.source.timestamp ? new Date(e.source.timestamp).toISOString() : null,
+      level: e.source.level,
+      release: e.source.release,
+      environment: e.source.environment,
       payload: e.source.payload.slice(),
     });
     const bucket = Math.floor(e.receivedAt / HOUR_MS) * HOUR_MS;

@@ -1,3 +1,4 @@
+import type { Level } from '../../event/types.js';
 import type { Issue, Project, PublicKeyRecord, TokenRecord } from '../../providers/storage.js';
 
 export interface MemoryEvent {
@@ -6,6 +7,11 @@ export interface MemoryEvent {
   eventId: string;
   issueId: string;
   receivedAt: number;
+  /** ISO time the event says it happened, or null. */
+  timestamp: string | null;
+  level: Level;
+  release: string | null;
+  environment: string | null;
   payload: Uint8Array;
 }
 
@@ -24,6 +30,10 @@ export class MemoryState {
   issueByFingerprint = new Map<string, string>();
   /** `${projectId}:${eventId}` -> event */
   events = new Map<string, MemoryEvent>();
+  /** Every (project, event id) ever stored, kept when events are dropped, so a retry stays a duplicate. */
+  eventIds = new Set<string>();
+  /** `${name}\0${slot}` of claimed scheduled runs. */
+  scheduledRuns = new Set<string>();
   /** Hourly rollups, `${projectId}:${bucketMs}` and `${projectId}:${bucketMs}:${issueId}` -> count. */
   projectHours = new Map<string, number>();
   issueHours = new Map<string, number>();

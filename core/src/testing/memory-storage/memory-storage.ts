@@ -1,6 +1,8 @@
 import { FaultlineError } from '../../errors.js';
 import { definePlugin, type FaultlinePlugin } from '../../plugins/plugin-types.js';
 import type {
+  EventRecord,
+  EventTimeRange,
   GroupedEvent,
   Issue,
   IssueQuery,
@@ -10,14 +12,17 @@ import type {
   Page,
   Project,
   PublicKeyRecord,
+  RestoreEventsResult,
   StatsPoint,
   StatsQuery,
   StorageProvider,
   StoreBatchResult,
   StoredEvent,
+  TimeRange,
   TokenRecord,
 } from '../../providers/storage.js';
 import { MemoryAdmin } from './memory-admin.js';
+import { MemoryArchive } from './memory-archive.js';
 import { storeBatch } from './memory-batch.js';
 import { MemoryQueries } from './memory-queries.js';
 import { MemoryState } from './memory-state.js';
@@ -31,6 +36,7 @@ export class MemoryStorage implements StorageProvider {
   private state = new MemoryState();
   private admin = new MemoryAdmin(this.state);
   private queries = new MemoryQueries(this.state);
+  private archive = new MemoryArchive(this.state);
   private closed = false;
 
   async migrate(): Promise<void> {
@@ -100,6 +106,22 @@ export class MemoryStorage implements StorageProvider {
   }
   async eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
     return this.open().queries.eventStats(projectId, query);
+  }
+
+  async claimScheduledRun(name: string, slot: string): Promise<boolean> {
+    return this.open().archive.claimScheduledRun(name, slot);
+  }
+  async listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+    return this.open().archive.listEventRanges(filter);
+  }
+  streamEvents(projectId: number, range: TimeRange, options?: { batchSize?: number }): AsyncIterable<EventRecord> {
+    return this.open().archive.streamEvents(projectId, range, options);
+  }
+  async dropEvents(range: TimeRange & { projectId?: number }): Promise<{ events: number }> {
+    return this.open().archive.dropEvents(range);
+  }
+  async restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
+    return this.open().archive.restoreEvents(events);
   }
 
   /** Refuses work after close(), as a closed database connection would. */

@@ -1,7 +1,9 @@
 import { describe } from 'mocha';
 import { adminContract } from './admin-contract.js';
+import { archiveContract } from './archive-contract.js';
 import { eventQueriesContract } from './event-queries-contract.js';
 import { issueQueriesContract } from './issue-queries-contract.js';
+import { scheduleClaimsContract } from './schedule-claims-contract.js';
 import { storageContext, type StorageFactory } from './storage-fixtures.js';
 import { storeBatchContract } from './store-batch-contract.js';
 
@@ -18,5 +20,7 @@ export function storageContract(factory: StorageFactory): void {
     storeBatchContract(context);
     issueQueriesContract(context);
     eventQueriesContract(context);
+    scheduleClaimsContract(context);
+    archiveContract(context);
   });
 }

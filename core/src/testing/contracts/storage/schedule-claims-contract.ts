@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'mocha';
+import type { StorageContractContext } from './storage-fixtures.js';
+
+/** claimScheduledRun: one caller per (schedule, slot), however many ask at once. */
+export function scheduleClaimsContract(t: StorageContractContext): void {
+  describe('scheduled-run claims', () => {
+    it('gives each (name, slot) to exactly one of many concurrent callers, and never again', async () => {
+      const storage = t.storage();
+      const name = `digest-${randomBytes(4).toString('hex')}`;
+      const slot = '2026-01-05T09:00:00.000Z';
+      const claims = await Promise.all(Array.from({ length: 8 }, () => storage.claimScheduledRun(name, slot)));
+      assert.equal(claims.filter(Boolean).length, 1);
+      assert.equal(await storage.claimScheduledRun(name, slot), false);
+      assert.equal(await storage.claimScheduledRun(name, '2026-01-06T09:00:00.000Z'), true, 'the next slot');
+      assert.equal(await storage.claimScheduledRun(`${name}-other`, slot), true, 'another schedule');
+    });
+  });
+}
