@@ -9,3 +9,5 @@ export { groupedEvent, type StorageContractContext, type StorageFactory } from '
 export { queueContract, type QueueContractOptions, type QueueFactory } from './contracts/queue-contract.js';
 export { pubsubContract, type PubSubFactory } from './contracts/pubsub-contract.js';
 export { startTestServer, type TestServer, type TestServerOptions, type TestProject } from './test-server.js';
+export { jobsContract, type JobsContractEnv } from './jobs-contract.js';
+export { alertChannelContract, alertMessage, type AlertChannelHarness, type ReceivedAlert } from './alert-channel-contract.js';
