@@ -21,11 +21,13 @@ const ids = (batch: GroupedEvent[]) => batch.map((e) => e.eventId);
 /** A processor that records what it committed, and can hold commits or refuse batches. */
 function recorder() {
   const committed: string[] = [];
+  const seen = new Map<string, GroupedEvent>();
   let held: { promise: Promise<void>; resolve(): void } | null = null;
   let refuse: (batch: GroupedEvent[]) => boolean = () => false;
   let calls = 0;
   const processor: BatchProcessor = async (batch) => {
     calls++;
+    for (const e of batch) seen.set(e.eventId, e);
     if (held) await held.promise;
     if (refuse(batch)) throw new Error('processor refused the batch');
     await new Promise((resolve) => setImmediate(resolve)); // the commit takes a moment
@@ -47,6 +49,8 @@ function recorder() {
       refuse = test;
     },
     countOf: (id: string) => committed.filter((c) => c === id).length,
+    /** The event as the processor last got it. */
+    seen: (id: string) => seen.get(id),
   };
 }
 
@@ -85,6 +89,17 @@ export function queueContract(factory: QueueFactory, options: QueueContractOptio
       await queue.stop();
       for (const id of requests.flatMap(ids)) assert.equal(record.countOf(id), 1, `event ${id} committed ${record.countOf(id)} times`);
       assert.equal(queue.pending(), 0);
+    });
+
+    it('hands the processor each event as it was enqueued: every field, the payload bytes exact', async () => {
+      const { queue, record } = await started();
+      const request = [groupedEvent(7, newFingerprint(), { userKey: 'u-1', release: 'shop@1.2.0', environment: 'prod', level: 'fatal' })];
+      request[0].payload = new TextEncoder().encode('{"message":"caf\u00e9 \u2713 \ud83d\udca5","extra":{"s":"\\u0000"}}');
+      await queue.enqueue(request);
+      await queue.stop();
+      const got = record.seen(request[0].eventId);
+      assert.ok(got, 'the processor never got the event');
+      assert.deepEqual({ ...got, payload: [...got.payload] }, { ...request[0], payload: [...request[0].payload] });
     });
 
     if (afterCommit) {
