@@ -5,7 +5,14 @@
  */
 export { MemoryStorage, memoryStorage } from './memory-storage/memory-storage.js';
 export { storageContract } from './contracts/storage/storage-contract.js';
-export { groupedEvent, type StorageContractContext, type StorageFactory } from './contracts/storage/storage-fixtures.js';
+export {
+  groupedEvent,
+  newEventId,
+  nextReceivedAt,
+  type EventOverrides,
+  type StorageContractContext,
+  type StorageFactory,
+} from './contracts/storage/storage-fixtures.js';
 export { queueContract, type QueueContractOptions, type QueueFactory } from './contracts/queue-contract.js';
 export { pubsubContract, type PubSubFactory } from './contracts/pubsub-contract.js';
 export { startTestServer, type TestServer, type TestServerOptions, type TestProject } from './test-server.js';

@@ -55,7 +55,7 @@ export function storeBatch(state: MemoryState, events: GroupedEvent[]): StoreBat
       eventId: e.eventId,
       issueId,
       receivedAt: e.receivedAt,
-      timestamp: e.source.timestamp ? new Date(e.source.timestamp).toISOString() : null,
+      timestamp: isoOrNull(e.source.timestamp),
       level: e.source.level,
       release: e.source.release,
       environment: e.source.environment,
@@ -165,4 +165,10 @@ function usersOf(group: Group): Set<string> {
 
 function increment(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** A time as ISO, or null when it is not one (Postgres keeps such an event with no timestamp). */
+function isoOrNull(time: string): string | null {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

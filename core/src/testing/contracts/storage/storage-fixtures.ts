@@ -51,6 +51,11 @@ export interface EventOverrides {
   title?: string;
   value?: string;
   culprit?: string;
+  /** What the event says its time was (default: its receive time); any string, to test bad ones. */
+  timestamp?: string;
+  message?: string;
+  /** Adds this many bytes of `extra` to the payload. */
+  padding?: number;
 }
 
 /** A grouped event as ingest hands it to storage; its payload is its canonical event as JSON. */
@@ -60,20 +65,21 @@ export function groupedEvent(projectId: number, fingerprint: string, over: Event
   const receivedAt = (over.receivedAt ?? nextReceivedAt()).toISOString();
   const event: CanonicalEvent = {
     event_id: eventId,
-    timestamp: receivedAt,
+    timestamp: over.timestamp ?? receivedAt,
     level: over.level ?? 'error',
     platform: 'javascript',
     tags: {},
+    ...(over.message !== undefined ? { message: over.message } : {}),
     ...(over.release ? { release: over.release } : {}),
     ...(over.environment ? { environment: over.environment } : {}),
     exception: { values: [{ type: 'Error', value: over.value ?? title }] },
-    extra: {},
+    extra: over.padding ? { padding: 'x'.repeat(over.padding) } : {},
   };
   return {
     projectId,
     eventId,
     receivedAt,
-    timestamp: receivedAt,
+    timestamp: event.timestamp,
     level: event.level,
     platform: event.platform,
     release: over.release ?? null,
@@ -81,7 +87,7 @@ export function groupedEvent(projectId: number, fingerprint: string, over: Event
     fingerprint,
     groupingVersion: '1',
     userKey: over.userKey ?? null,
-    meta: { title, culprit: over.culprit ?? 'handler', type: 'Error', value: over.value ?? title },
+    meta: { title, culprit: over.culprit ?? 'app.js in handler', type: 'Error', value: over.value ?? title },
     payload: new TextEncoder().encode(JSON.stringify(event)),
   };
 }
