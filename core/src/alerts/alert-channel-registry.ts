@@ -1,9 +1,12 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { FaultlineError } from '../errors.js';
 import { formatPath } from '../event/check-shape.js';
 import type { AlertChannel, AlertMessage, AlertSendResult } from '../providers/alert-channel.js';
 
 const TYPE = /^[a-z][a-z0-9-]*$/;
+// ajv-formats is CommonJS: under Node's ESM its function is the default export's `default`.
+const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (ajv: Ajv) => Ajv;
 
 interface Registered {
   plugin: string;
@@ -18,7 +21,8 @@ interface Registered {
  */
 export class AlertChannelRegistry {
   // Own instance: channel schemas keep their defaults out of the request validator's settings.
-  private readonly ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false, allowUnionTypes: true });
+  // Formats (uri, email, hostname, ...) are checked: channel configs are mostly addresses.
+  private readonly ajv = addFormats(new Ajv({ allErrors: false, useDefaults: true, strict: false, allowUnionTypes: true }));
   private readonly channels = new Map<string, Registered>();
 
   register(plugin: string, channel: AlertChannel<any>): void {

@@ -1,3 +1,4 @@
+/// <reference types="mocha" />
 import { expect } from 'chai';
 import { AlertChannelRegistry } from '../alerts/alert-channel-registry.js';
 import { isFaultlineError } from '../errors.js';

@@ -1,9 +1,13 @@
+/// <reference types="mocha" />
 import { expect } from 'chai';
 import { jobType, type JobContext, type JobsProvider, type ScheduleClaim } from '../providers/jobs.js';
 
 /** What the suite hands the factory: the shared state two instances of the provider must agree through. */
 export interface JobsContractEnv {
-  /** Schedule claims shared by every instance made in one test (in memory, like one database). */
+  /**
+   * Schedule claims shared by every instance made in one test (in memory, like one database). A provider
+   * with shared state of its own (Redis) may ignore it, as long as the instances one test makes share that.
+   */
   claim: ScheduleClaim;
 }
 
