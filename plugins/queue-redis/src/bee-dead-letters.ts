@@ -11,6 +11,7 @@ export class BeeDeadLetters implements QueueDeadLetters {
   constructor(
     private readonly bee: () => BeeQueue<IngestJobData> | null,
     private readonly newJob: (data: IngestJobData) => BeeQueue.Job<IngestJobData>,
+    private readonly requeued: (events: number) => Promise<void>,
   ) {}
 
   async list(limit: number): Promise<QueueDeadLetter[]> {
@@ -27,6 +28,7 @@ export class BeeDeadLetters implements QueueDeadLetters {
       if (job.status !== 'failed') throw new FaultlineError('FAULTLINE_ERR_CONFLICT', `Job ${job.id} is not a dead letter (it is ${job.status})`);
       await this.newJob(job.data).save();
       await queue.removeJob(job.id);
+      await this.requeued(job.data.events ?? 0);
       replayed++;
     }
     return replayed;

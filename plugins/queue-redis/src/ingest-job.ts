@@ -6,11 +6,13 @@ import { decodeBatch, encodeBatch, type GroupedEvent } from '@faultline/core';
  */
 export interface IngestJobData {
   batch: string;
+  /** How many events the batch holds, for the pending-events count without decoding it. */
+  events: number;
 }
 
 export function ingestJobData(events: GroupedEvent[]): IngestJobData {
   const bytes = encodeBatch(events);
-  return { batch: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  return { batch: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), events: events.length };
 }
 
 export function ingestJobEvents(data: IngestJobData): GroupedEvent[] {

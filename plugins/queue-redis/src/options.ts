@@ -10,7 +10,7 @@ export interface QueueRedisOptions {
 }
 
 export interface QueueOptions {
-  /** Jobs waiting, running or delayed before ingest answers 503 (default: the core's batch.maxPending). */
+  /** Events waiting, running or waiting for a retry before ingest answers 503 (default: core's batch.maxPending). */
   maxDepth: number;
   /** How long ingest waits for Redis to take a job before answering 503. */
   enqueueTimeoutMs: number;
@@ -24,6 +24,11 @@ export interface QueueOptions {
   concurrency: number;
   /** How often the queue depth is read for backpressure and /readyz. */
   depthIntervalMs: number;
+  /**
+   * On stop, a worker keeps taking jobs until the queue is empty or this long has passed, then finishes
+   * those in flight; what is left waits in Redis for the next worker.
+   */
+  drainOnStopMs: number;
 }
 
 export interface ResolvedOptions {
@@ -43,6 +48,7 @@ export const defaultOptions = {
     stallIntervalMs: 5000,
     concurrency: 200,
     depthIntervalMs: 250,
+    drainOnStopMs: 5000,
   },
 } satisfies ResolvedOptions;
 

@@ -14,6 +14,8 @@ export class RedisPubSub implements PubSubProvider {
   readonly name = 'redis';
   private readonly handlers = new Map<PubSubTopic, Set<PubSubHandler<any>>>();
   private started = false;
+  /** SUBSCRIBEs sent and not yet confirmed; a publish waits for them (see publish). */
+  private subscribing: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -30,11 +32,16 @@ export class RedisPubSub implements PubSubProvider {
     this.started = true;
     if (this.subscriber.status === 'wait') await this.subscriber.connect();
     const topics = [...this.handlers.keys()];
-    if (topics.length > 0) await this.subscriber.subscribe(...topics.map((t) => this.channel(t)));
+    if (topics.length > 0) await this.track(this.subscriber.subscribe(...topics.map((t) => this.channel(t))));
   }
 
+  /**
+   * Waits for this node's own SUBSCRIBEs first: Redis confirms one only once it is registered, so a
+   * message published after a subscribe on the same node reaches that subscriber.
+   */
   async publish<T extends PubSubTopic>(topic: T, message: PubSubMessages[T]): Promise<void> {
     if (this.stopped) return;
+    await this.subscribing;
     await this.publisher.publish(this.channel(topic), JSON.stringify(message));
   }
 
@@ -44,7 +51,7 @@ export class RedisPubSub implements PubSubProvider {
       set = new Set();
       this.handlers.set(topic, set);
       if (this.started && !this.stopped) {
-        this.subscriber.subscribe(this.channel(topic)).catch((err: unknown) => this.log.error({ err, topic }, 'pubsub could not subscribe'));
+        void this.track(this.subscriber.subscribe(this.channel(topic)));
       }
     }
     set.add(handler);
@@ -56,6 +63,12 @@ export class RedisPubSub implements PubSubProvider {
     this.stopped = true;
     this.handlers.clear();
     await closeRedis(this.subscriber);
+  }
+
+  private track(subscribed: Promise<unknown>): Promise<unknown> {
+    const settled = subscribed.catch((err: unknown) => this.log.error({ err }, 'pubsub could not subscribe'));
+    this.subscribing = Promise.all([this.subscribing, settled]);
+    return settled;
   }
 
   private channel(topic: PubSubTopic): string {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { FaultlineError, InProcessQueue, type BatchOptions, type BatchProcessor, type GroupedEvent, type QueueProvider } from '@faultline/core';
 import { BeeDeadLetters } from './bee-dead-letters.js';
 import type { QueueOptions } from './options.js';
+import { PendingEvents } from './pending-events.js';
 import { reloadScriptsOnReconnect } from './reload-scripts.js';
 
 import { ingestJobData, ingestJobEvents, type IngestJobData } from './ingest-job.js';
@@ -30,15 +31,16 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * event id, so a retried job changes no count). A job that keeps failing lands in bee-queue's failed set,
  * our dead letters.
  *
- * Backpressure: the depth (waiting + active + delayed jobs) is read every `depthIntervalMs`; over
- * `maxDepth`, or while Redis does not answer, `enqueue` rejects with a coded 503 and Retry-After.
+ * Backpressure: the depth (events waiting, running or delayed: see PendingEvents) is read every
+ * `depthIntervalMs`; over `maxDepth`, or while Redis does not answer, `enqueue` rejects with a coded 503 and Retry-After.
  */
 export class RedisQueue implements QueueProvider {
   readonly name = 'redis';
-  /** For `faultline queue dead-letters list|replay`. */
+  /** For `faultline queue dead-letters list|replay`; a replayed batch counts as pending again. */
   readonly deadLetters = new BeeDeadLetters(
     () => this.bee,
     (data) => this.newJob(data),
+    (events) => this.pendingEvents.add(events),
   );
   private processor: BatchProcessor | null = null;
   private bee: BeeQueue<IngestJobData> | null = null;
@@ -48,8 +50,11 @@ export class RedisQueue implements QueueProvider {
   private depthTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private loggedDown = false;
+  private readonly pendingEvents: PendingEvents;
 
-  constructor(private readonly options: RedisQueueOptions) {}
+  constructor(private readonly options: RedisQueueOptions) {
+    this.pendingEvents = new PendingEvents(() => (this.bee as unknown as { client: any }).client, `${options.prefix}:${INGEST_QUEUE_NAME}:`);
+  }
 
   consume(processor: BatchProcessor): void {
     this.processor = processor;
@@ -95,7 +100,7 @@ export class RedisQueue implements QueueProvider {
     if (events.length === 0) return;
     if (!this.reachable) throw unavailable();
     if (this.depth >= this.maxDepth()) {
-      throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', `Ingest queue holds ${this.depth} jobs (bound ${this.maxDepth()}); retry later`, { retryAfter: 2 });
+      throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', `Ingest queue holds ${this.depth} events (bound ${this.maxDepth()}); retry later`, { retryAfter: 2 });
     }
     const job = this.newJob(ingestJobData(events));
     try {
@@ -104,10 +109,12 @@ export class RedisQueue implements QueueProvider {
       this.reachable = false; // until the next reading of the depth succeeds
       throw unavailable(err);
     }
-    this.depth++; // counted now, so a burst between two readings meets the bound
+    this.depth += events.length; // counted now, so a burst between two readings meets the bound
+    // The job is durable already; a count that fails to rise is mended by the next quiet moment.
+    await this.pendingEvents.add(events.length).catch((err: Error) => this.redisError(err));
   }
 
-  /** Jobs waiting, in flight or waiting to be retried, across every node (as last read). */
+  /** Events waiting, in flight or waiting to be retried, across every node (as last read). */
   pending(): number {
     return this.depth;
   }
@@ -120,17 +127,39 @@ export class RedisQueue implements QueueProvider {
     });
   }
 
-  /** Stops taking jobs, waits for those in flight (or leaves them to the stall check), closes connections. */
+  /**
+   * Refuses new events; a worker then keeps taking jobs until the queue is empty or `drainOnStopMs` has
+   * passed, stops taking them, waits for those in flight (what is left goes to another worker through the
+   * stall check) and closes its connections.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.depthTimer) clearInterval(this.depthTimer);
     this.depthTimer = null;
     const bee = this.bee;
+    if (bee && this.processor) await this.drain(bee);
     if (bee) {
       await bee.close(CLOSE_TIMEOUT_MS).catch((err: unknown) => this.options.log.warn({ err }, 'redis queue closed with jobs in flight; another worker will retry them'));
     }
     await this.commits?.stop();
+  }
+
+  /** Keeps working until no job is waiting, running or delayed, or drainOnStopMs has passed. */
+  private async drain(bee: BeeQueue<IngestJobData>): Promise<void> {
+    const until = Date.now() + this.options.queue.drainOnStopMs;
+    while (Date.now() < until) {
+      try {
+        const health = await withTimeout(bee.checkHealth(), this.options.queue.enqueueTimeoutMs);
+        if (health.waiting + health.active + health.delayed === 0) {
+          this.depth = 0;
+          return;
+        }
+      } catch {
+        return; // Redis is away: what is queued waits there
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** The bee-queue of this node, for the dead-letter tools (null before start). */
@@ -148,7 +177,12 @@ export class RedisQueue implements QueueProvider {
     bee.process(queue.concurrency, function processIngestJob(job) {
       return commits.enqueue(ingestJobEvents(job.data));
     });
-    bee.on('failed', (job, err) => log.error({ err, jobId: job.id }, 'ingest job failed every retry; kept in the dead letters'));
+    // bee-queue also emits 'failed' for a failure it will retry; 'failed:fatal' is the last one.
+    bee.on('failed:fatal' as 'failed', (job, err) => {
+      log.error({ err, jobId: job.id }, 'ingest job failed every retry; kept in the dead letters');
+      void this.pendingEvents.remove(job.data.events ?? 0).catch((e: Error) => this.redisError(e));
+    });
+    bee.on('succeeded', (job) => void this.pendingEvents.remove(job.data.events ?? 0).catch((e: Error) => this.redisError(e)));
     bee.on('retrying', (job, err) => log.warn({ err: { message: err.message }, jobId: job.id }, 'ingest job failed; it will be retried'));
     bee.on('stalled', (jobId) => log.warn({ jobId }, 'ingest job stalled (its worker went away); retrying it'));
     void bee.checkStalledJobs(Math.max(100, Math.floor(queue.stallIntervalMs / 2))).catch((err: unknown) => this.redisError(err as Error));
@@ -166,8 +200,8 @@ export class RedisQueue implements QueueProvider {
   private async readDepth(): Promise<void> {
     if (!this.bee || this.stopping) return;
     try {
-      const health = await withTimeout(this.bee.checkHealth(), this.options.queue.enqueueTimeoutMs);
-      this.depth = health.waiting + health.active + health.delayed;
+      await withTimeout(this.pendingEvents.reconcile(), this.options.queue.enqueueTimeoutMs);
+      this.depth = await withTimeout(this.pendingEvents.read(), this.options.queue.enqueueTimeoutMs);
       if (!this.reachable) this.options.log.info('redis queue reachable again');
       this.reachable = true;
       this.loggedDown = false;

@@ -41,7 +41,7 @@ describe('queue-redis: the ingest queue on bee-queue', () => {
     await ingest.start();
     const requests = Array.from({ length: 40 }, () => [groupedEvent(), groupedEvent()]);
     for (const events of requests) await ingest.enqueue(events);
-    await until(() => ingest.pending() === 40);
+    await until(() => ingest.pending() === 80); // events, not jobs
 
     const batches: GroupedEvent[][] = [];
     const worker = make({ batch: { maxWaitMs: 200 } });
