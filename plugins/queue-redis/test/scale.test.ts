@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
 import { expectedIssueCounts, sendLoad } from './helpers/clients.js';
 import { cluster, runCli, type Cluster } from './helpers/cluster.js';
-import { readStored, type Stored } from './helpers/database.js';
+import { readStored, sql, type Stored } from './helpers/database.js';
 import { eventId } from './helpers/events.js';
 import { startCli, type CliProcess } from './helpers/processes.js';
 import { clearPrefix, REDIS_URL, testPrefix } from './helpers/redis.js';
@@ -76,6 +76,33 @@ describe('queue-redis: ingest nodes and workers as processes', function () {
     expect(stored).to.deep.equal({ events: 2500, distinctEvents: 2500, issueCounts: expectedIssueCounts(load) });
     // Jobs the victim held when it died were handed on by the stall check; without it they stay active
     // forever and this never sees 2,500 events.
+  });
+
+  it('PostgreSQL cutting every worker connection mid-run: failed commits are retried, each event stored once', async () => {
+    nodes = await cluster(database.url, { url: REDIS_URL, prefix, queue: { retryDelayMs: 100 } });
+    const project = await nodes.project('Database blips');
+    const ingest = await nodes.ingest();
+    await nodes.worker();
+    await nodes.worker();
+    const cuts: Promise<unknown>[] = [];
+    const cutAt = [500, 1000];
+    const load = await sendLoad({
+      urls: () => [ingest.url],
+      publicKey: project.publicKey,
+      clients: 4,
+      requests: 300,
+      perRequest: 5,
+      onAcknowledged(total) {
+        if (cutAt.length > 0 && total >= cutAt[0]) {
+          cutAt.shift();
+          const name = new URL(database.url).pathname.slice(1);
+          cuts.push(sql(database.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]));
+        }
+      },
+    });
+    await Promise.all(cuts);
+    const stored = await storedOnce(database.url, project.id, 1500);
+    expect(stored).to.deep.equal({ events: 1500, distinctEvents: 1500, issueCounts: expectedIssueCounts(load) });
   });
 
   it('two ingest nodes and two workers give the same totals as one process', async () => {
