@@ -6,6 +6,8 @@ const cli = fileURLToPath(new URL('../../core/src/cli.ts', import.meta.url));
 export interface Running {
   pid: number;
   stop(): Promise<void>;
+  /** SIGKILL, by this process's own pid; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -32,6 +34,10 @@ export async function startFaultline(args: string[], env: Record<string, string>
     pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
       await exited;
     },
   };
