@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import widgets from '@faultline/widgets';
 import { bundleWidgets } from '@faultline/widgets/build';
 import { numberOption } from '../shared/args.js';
@@ -37,7 +37,7 @@ const dir = await mkdtemp(path.join(tmpdir(), 'faultline-bench-widgets-'));
 const bundlePath = path.join(dir, 'widgets.js');
 await bundleWidgets({ outfile: bundlePath });
 progress('starting Faultline');
-const server = await startTestServer({ plugins: [widgets({ bundlePath })] });
+const server = await startPostgresTestServer({ plugins: [widgets({ bundlePath })] });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,

@@ -34,6 +34,7 @@ import { BlockedKeys } from './http/blocked-keys.js';
 import { BodyBudget } from './http/body-budget.js';
 import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
+import type { QueueProvider } from './providers/queue.js';
 import type { JobsProvider } from './providers/jobs.js';
 import type { SearchProvider } from './providers/search.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
@@ -67,6 +68,8 @@ export interface Faultline {
   readonly search: SearchProvider;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
+  /** Where accepted events wait for processing (in-process, or Redis across processes). */
+  readonly queue: QueueProvider;
   readonly metrics: Metrics;
   readonly config: FaultlineConfig;
   readonly log: Logger;
@@ -197,6 +200,9 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     },
     get pubsub() {
       return providers.need('pubsub');
+    },
+    get queue() {
+      return queue();
     },
     get jobs() {
       return providers.need('jobs');

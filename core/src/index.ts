@@ -11,6 +11,7 @@ export { defineIngestModule, type IngestModule, type IngestModuleHandlers, type 
 export type { IssueWorkflow, IssueChange, IssueScope } from './issues/issue-workflow.js';
 export * from './providers/storage.js';
 export type * from './providers/queue.js';
+export { queueDeadLetters, type QueueDeadLetter, type QueueDeadLetters } from './providers/dead-letters.js';
 export * from './providers/pubsub.js';
 export { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 export * from './providers/jobs.js';
@@ -30,6 +31,6 @@ export type { AcceptResult, RejectedEvent } from './ingest/accept-events.js';
 export type { IngestRouteDeps } from './http/ingest-auth.js';
 export { InProcessQueue } from './queue/in-process-queue.js';
 export { encodeBatch, decodeBatch, BATCH_FORMAT_VERSION } from './queue/batch-codec.js';
-export { MemoryRateLimiter, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
+export { MemoryRateLimiter, consumeAcceptedOnly, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
 export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';

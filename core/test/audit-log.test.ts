@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createToken } from '@faultline/core';
 import { api } from './helpers/http.js';
 
 describe('audit log of admin actions', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
   });
   after(async () => server?.stop());
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { createTestDatabase, startPostgresTestServer, type TestDatabase, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 
 const serverScript = fileURLToPath(new URL('./fixtures/servers/ingest-server.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -51,9 +51,9 @@ describe('ingest: request-body bytes in flight are bounded', function () {
   this.timeout(120_000);
 
   describe('per key', () => {
-    let server: TestServer;
+    let server: PostgresTestServer;
     before(async () => {
-      server = await startTestServer({ limits: { maxKeyBodyBytesInFlight: 2 * MB } as any });
+      server = await startPostgresTestServer({ limits: { maxKeyBodyBytesInFlight: 2 * MB } as any });
     });
     after(() => server?.stop());
 

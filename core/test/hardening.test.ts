@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { Router } from 'express';
 import { pino } from 'pino';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin } from '../src/index.js';
 import { errorEvent, postEvents } from './helpers/http.js';
 
@@ -20,7 +20,7 @@ function capturedLogger(): { logger: pino.Logger; lines: string[] } {
 
 describe('hardening', function () {
   describe('a deeply nested native body over 1 MiB', () => {
-    let server: TestServer;
+    let server: PostgresTestServer;
     const log = capturedLogger();
     before(async () => {
       const failing = definePlugin({
@@ -34,7 +34,7 @@ describe('hardening', function () {
           ctx.routes(router);
         },
       });
-      server = await startTestServer({ logger: log.logger, plugins: [failing] });
+      server = await startPostgresTestServer({ logger: log.logger, plugins: [failing] });
     });
     after(() => server?.stop());
 
@@ -64,7 +64,7 @@ describe('hardening', function () {
 
   describe('shutting down', () => {
     it('answers 503 FAULTLINE_ERR_STOPPING with Retry-After, with ingest threads too', async () => {
-      const server = await startTestServer({ ingestThreads: 1 });
+      const server = await startPostgresTestServer({ ingestThreads: 1 });
       try {
         expect((await postEvents(server, errorEvent())).status).to.equal(202);
         await server.faultline.stop();

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { errorEvent, postEvents } from './helpers/http.js';
 import { sendHostile } from './fuzz/send-hostile.js';
 
 /** The quick mode of `npm run fuzz`: generated hostile payloads on every ingest route, no 5xx, memory bounded. */
 describe('ingest: property-based hostile input', function () {
   this.timeout(300_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
   });
   after(async () => server?.stop());
 

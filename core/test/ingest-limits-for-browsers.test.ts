@@ -3,17 +3,17 @@
  * and a rate limit that a batch split under it gets through (only what is accepted counts).
  */
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { errorEvent, postEvents } from './helpers/http.js';
 
 const PAGE = 'http://localhost:9';
 
 describe('ingest for browsers on another origin', function () {
   this.timeout(30_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer({ rateLimitPerMinute: 2 });
+    server = await startPostgresTestServer({ rateLimitPerMinute: 2 });
   });
 
   after(async () => {
@@ -56,10 +56,10 @@ describe('ingest for browsers on another origin', function () {
 
 describe('native ingest: what the SDK dropped', function () {
   this.timeout(30_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
   });
 
   after(async () => {

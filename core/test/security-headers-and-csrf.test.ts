@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Request } from 'express';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createFaultline } from '@faultline/core';
 import { secretsEqual } from '../src/auth/secrets.js';
 import { errorEvent, postEvents } from './helpers/http.js';
@@ -10,10 +10,10 @@ const hostSession = (req: Request) => (req.get('cookie')?.includes('session=admi
 
 describe('security headers, cross-site refusal and secret comparison', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer({ authorize: hostSession, trustedOrigins: ['https://admin.example.com'] });
+    server = await startPostgresTestServer({ authorize: hostSession, trustedOrigins: ['https://admin.example.com'] });
   });
   after(async () => server?.stop());
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { clientIpResolver } from '../src/http/client-ip.js';
 import { envelopeOf, storedEvent } from './sentry-helpers.js';
 
@@ -9,12 +9,12 @@ const ZERO_ID = '00000000000000000000000000000000';
 
 /** What Sentry clients that do not run in this repository send, byte for byte (see TOOLING.md). */
 describe('sentry: clients that send odd but valid requests', function () {
-  let server: TestServer;
+  let server: PostgresTestServer;
   let envelopeUrl: string;
   let storeUrl: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     envelopeUrl = `${server.url}/api/${server.project.id}/envelope/`;
     storeUrl = `${server.url}/api/${server.project.id}/store/`;
   });

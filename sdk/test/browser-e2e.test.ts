@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { launchChromium, sdkBundle } from './helpers/browser.js';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
@@ -35,13 +35,13 @@ function page(dsn: string): string {
 
 describe('browser SDK end to end (Chromium)', function () {
   this.timeout(90_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let browser: Browser;
   let context: BrowserContext;
   let tab: Page;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     const { js } = await sdkBundle();
     server.app.get('/sdk.js', (_req, res) => void res.type('application/javascript').send(js));
     server.app.get('/page', (_req, res) => void res.type('html').send(page(server.project.dsn)));

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { launchChromium, sdkBundle, startPageServer } from './helpers/browser.js';
 import { cutDatabase } from './helpers/database-outage.js';
 import { storedEvents, waitFor } from './helpers/server-events.js';
@@ -71,8 +71,8 @@ function page(dsn: string, options: Record<string, unknown>, seed = ''): string 
 
 describe('browser SDK when the server cannot take its events (Chromium, another origin)', function () {
   this.timeout(90_000);
-  let server: TestServer;
-  let limited: TestServer;
+  let server: PostgresTestServer;
+  let limited: PostgresTestServer;
   let pages: Awaited<ReturnType<typeof startPageServer>>;
   let browser: Browser;
   let context: BrowserContext;
@@ -83,10 +83,10 @@ describe('browser SDK when the server cannot take its events (Chromium, another 
     return tab;
   }
 
-  const ids = async (target: TestServer) => (await storedEvents(target)).map((e) => e.id);
+  const ids = async (target: PostgresTestServer) => (await storedEvents(target)).map((e) => e.id);
 
   before(async () => {
-    [server, limited, pages, browser] = await Promise.all([startTestServer(), startTestServer({ rateLimitPerMinute: 2 }), startPageServer(), launchChromium()]);
+    [server, limited, pages, browser] = await Promise.all([startPostgresTestServer(), startPostgresTestServer({ rateLimitPerMinute: 2 }), startPageServer(), launchChromium()]);
     const { js, map } = await sdkBundle();
     pages.app.get('/sdk.js', (_req, res) => void res.type('application/javascript').send(js));
     pages.app.get('/sdk.js.map', (_req, res) => void res.type('application/json').send(map));

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { runChild } from './helpers/child.js';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
@@ -16,11 +16,11 @@ function runCrashChild(env: Record<string, string>) {
 
 describe('Node SDK end to end', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let dir: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     dir = mkdtempSync(join(tmpdir(), 'faultline-sdk-e2e-'));
   });
 

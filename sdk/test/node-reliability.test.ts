@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { runChild } from './helpers/child.js';
 import { storedEvents, waitFor, type StoredEvent } from './helpers/server-events.js';
 
@@ -14,11 +14,11 @@ const FIXTURE = 'sdk/test/fixtures/reliability-child.ts';
 
 describe('Node SDK reliability (child processes)', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let dir: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     dir = mkdtempSync(join(tmpdir(), 'faultline-sdk-reliability-'));
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { bundleWidgets } from '../src/build/bundle-widgets.js';
 import widgets from '../src/index.js';
 
@@ -34,7 +34,7 @@ const ISSUES = [
 const dir = await mkdtemp(path.join(tmpdir(), 'faultline-shots-'));
 const bundlePath = path.join(dir, 'widgets.js');
 await bundleWidgets({ outfile: bundlePath });
-const server = await startTestServer({ plugins: [widgets({ bundlePath })] });
+const server = await startPostgresTestServer({ plugins: [widgets({ bundlePath })] });
 try {
   for (const [i, issue] of ISSUES.entries()) {
     for (let k = 0; k < issue.n; k++) {

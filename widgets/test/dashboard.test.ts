@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { launchChromium } from './helpers/browser.js';
 import { errorEvent, seed } from './helpers/seed.js';
 import { hostPage, startWidgetsServer } from './helpers/widgets-server.js';
@@ -12,7 +12,7 @@ import { waitUntil } from './helpers/wait.js';
 
 describe('<faultline-dashboard> in Chromium', function () {
   this.timeout(120_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let browser: Browser;
   let tab: Page;
   let issueRequests: string[];

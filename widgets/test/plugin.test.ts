@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { createFaultline, isFaultlineError } from '@faultline/core';
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { pino } from 'pino';
 import { bundleWidgets } from '../src/build/bundle-widgets.js';
 import widgets from '../src/index.js';
@@ -13,7 +13,7 @@ const BUDGET = 150 * 1024;
 
 describe('widgets plugin (GET <mount>/widgets.js)', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
     server = await startWidgetsServer();

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { FaultlineOptions } from '../faultline-options.js';
 import { FaultlineError } from '../errors.js';
 import type { FaultlinePlugin } from '../plugins/plugin-types.js';
+import { withRedisPlugin } from './shared-queue.js';
 
 /** A plugin named by package, with the options its factory takes. */
 export type PluginSpec = string | [string, Record<string, unknown>?];
@@ -46,7 +47,7 @@ export async function loadPlugins(specs: PluginSpec[] = [], cwd = process.cwd())
   const list = specs.map((s, i) => normalizeSpec(s, i));
   if (!list.some(([name]) => STORAGE_PLUGINS.includes(name))) list.unshift([DEFAULT_STORAGE_PLUGIN, {}]);
   const plugins: FaultlinePlugin[] = [];
-  for (const [name, options] of list) {
+  for (const [name, options] of withRedisPlugin(list)) {
     const mod = await importFrom(name, cwd);
     const factory = mod.default;
     if (typeof factory !== 'function') {

@@ -7,6 +7,7 @@ import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
 import { sendTestEventCommand } from './send-test-event-command.js';
 import { serveCommand } from './serve-command.js';
+import { registerScaleCommands } from './scale-commands.js';
 
 /** The `faultline` command. A failure prints one coded line on stderr and exits 1. */
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -17,7 +18,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .command('serve')
     .description('run a standalone Faultline server (router at /)')
     .option('-p, --port <port>', 'port (default: PORT or 3000)')
+    .option('--no-process', 'ingest and query only; `faultline worker`s process the queue (needs FAULTLINE_REDIS_URL)')
     .action(async (options) => serveCommand(await config('info'), options));
+  registerScaleCommands(program, config);
 
   program
     .command('migrate')

@@ -3,11 +3,13 @@ import type { Server } from 'node:http';
 import { FaultlineError } from '../errors.js';
 import { gracefulServer } from '../http/graceful-close.js';
 import { openFaultline, type CliContext } from './open-faultline.js';
+import { requireSharedQueueOrStop } from './shared-queue.js';
 
 /** `faultline serve`: a standalone server with the router at `/`; stops cleanly on SIGINT/SIGTERM. */
-export async function serveCommand(ctx: CliContext, options: { port?: string }): Promise<void> {
+export async function serveCommand(ctx: CliContext, options: { port?: string; process?: boolean }): Promise<void> {
   const port = parsePort(options.port ?? process.env.PORT ?? ctx.config.port ?? 3000);
-  const faultline = await openFaultline(ctx);
+  const faultline = await openFaultline(ctx, options.process === false ? { processEvents: false } : {});
+  if (options.process === false) await requireSharedQueueOrStop(faultline, 'faultline serve --no-process');
   const app = express();
   app.disable('x-powered-by');
   if (ctx.config.trustProxy !== undefined) app.set('trust proxy', ctx.config.trustProxy);

@@ -28,8 +28,16 @@ export function healthRoutes(deps: {
     } catch (err) {
       checks.storage = `down: ${(err as Error).message}`;
     }
-    const pending = deps.queue().pending();
+    const queue = deps.queue();
+    const pending = queue.pending();
     checks.queue = pending < deps.maxPending * 0.9 ? 'ok' : `full: ${pending} pending`;
+    if (queue.ping) {
+      try {
+        await withTimeout(queue.ping(), PING_TIMEOUT_MS);
+      } catch (err) {
+        checks.queue = `down: ${(err as Error).message}`;
+      }
+    }
     const ready = Object.values(checks).every((v) => v === 'ok');
     if (!ready) res.setHeader('Retry-After', '5');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });

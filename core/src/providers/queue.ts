@@ -28,4 +28,6 @@ export interface QueueProvider {
   stop(): Promise<void>;
   /** Events waiting to be processed, for metrics and readiness. */
   pending(): number;
+  /** Resolves when the queue's backing service answers (a queue outside this process); /readyz reports it. */
+  ping?(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -28,14 +28,23 @@ export class MemoryRateLimiter implements RateLimiterProvider {
       limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
       this.limiters.set(perMinute, limiter);
     }
-    try {
-      await limiter.consume(key, events);
-      return { allowed: true, retryAfter: 0 };
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      // consume() has added the refused events; take them back (Relay counts what it accepts)
-      const after = await limiter.reward(key, events);
-      return { allowed: false, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)), remaining: Math.max(0, after.remainingPoints) };
-    }
+    return consumeAcceptedOnly(limiter, key, events);
+  }
+}
+
+/**
+ * Charges `events` to `key` on any rate-limiter-flexible limiter, all or nothing: a refused request's
+ * events are given back, so only what is accepted counts (the contract above). For providers on other
+ * stores (Redis) too.
+ */
+export async function consumeAcceptedOnly(limiter: RateLimiterAbstract, key: string, events: number): Promise<RateLimitDecision> {
+  try {
+    await limiter.consume(key, events);
+    return { allowed: true, retryAfter: 0 };
+  } catch (res) {
+    if (!(res instanceof RateLimiterRes)) throw res;
+    // consume() has added the refused events; take them back (Relay counts what it accepts)
+    const after = await limiter.reward(key, events);
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)), remaining: Math.max(0, after.remainingPoints) };
   }
 }

@@ -1,10 +1,10 @@
 // `npm run fuzz [-- --runs N --seed S]`: the long run of the ingest property test, with a summary.
 import { parseArgs } from 'node:util';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { sendHostile } from './send-hostile.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string' } } });
-const server = await startTestServer();
+const server = await startPostgresTestServer();
 const started = performance.now();
 let failed = false;
 try {

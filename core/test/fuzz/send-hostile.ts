@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { hostileRequest, type HostileRequest } from './hostile-requests.js';
 
 export interface FuzzSummary {
@@ -13,7 +13,7 @@ export interface FuzzSummary {
   rssAfterMb: number;
 }
 
-function urlOf(server: TestServer, req: HostileRequest): string {
+function urlOf(server: PostgresTestServer, req: HostileRequest): string {
   const key = server.project.publicKey;
   if (req.route === 'native') return `${server.url}/api/v1/events`;
   return `${server.url}/api/${server.project.id}/${req.route}/?sentry_key=${key}&sentry_version=7`;
@@ -23,7 +23,7 @@ function urlOf(server: TestServer, req: HostileRequest): string {
  * Sends `numRuns` generated hostile requests; the property is that no answer is a 5xx. Memory is
  * sampled after each answer so the caller can bound it. fast-check shrinks a failing case to a small one.
  */
-export async function sendHostile(server: TestServer, numRuns: number, seed?: number): Promise<FuzzSummary> {
+export async function sendHostile(server: PostgresTestServer, numRuns: number, seed?: number): Promise<FuzzSummary> {
   const summary: FuzzSummary = { cases: 0, statuses: {}, byKind: {}, rssBeforeMb: rss(), rssPeakMb: 0, rssAfterMb: 0 };
   await fc.assert(
     fc.asyncProperty(hostileRequest(server.project.publicKey), async (req) => {

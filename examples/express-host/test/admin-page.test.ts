@@ -10,12 +10,12 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { bundleWidgets } from '@faultline/widgets/build';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createShopApp } from '../src/create-app.js';
 
 describe('example: express-host admin page (Chromium)', function () {
   this.timeout(90_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let shop: Server;
   let shopUrl: string;
   let browser: Browser;
@@ -25,7 +25,7 @@ describe('example: express-host admin page (Chromium)', function () {
     dir = await mkdtemp(path.join(tmpdir(), 'faultline-shop-widgets-'));
     const widgetsBundle = path.join(dir, 'widgets.js');
     await bundleWidgets({ outfile: widgetsBundle });
-    server = await startTestServer({ authorize: async () => ({ role: 'member', projectIds: null }) });
+    server = await startPostgresTestServer({ authorize: async () => ({ role: 'member', projectIds: null }) });
     const app = createShopApp({ faultline: server.faultline, projectId: server.project.id, publicKey: null, widgetsBundle });
     shop = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import widgets from '@faultline/widgets';
 import { bundleWidgets } from '@faultline/widgets/build';
 
@@ -13,7 +13,7 @@ const indexHtml = fileURLToPath(new URL('../index.html', import.meta.url));
 
 describe('example: plain-html (Chromium)', function () {
   this.timeout(90_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let browser: Browser;
   let dir: string;
 
@@ -21,7 +21,7 @@ describe('example: plain-html (Chromium)', function () {
     dir = await mkdtemp(path.join(tmpdir(), 'faultline-plain-html-'));
     const bundlePath = path.join(dir, 'widgets.js');
     await bundleWidgets({ outfile: bundlePath });
-    server = await startTestServer({ plugins: [widgets({ bundlePath })] });
+    server = await startPostgresTestServer({ plugins: [widgets({ bundlePath })] });
     // the file as a user edits it: their project id and token in the two attributes
     const html = (await readFile(indexHtml, 'utf8')).replace('project="1"', `project="${server.project.id}"`).replace('flt_your_token_here', server.project.secretToken);
     server.app.get('/', (_req, res) => void res.type('html').send(html));

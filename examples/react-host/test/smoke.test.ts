@@ -3,19 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { bundleApp } from '../src/bundle-app.js';
 
 const indexHtml = fileURLToPath(new URL('../index.html', import.meta.url));
 
 describe('example: react-host (Chromium)', function () {
   this.timeout(90_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let browser: Browser;
 
   before(async () => {
     const app = await bundleApp();
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     const html = (await readFile(indexHtml, 'utf8')).replace('data-project="1"', `data-project="${server.project.id}"`).replace('flt_your_token_here', server.project.secretToken);
     server.app.get('/', (_req, res) => void res.type('html').send(html));
     server.app.get('/dist/app.js', (_req, res) => void res.type('text/javascript').send(app));

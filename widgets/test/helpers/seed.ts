@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 
 /** An error event with an in-app and a library frame, source context and a breadcrumb; its own issue per `n`. */
 export function errorEvent(n: number | string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -46,7 +46,7 @@ export function errorEvent(n: number | string, overrides: Record<string, unknown
  * Stores events through the real pipeline, one commit each so that issues are last seen in the order
  * given; resolves once they are committed.
  */
-export async function seed(server: TestServer, events: Array<Record<string, unknown>>, projectId = server.project.id): Promise<void> {
+export async function seed(server: PostgresTestServer, events: Array<Record<string, unknown>>, projectId = server.project.id): Promise<void> {
   for (let i = 0; i < events.length; i++) {
     const result = await server.faultline.ingest(projectId, [events[i]]);
     if (result.rejected.length > 0) throw new Error(`seed rejected: ${JSON.stringify(result.rejected[0])}`);

@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import type { FaultlineOptions } from '@faultline/core';
 import { bundleWidgets } from '../../src/build/bundle-widgets.js';
 import widgets from '../../src/index.js';
 
 /** A real Faultline with the widgets plugin serving a bundle built from the sources for this run. */
-export async function startWidgetsServer(options: Omit<FaultlineOptions, 'plugins'> = {}): Promise<TestServer> {
+export async function startWidgetsServer(options: Omit<FaultlineOptions, 'plugins'> = {}): Promise<PostgresTestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'faultline-widgets-'));
   const bundlePath = path.join(dir, 'widgets.js');
   await bundleWidgets({ outfile: bundlePath });
-  const server = await startTestServer({ ...options, plugins: [widgets({ bundlePath })] });
+  const server = await startPostgresTestServer({ ...options, plugins: [widgets({ bundlePath })] });
   const stop = server.stop.bind(server);
   server.stop = async () => {
     await stop();

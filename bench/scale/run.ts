@@ -1,0 +1,129 @@
+/**
+ * bench:scale — one Faultline process against ingest nodes and workers on Redis, on this machine:
+ *   node --import tsx --conditions=faultline-source bench/scale/run.ts [--events 20000] [--clients 8] [--batch 100]
+ * For each set-up (single process; `serve --no-process` alone, its 202 rate with Redis only; + 1 worker;
+ * + 2 workers) on a fresh database and
+ * Redis prefix: the 202 rate (events/s acknowledged), the stored rate (events/s until the last is
+ * committed), p95 of the 202, and the queue depth (jobs) sampled every 250 ms. Prints one JSON object on
+ * stdout, each set-up beside the single process's figure of the same run; progress goes to stderr.
+ * Processes run from source through tsx, so absolute figures are a little below the built packages'.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createTestDatabase, freePort } from '@faultline/plugin-storage-postgres/testing';
+import { numberOption } from '../shared/args.js';
+import { createEventGenerator } from '../shared/events.js';
+import { progress } from '../shared/stats.js';
+import { sendBatches } from '../ingest/load.js';
+import { storedCounts } from '../ingest/verify.js';
+import { runFaultline, startFaultline, type Running } from './processes.js';
+
+const events = numberOption('events', 'BENCH_EVENTS', 20_000);
+const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
+const batch = numberOption('batch', 'BENCH_BATCH', 100);
+const redisUrl = process.env.FAULTLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+progress(`generating ${events} events`);
+const nextEvent = createEventGenerator({ issues: 300 });
+const json = Array.from({ length: events }, () => JSON.stringify(nextEvent()));
+const bodies: Buffer[] = [];
+for (let i = 0; i < json.length; i += batch) bodies.push(Buffer.from(`{"events":[${json.slice(i, i + batch).join(',')}]}`));
+// Sent first and not measured, so each set-up's processes are warm (JIT, connection pools).
+const WARMUP_EVENTS = 2000;
+const warmup: Buffer[] = [];
+for (let i = 0; i < WARMUP_EVENTS; i += batch) warmup.push(Buffer.from(`{"events":[${Array.from({ length: batch }, () => JSON.stringify(nextEvent())).join(',')}]}`));
+
+interface Result {
+  setup: string;
+  acceptedPerSecond: number;
+  /** Null for the ingest node alone. */
+  storedPerSecond: number | null;
+  p95AcceptMs: number;
+  p50AcceptMs: number;
+  retries: number;
+  /** Jobs waiting, running or delayed, sampled every 250 ms from the first request (Redis set-ups). */
+  queueDepth: number[];
+  complete: boolean | null;
+}
+
+async function runSetup(setup: string, workers: number | null): Promise<Result> {
+  const database = await createTestDatabase();
+  const prefix = `faultline-bench-${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = { FAULTLINE_DATABASE_URL: database.url, FAULTLINE_RATE_LIMIT_PER_MINUTE: '0' };
+  const configEnv = workers === null ? { ...env, FAULTLINE_REDIS_URL: '' } : { ...env, FAULTLINE_REDIS_URL: redisUrl };
+  const config = workers === null ? [] : ['--config', await writeConfig(prefix)];
+  const running: Running[] = [];
+  const redis = new Redis(redisUrl);
+  try {
+    const project = JSON.parse(await runFaultline([...config, 'project', 'create', 'Bench', '--json'], configEnv));
+    const port = await freePort();
+    running.push(await startFaultline([...config, 'serve', '--port', String(port), ...(workers === null ? [] : ['--no-process'])], configEnv, 'faultline listening'));
+    for (let i = 0; i < (workers ?? 0); i++) running.push(await startFaultline([...config, 'worker'], configEnv, 'faultline worker running'));
+    await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, warmup, clients);
+    if (workers !== 0) await storedAtLeast(database.url, project.id, WARMUP_EVENTS);
+    progress(`${setup}: sending ${bodies.length} requests of ${batch} events from ${clients} clients`);
+    const depth: number[] = [];
+    const sampler = workers === null ? null : setInterval(() => void queueDepth(redis, prefix).then((d) => depth.push(d)), 250);
+    const start = performance.now();
+    const load = await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, bodies, clients);
+    // With no worker, nothing is stored: the figure is the ingest node's own 202 rate, Redis only.
+    const stored = workers === 0 ? null : await storedAtLeast(database.url, project.id, WARMUP_EVENTS + events);
+    const storedSeconds = (performance.now() - start) / 1000;
+    if (sampler) clearInterval(sampler);
+    return {
+      setup,
+      acceptedPerSecond: Math.round(load.accepted / load.seconds),
+      storedPerSecond: stored ? Math.round(events / storedSeconds) : null,
+      p95AcceptMs: load.requestMs.p95,
+      p50AcceptMs: load.requestMs.p50,
+      retries: load.retries,
+      queueDepth: depth,
+      complete: stored ? stored.events === WARMUP_EVENTS + events && stored.issueCountSum === WARMUP_EVENTS + events : null,
+    };
+  } finally {
+    for (const p of running.reverse()) await p.stop();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await database.drop();
+  }
+}
+
+async function storedAtLeast(databaseUrl: string, projectId: number, n: number) {
+  for (;;) {
+    const stored = await storedCounts(databaseUrl, projectId);
+    if (stored.events >= n) return stored;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function writeConfig(prefix: string): Promise<string> {
+  const { writeFile, mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'faultline-bench-')), 'faultline.config.json');
+  await writeFile(file, JSON.stringify({ plugins: [['@faultline/plugin-queue-redis', { url: redisUrl, prefix }]] }));
+  return file;
+}
+
+async function queueDepth(redis: Redis, prefix: string): Promise<number> {
+  const key = `${prefix}:bq:ingest`;
+  const [waiting, active, delayed] = await Promise.all([redis.llen(`${key}:waiting`), redis.llen(`${key}:active`), redis.zcard(`${key}:delayed`)]);
+  return waiting + active + delayed;
+}
+
+const single = await runSetup('single process', null);
+const alone = await runSetup('ingest node alone (queue only)', 0);
+const oneWorker = await runSetup('ingest node + 1 worker', 1);
+const twoWorkers = await runSetup('ingest node + 2 workers', 2);
+const ratio = (r: Result) => ({
+  acceptedVsSingle: Math.round((r.acceptedPerSecond / single.acceptedPerSecond) * 100) / 100,
+  storedVsSingle: r.storedPerSecond === null ? null : Math.round((r.storedPerSecond / single.storedPerSecond!) * 100) / 100,
+});
+process.stdout.write(
+  `${JSON.stringify(
+    { events, clients, batch, results: [single, { ...alone, ...ratio(alone) }, { ...oneWorker, ...ratio(oneWorker) }, { ...twoWorkers, ...ratio(twoWorkers) }] },
+    null,
+    2,
+  )}\n`,
+);

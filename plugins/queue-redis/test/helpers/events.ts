@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+
+/** A 32-hex event id. */
+export function eventId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** A small error event; events with the same `kind` group into one issue. */
+export function errorEvent(kind = 'A', id = eventId()) {
+  return {
+    event_id: id,
+    platform: 'node',
+    level: 'error',
+    exception: {
+      values: [{ type: `ScaleError${kind}`, value: `failure ${kind}`, stacktrace: { frames: [{ filename: 'app.js', function: `handle${kind}`, lineno: 7, in_app: true }] } }],
+    },
+  };
+}
+
+/** POST events to a node's native ingest route. */
+export async function postEvents(url: string, key: string, events: unknown[]): Promise<{ status: number; headers: Headers; body: any }> {
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ events }),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
