@@ -33,6 +33,10 @@ export const ERRORS = {
   FAULTLINE_ERR_INGEST_OVERLOADED: { status: 503, message: 'Ingest queue is full; retry later' },
   FAULTLINE_ERR_INGEST_ORIGIN: { status: 403, message: 'Origin is not allowed for this key' },
 
+  // stored data
+  FAULTLINE_ERR_PAYLOAD_VERSION: { status: 500, message: 'Stored event payload has a version this Faultline cannot read' },
+  FAULTLINE_ERR_PAYLOAD_INVALID: { status: 500, message: 'Stored event payload is corrupt' },
+
   // auth
   FAULTLINE_ERR_AUTH_MISSING: { status: 401, message: 'Authentication required' },
   FAULTLINE_ERR_AUTH_INVALID: { status: 401, message: 'Invalid key or token' },

@@ -8,6 +8,7 @@ export type { HookTaps } from './hooks/hook-registry.js';
 export type { HookName, HookSignatures, HookHandler, IngestHookContext } from './hooks/hook-names.js';
 export { HOOK_KINDS } from './hooks/hook-names.js';
 export * from './providers/storage.js';
+export { decodePayload } from './ingest/event-payload.js';
 export type * from './providers/queue.js';
 export * from './providers/pubsub.js';
 export { InProcessPubSub } from './pubsub/in-process-pubsub.js';

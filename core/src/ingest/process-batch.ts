@@ -3,7 +3,8 @@ import type { CanonicalEvent } from '../event/types.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { PubSubProvider, StoredEventSummary } from '../providers/pubsub.js';
-import { decodePayload, type GroupedEvent, type Issue, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
+import type { GroupedEvent, Issue, StoreBatchResult, StorageProvider } from '../providers/storage.js';
+import { decodePayload } from './event-payload.js';
 
 export interface BatchProcessorDeps {
   storage: StorageProvider;

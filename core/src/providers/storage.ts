@@ -108,8 +108,6 @@ export interface GroupedEvent {
   payload: Uint8Array;
 }
 
-export { decodePayload } from '../ingest/event-payload.js';
-
 export interface StoredEventRef {
   projectId: number;
   eventId: string;
