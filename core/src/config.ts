@@ -1,4 +1,4 @@
-import type { Role } from './providers/storage.js';
+import type { Role } from './roles.js';
 
 /** What an `authorize(req)` hook or a secret token grants. */
 export interface Grant {
