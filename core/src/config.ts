@@ -1,4 +1,4 @@
-import type { Role } from './providers/storage.js';
+import type { Role } from './roles.js';
 
 /** What an `authorize(req)` hook or a secret token grants. */
 export interface Grant {
@@ -23,7 +23,7 @@ export interface IngestLimits {
   maxDepth: number;
   /** Keys of one free-form object. */
   maxObjectKeys: number;
-  /** Request-body bytes this process holds at once; past it ingest answers 503 (http/body-budget.ts). */
+  /** Request-body bytes this process holds at once; past it ingest answers 503 (wire/body-budget.ts). */
   maxBodyBytesInFlight: number;
   /** The same, for one public key. */
   maxKeyBodyBytesInFlight: number;

@@ -31,7 +31,7 @@ import { ProviderRegistry } from './plugins/provider-registry.js';
 import { setupPlugins } from './plugins/setup-plugins.js';
 import { MemoryRateLimiter } from './providers/rate-limiter.js';
 import { BlockedKeys } from './http/blocked-keys.js';
-import { BodyBudget } from './http/body-budget.js';
+import { BodyBudget } from './wire/body-budget.js';
 import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
 import type { QueueProvider } from './providers/queue.js';

@@ -35,6 +35,10 @@ export const ERRORS = {
   FAULTLINE_ERR_INGEST_ORIGIN: { status: 403, message: 'Origin is not allowed for this key' },
   FAULTLINE_ERR_INGEST_HOOK_FAILED: { status: 500, message: 'A plugin failed on this event; it was not stored' },
 
+  // stored data
+  FAULTLINE_ERR_PAYLOAD_VERSION: { status: 500, message: 'Stored event payload has a version this Faultline cannot read' },
+  FAULTLINE_ERR_PAYLOAD_INVALID: { status: 500, message: 'Stored event payload is corrupt' },
+
   // auth
   FAULTLINE_ERR_AUTH_MISSING: { status: 401, message: 'Authentication required' },
   FAULTLINE_ERR_AUTH_INVALID: { status: 401, message: 'Invalid key or token' },

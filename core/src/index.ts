@@ -10,6 +10,7 @@ export { HOOK_KINDS, HOOK_ON_ERROR, INGEST_HOOKS } from './hooks/hook-names.js';
 export { defineIngestModule, type IngestModule, type IngestModuleHandlers, type JsonValue } from './hooks/ingest-module.js';
 export type { IssueWorkflow, IssueChange, IssueScope } from './issues/issue-workflow.js';
 export * from './providers/storage.js';
+export { decodePayload } from './ingest/event-payload.js';
 export type * from './providers/queue.js';
 export { queueDeadLetters, type QueueDeadLetter, type QueueDeadLetters } from './providers/dead-letters.js';
 export * from './providers/pubsub.js';

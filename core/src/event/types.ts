@@ -1,87 +1,13 @@
-/** The canonical event: Sentry's event payload field names, so the Sentry mapping is nearly the identity. */
-export const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'] as const;
-export type Level = (typeof LEVELS)[number];
+/**
+ * The canonical event's types are written once, in @faultline/event-types, which the SDK shares. What
+ * core adds here is the runtime list of levels that validation and search need.
+ */
+import type { Level } from '@faultline/event-types';
 
-export interface StackFrame {
-  filename?: string;
-  abs_path?: string;
-  function?: string;
-  module?: string;
-  lineno?: number;
-  colno?: number;
-  in_app?: boolean;
-  context_line?: string;
-  pre_context?: string[];
-  post_context?: string[];
-  [extra: string]: unknown;
-}
+export type * from '@faultline/event-types';
 
-export interface ExceptionValue {
-  type?: string;
-  value?: string;
-  module?: string;
-  mechanism?: { type?: string; handled?: boolean; [extra: string]: unknown };
-  stacktrace?: { frames?: StackFrame[]; [extra: string]: unknown };
-  [extra: string]: unknown;
-}
+export const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'] as const satisfies readonly Level[];
 
-export interface Breadcrumb {
-  timestamp?: string | number;
-  type?: string;
-  category?: string;
-  message?: string;
-  level?: Level;
-  data?: Record<string, unknown>;
-  [extra: string]: unknown;
-}
-
-export interface EventUser {
-  id?: string | number;
-  email?: string;
-  username?: string;
-  ip_address?: string;
-  [extra: string]: unknown;
-}
-
-export interface EventRequest {
-  url?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  query_string?: string | Record<string, string>;
-  [extra: string]: unknown;
-}
-
-/** An event as it arrives (after parsing, before normalization): every field optional. */
-export interface IncomingEvent {
-  event_id?: string;
-  timestamp?: string | number;
-  level?: Level;
-  platform?: string;
-  logger?: string;
-  message?: string | { formatted?: string; message?: string; params?: unknown[] };
-  exception?: { values?: ExceptionValue[] };
-  breadcrumbs?: Breadcrumb[] | { values?: Breadcrumb[] };
-  user?: EventUser;
-  tags?: Record<string, string>;
-  contexts?: Record<string, Record<string, unknown>>;
-  release?: string;
-  environment?: string;
-  server_name?: string;
-  transaction?: string;
-  request?: EventRequest;
-  sdk?: { name?: string; version?: string; [extra: string]: unknown };
-  fingerprint?: string[];
-  extra?: Record<string, unknown>;
-  [unknown: string]: unknown;
-}
-
-/** An event after `normalize`: the fields every later step may rely on are present. */
-export interface CanonicalEvent extends IncomingEvent {
-  event_id: string;
-  timestamp: string;
-  level: Level;
-  platform: string;
-  message?: string;
-  breadcrumbs?: Breadcrumb[];
-  tags: Record<string, string>;
-}
+// Fails to compile when a level is added to the type but not to the list.
+const everyLevelListed: Exclude<Level, (typeof LEVELS)[number]> extends never ? true : false = true;
+void everyLevelListed;

@@ -1,4 +1,4 @@
-import type { BodyBudget } from './body-budget.js';
+import type { BodyBudget } from '../wire/body-budget.js';
 import type { Request } from 'express';
 import type { KeyResolver } from '../auth/key-resolver.js';
 import type { IngestRunner } from '../ingest/ingest-runner.js';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { sentryIngestRoutes } from '../sentry/sentry-routes.js';
+import { sentryIngestRoutes } from './sentry-routes.js';
 import type { IngestRouteDeps } from './ingest-auth.js';
 import { applyCors, ingestCors } from './ingest-route.js';
 import { nativeIngestRoute } from './native-ingest-routes.js';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { FaultlineError } from '../errors.js';
 import { authenticateIngest, chargeRateLimit, nativeIngestKey, refuseIfBlocked, type IngestRouteDeps } from './ingest-auth.js';
 import type { IngestRoute } from './ingest-route.js';
-import { readBody, type BodyLimits } from './read-body.js';
+import { readBody, type BodyLimits } from '../wire/read-body.js';
 import { sendJson } from './send-json.js';
 import { countEnvelopeItems } from '../sentry/envelope-items.js';
 

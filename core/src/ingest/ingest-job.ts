@@ -1,7 +1,7 @@
 import type { IngestLimits } from '../config.js';
 import type { EventValidator } from '../event/validate-event.js';
-import { decompressBodySync } from '../http/decompress-body.js';
-import { decodeNativeBody } from '../http/native-body.js';
+import { decompressBodySync } from '../wire/decompress-body.js';
+import { decodeNativeBody } from '../wire/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
 import { decodeStoreBody, type SentryClient } from '../sentry/store-body.js';

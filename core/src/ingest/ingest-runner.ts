@@ -1,5 +1,5 @@
 import type { IngestLimits } from '../config.js';
-import { decompressBody } from '../http/decompress-body.js';
+import { decompressBody } from '../wire/decompress-body.js';
 import type { AcceptResult, IngestPipeline } from './accept-events.js';
 import { decodeBody, type BodyInfo, type IngestJob, type JobResult } from './ingest-job.js';
 import type { IngestThreads } from './ingest-threads.js';

@@ -4,7 +4,8 @@ import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import { OutageLog } from './outage-log.js';
 import type { PubSubProvider, StoredEventSummary } from '../providers/pubsub.js';
-import { decodePayload, type GroupedEvent, type Issue, type StoreBatchResult, type StorageProvider } from '../providers/storage.js';
+import type { GroupedEvent, Issue, StoreBatchResult, StorageProvider } from '../providers/storage.js';
+import { decodePayload } from './event-payload.js';
 
 export interface BatchProcessorDeps {
   storage: StorageProvider;

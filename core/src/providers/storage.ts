@@ -1,10 +1,10 @@
 import type { CanonicalEvent, Level } from '../event/types.js';
+import type { Role } from '../roles.js';
 
 export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
-export const ROLES = ['viewer', 'member', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../roles.js';
 
 export interface Project {
   id: number;
@@ -107,8 +107,6 @@ export interface GroupedEvent {
    */
   payload: Uint8Array;
 }
-
-export { decodePayload } from '../ingest/event-payload.js';
 
 export interface StoredEventRef {
   projectId: number;

@@ -2,6 +2,9 @@ import { FaultlineError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { mapSentryEvent } from './map-sentry-event.js';
 import { parseItemJson, type Envelope } from './parse-envelope.js';
+import { discardedEntry, type DiscardedEvents } from '../wire/discarded-events.js';
+
+export { discardedEntry, type DiscardedEvents };
 
 /**
  * What Faultline does with each envelope item type:
@@ -26,24 +29,10 @@ export interface SortedItems {
   refusedEvents: number;
 }
 
-export interface DiscardedEvents {
-  reason: string;
-  category: string;
-  quantity: number;
-}
-
 const KNOWN_TYPES = new Set([
   'event', 'attachment', 'session', 'sessions', 'client_report', 'transaction', 'span', 'log', 'otel_log',
   'check_in', 'profile', 'profile_chunk', 'replay_event', 'replay_recording', 'replay_video', 'feedback',
   'user_report', 'statsd', 'metric_buckets', 'security', 'raw_security', 'trace_metric', 'otel_span',
-]);
-const KNOWN_REASONS = new Set([
-  'queue_overflow', 'cache_overflow', 'buffer_overflow', 'ratelimit_backoff', 'network_error', 'sample_rate',
-  'before_send', 'event_processor', 'send_error', 'internal_sdk_error', 'insufficient_data', 'backpressure',
-]);
-const KNOWN_CATEGORIES = new Set([
-  'default', 'error', 'transaction', 'security', 'attachment', 'session', 'profile', 'profile_chunk', 'replay',
-  'span', 'log_item', 'log_byte', 'monitor', 'feedback', 'internal', 'metric_bucket', 'user_report_v2',
 ]);
 
 /** Sorts an envelope's items; plain data out (it may run in an ingest thread), counted by `countEnvelopeItems`. */
@@ -103,15 +92,3 @@ function clientReport(payload: Buffer): DiscardedEvents[] {
   return out;
 }
 
-/**
- * One count of discarded events as the metric takes it: an unknown reason or category becomes `other`;
- * a quantity that is not a positive number is none. Also reads the native body's `discarded` field.
- */
-export function discardedEntry(reason: unknown, category: unknown, quantity: unknown): DiscardedEvents | undefined {
-  if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) return undefined;
-  return {
-    reason: typeof reason === 'string' && KNOWN_REASONS.has(reason) ? reason : 'other',
-    category: typeof category === 'string' && KNOWN_CATEGORIES.has(category) ? category : 'other',
-    quantity: Math.min(quantity, 1_000_000),
-  };
-}

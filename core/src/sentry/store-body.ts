@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { FaultlineError } from '../errors.js';
-import { parseJsonText } from '../http/read-body.js';
+import { parseJsonText } from '../wire/read-body.js';
 import { mapSentryEvent } from './map-sentry-event.js';
 
 export interface SentryClient {

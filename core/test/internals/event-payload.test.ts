@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import type { CanonicalEvent } from '../../src/event/types.js';
 import { createEventValidator } from '../../src/event/validate-event.js';
-import { canonicalPayload, decodePayload, sentPayload, type SentRecipe } from '../../src/ingest/event-payload.js';
+import { FaultlineError } from '../../src/errors.js';
+import { canonicalPayload, decodePayload, PAYLOAD_VERSION, sentPayload, type SentRecipe } from '../../src/ingest/event-payload.js';
 import { prepareEvents } from '../../src/ingest/prepare-events.js';
 import { normalizeEvent } from '../../src/ingest/normalize-event.js';
 import { mapSentryEvent } from '../../src/sentry/map-sentry-event.js';
@@ -96,8 +97,25 @@ describe('event payloads', () => {
       expect(decodePayload(new TextDecoder().decode(payload))).to.deep.equal(decodePayload(payload));
     });
 
-    it('fails loudly on a format it does not know', () => {
-      expect(() => decodePayload('[2,{},{}]')).to.throw(/unknown event payload format 2/);
+    it('fails with a coded error on a version it does not know (a row from a newer Faultline)', () => {
+      const r = JSON.stringify(recipe());
+      for (const payload of [`[99,${r},{}]`, `["2",${r},{}]`, `[null,${r},{}]`, '[]']) {
+        expect(() => decodePayload(payload), payload).to.throw(FaultlineError).with.property('code', 'FAULTLINE_ERR_PAYLOAD_VERSION');
+      }
+    });
+
+    it('fails with a coded error on a payload that is not one', () => {
+      for (const payload of ['{"message":', '"text"', 'null', '[2,{},{}]', `[2,${JSON.stringify(recipe())},[1]]`, `[1,${JSON.stringify(recipe({ format: 'x' as 'native' }))},{}]`]) {
+        expect(() => decodePayload(payload), payload).to.throw(FaultlineError).with.property('code', 'FAULTLINE_ERR_PAYLOAD_INVALID');
+      }
+    });
+
+    it('writes the current version, and still reads version 1', () => {
+      const sent = Buffer.from('{"message":"hi","level":"warn"}');
+      const payload = sentPayload(sent, recipe({ format: 'native' }))!;
+      expect(new TextDecoder().decode(payload).startsWith(`[${PAYLOAD_VERSION},`)).to.equal(true);
+      const v1 = new TextDecoder().decode(payload).replace(/^\[\d+,/, '[1,');
+      expect(decodePayload(v1)).to.deep.equal(decodePayload(payload));
     });
   });
 
@@ -109,7 +127,7 @@ describe('event payloads', () => {
       return { text: new TextDecoder().decode(grouped.payload), event: decodePayload(grouped.payload) };
     };
     const auto = prepare({ message: 'a', user: { id: '7', ip_address: '{{auto}}' } });
-    expect(auto.text.startsWith('[1,')).to.equal(true);
+    expect(auto.text.startsWith(`[${PAYLOAD_VERSION},`)).to.equal(true);
     expect(auto.event.user).to.deep.equal({ id: '7', ip_address: '203.0.113.9' });
     for (const user of [undefined, { id: '7' }, { ip_address: '198.51.100.1' }]) {
       const plain = prepare({ message: 'b', user });

@@ -1,74 +1,26 @@
-/** Wire shapes of the canonical Faultline event (Sentry's field names), as far as the SDK builds them. */
-export type Level = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
+/**
+ * The event's shapes are written once, in @faultline/event-types, shared with core (type-only imports:
+ * nothing of it reaches a bundle). Here they keep the SDK's names, narrowed to what the SDK always sets;
+ * `extends` makes the compiler check every narrowing against the shared shape.
+ */
+import type { Breadcrumb, ExceptionValue as SharedExceptionValue, IncomingEvent, Level, Mechanism, StackFrame } from '@faultline/event-types';
 
-export interface Frame {
-  filename?: string;
-  abs_path?: string;
-  function?: string;
-  module?: string;
-  lineno?: number;
-  colno?: number;
-  in_app?: boolean;
-}
+export type { Breadcrumb, Level, Mechanism, EventRequest as RequestInfo, StackFrame as Frame, EventUser as User } from '@faultline/event-types';
 
-export interface Mechanism {
-  type: string;
-  handled: boolean;
-  [extra: string]: unknown;
-}
-
-export interface ExceptionValue {
+export interface ExceptionValue extends SharedExceptionValue {
   type: string;
   value: string;
-  mechanism?: Mechanism;
-  stacktrace?: { frames: Frame[] };
+  stacktrace?: { frames: StackFrame[] };
 }
 
-export interface Breadcrumb {
-  timestamp?: string;
-  type?: string;
-  category?: string;
-  message?: string;
-  level?: Level;
-  data?: Record<string, unknown>;
-}
-
-export interface User {
-  id?: string | number;
-  email?: string;
-  username?: string;
-  ip_address?: string;
-  [extra: string]: unknown;
-}
-
-export interface RequestInfo {
-  url?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  query_string?: string;
-  [extra: string]: unknown;
-}
-
-export interface FaultlineEvent {
+/** An event as the SDK sends it: an id, a time and a level always set, breadcrumbs as a list. */
+export interface FaultlineEvent extends IncomingEvent {
   event_id: string;
   timestamp: string;
   level: Level;
-  platform?: string;
   message?: string;
   exception?: { values: ExceptionValue[] };
   breadcrumbs?: Breadcrumb[];
-  user?: User;
-  tags?: Record<string, string>;
-  contexts?: Record<string, Record<string, unknown>>;
-  extra?: Record<string, unknown>;
-  release?: string;
-  environment?: string;
-  server_name?: string;
-  transaction?: string;
-  request?: RequestInfo;
-  sdk?: { name: string; version: string };
-  fingerprint?: string[];
-  [extra: string]: unknown;
 }
 
 /** What the SDK knows about an event beyond its payload; handed to `beforeSend`. */

@@ -1,16 +1,16 @@
 import type { Request } from 'express';
 import { FaultlineError } from '../errors.js';
-import { decompressBody } from '../http/decompress-body.js';
-import { readBody, type BodyLimits } from '../http/read-body.js';
-import { authenticateIngest, chargeRateLimit, rateLimited, refuseIfBlocked, type IngestRouteDeps } from '../http/ingest-auth.js';
-import type { IngestRoute } from '../http/ingest-route.js';
-import { sendJson } from '../http/send-json.js';
+import { decompressBody } from '../wire/decompress-body.js';
+import { readBody, type BodyLimits } from '../wire/read-body.js';
+import { authenticateIngest, chargeRateLimit, rateLimited, refuseIfBlocked, type IngestRouteDeps } from './ingest-auth.js';
+import type { IngestRoute } from './ingest-route.js';
+import { sendJson } from './send-json.js';
 import type { PublicKeyRecord } from '../providers/storage.js';
 import type { BodyInfo } from '../ingest/ingest-job.js';
-import { countEnvelopeItems } from './envelope-items.js';
-import { parseEnvelopeHeader } from './parse-envelope.js';
-import { sentryRateLimitHeaders } from './rate-limit-headers.js';
-import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from './sentry-auth.js';
+import { countEnvelopeItems } from '../sentry/envelope-items.js';
+import { parseEnvelopeHeader } from '../sentry/parse-envelope.js';
+import { sentryRateLimitHeaders } from '../sentry/rate-limit-headers.js';
+import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from '../sentry/sentry-auth.js';
 
 /** Sentry's limit on a request as sent (compressed): 20 MiB. */
 export const SENTRY_MAX_COMPRESSED_BYTES = 20 * 1024 * 1024;

@@ -2,7 +2,7 @@ import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { findShapeViolation, shapeError } from '../event/check-shape.js';
 import { parseJsonBody } from './read-body.js';
-import { discardedEntry, type DiscardedEvents } from '../sentry/envelope-items.js';
+import { discardedEntry, type DiscardedEvents } from './discarded-events.js';
 
 /**
  * `POST /api/v1/events`'s body: one event, or `{ "events": [...] }`, which may say what the SDK dropped
