@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { pino, type Logger } from 'pino';
+import { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 import { KeyResolver } from './auth/key-resolver.js';
 import { createGrantResolver } from './auth/grants.js';
 import type { FaultlineConfig } from './config.js';
@@ -28,9 +29,16 @@ import { MemoryRateLimiter } from './providers/rate-limiter.js';
 import { BlockedKeys } from './http/blocked-keys.js';
 import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
+import type { JobsProvider } from './providers/jobs.js';
+import type { SearchProvider } from './providers/search.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
+import { InProcessJobs } from './jobs/in-process-jobs.js';
+import { StorageSearch } from './search/storage-search.js';
 import { resolveConfig } from './resolve-config.js';
+
+/** How long stop() lets running jobs finish before abandoning them. */
+const JOBS_STOP_TIMEOUT_MS = 10_000;
 
 export interface Faultline {
   /** The Express router with ingest, query, admin, health and metrics routes; mount it anywhere. */
@@ -45,6 +53,12 @@ export interface Faultline {
   /** Issue status changes (resolve, ignore, unresolve), announced on `issue:updated` and pubsub. */
   readonly issues: IssueWorkflow;
   readonly storage: StorageProvider;
+  /** Alert channel types registered by plugins (`email`, `slack`, ...), with config validation. */
+  readonly alertChannels: AlertChannelRegistry;
+  /** Background work and cron-like schedules (default: in-process, schedules claimed through storage). */
+  readonly jobs: JobsProvider;
+  /** Issue and event search (default: the storage's own). */
+  readonly search: SearchProvider;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
   readonly metrics: Metrics;
@@ -59,15 +73,21 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const reportHookFailure = logAndCountFailures(log, metrics);
   const hooks = new HookRegistry(reportHookFailure, { notifyTimeoutMs: config.notifyTimeoutMs });
   const providers = new ProviderRegistry();
+  const alertChannels = new AlertChannelRegistry();
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
-  await setupPlugins(plugins, { hooks, providers, log, metrics, config, routers: pluginRouters });
+  await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();
   providers.provideDefault('queue', () => new InProcessQueue(config.batch));
   providers.provideDefault('rateLimiter', () => new MemoryRateLimiter());
   providers.provideDefault('pubsub', () => new InProcessPubSub(log.child({ provider: 'pubsub' })));
+  providers.provideDefault('search', () => new StorageSearch(() => providers.need('storage')));
+  providers.provideDefault('jobs', () => new InProcessJobs({
+    claim: (name, slot) => providers.need('storage').claimScheduledRun(name, slot),
+    log: log.child({ provider: 'jobs' }),
+  }));
   providers.need('storage'); // fail now, with the hint, rather than on the first request
 
   const storage = () => providers.need('storage');
@@ -97,6 +117,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       state = 'starting';
       for (const plugin of plugins) await plugin.start?.();
       await providers.need('pubsub').start?.();
+      await providers.need('search').start?.();
+      await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
       state = 'started';
@@ -115,6 +137,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     }
     await threads?.close();
+    await providers.need('jobs').stop({ timeoutMs: JOBS_STOP_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, 'jobs failed to stop'));
+    await Promise.resolve(providers.need('search').stop?.()).catch((err: unknown) => log.error({ err }, 'search failed to stop'));
     await Promise.resolve(providers.need('pubsub').stop?.()).catch((err: unknown) => log.error({ err }, 'pubsub failed to stop'));
     for (const plugin of [...plugins].reverse()) {
       try {
@@ -132,7 +156,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));
-    r.use(queryRoutes({ storage, grant }));
+    r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
@@ -156,6 +180,13 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     get pubsub() {
       return providers.need('pubsub');
     },
+    get jobs() {
+      return providers.need('jobs');
+    },
+    get search() {
+      return providers.need('search');
+    },
+    alertChannels,
     metrics,
     config,
     log,

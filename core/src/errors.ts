@@ -48,6 +48,15 @@ export const ERRORS = {
   FAULTLINE_ERR_REQUEST_INVALID: { status: 400, message: 'Invalid request' },
   FAULTLINE_ERR_CONFLICT: { status: 409, message: 'Already exists' },
 
+  // jobs, archive and alert channels
+  FAULTLINE_ERR_QUEUE_BATCH_CORRUPT: { status: 500, message: 'Queued batch bytes are corrupt' },
+  FAULTLINE_ERR_JOB_UNKNOWN_TYPE: { status: 500, message: 'No handler is defined for this job type' },
+  FAULTLINE_ERR_JOB_DUPLICATE: { status: 500, message: 'Job type or schedule defined twice' },
+  FAULTLINE_ERR_JOB_SCHEDULE_INVALID: { status: 500, message: 'Invalid cron expression or time zone' },
+  FAULTLINE_ERR_ARCHIVE_CORRUPT: { status: 500, message: 'Archive does not match its checksum' },
+  FAULTLINE_ERR_ALERT_CHANNEL_UNKNOWN: { status: 400, message: 'Unknown alert channel type' },
+  FAULTLINE_ERR_ALERT_CHANNEL_CONFIG: { status: 400, message: 'Invalid alert channel config' },
+
   // anything else
   FAULTLINE_ERR_INTERNAL: { status: 500, message: 'Internal error' },
   FAULTLINE_ERR_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable' },

@@ -3,6 +3,7 @@ import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { ISSUE_SORTS, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import type { SearchProvider } from '../providers/search.js';
 import { parseIssueSearch } from '../query/parse-issue-search.js';
 import { parseInput } from './parse-input.js';
 
@@ -36,6 +37,8 @@ const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first
 
 export interface QueryRouteDeps {
   storage(): StorageProvider;
+  /** Issue and event lists go through `search` (default: the storage's own). */
+  search(): SearchProvider;
   grant(req: Request): Promise<Grant>;
 }
 
@@ -50,7 +53,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     requireProject(grant, id);
     const filters = q.query === undefined ? { status: 'unresolved' as IssueStatus } : parseIssueSearch(q.query);
     const sort = (SORT_ALIASES[q.sort ?? ''] ?? q.sort ?? 'last_seen') as IssueSort;
-    res.json(await deps.storage().listIssues(id, { ...filters, sort, cursor: q.cursor, limit: q.limit }));
+    res.json(await deps.search().searchIssues(id, { filters, sort, cursor: q.cursor, limit: q.limit }));
   });
 
   router.get('/api/v1/issues/:id', async function getIssue(req, res) {
@@ -60,7 +63,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
   router.get('/api/v1/issues/:id/events', async function listIssueEvents(req, res) {
     const issue = await visibleIssue(req);
     const page = parseInput<{ cursor?: string; limit: number }>(pageQuery, req.query, 'query');
-    res.json(await deps.storage().listIssueEvents(issue.id, page));
+    res.json(await deps.search().searchEvents(issue.projectId, { filters: { issueId: issue.id }, cursor: page.cursor, limit: page.limit }));
   });
 
   router.get('/api/v1/events/:id', async function getEvent(req, res) {

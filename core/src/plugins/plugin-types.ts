@@ -3,9 +3,13 @@ import type { Logger } from 'pino';
 import type { FaultlineConfig } from '../config.js';
 import type { HookTaps } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
+import type { AlertChannel } from '../providers/alert-channel.js';
+import type { ArchiveProvider } from '../providers/archive.js';
+import type { JobsProvider } from '../providers/jobs.js';
 import type { PubSubProvider } from '../providers/pubsub.js';
 import type { QueueProvider } from '../providers/queue.js';
 import type { RateLimiterProvider } from '../providers/rate-limiter.js';
+import type { SearchProvider } from '../providers/search.js';
 import type { StorageProvider } from '../providers/storage.js';
 
 /** The services a provider hook can hold; exactly one implementation each. */
@@ -14,6 +18,10 @@ export interface ProviderMap {
   queue: QueueProvider;
   rateLimiter: RateLimiterProvider;
   pubsub: PubSubProvider;
+  jobs: JobsProvider;
+  search: SearchProvider;
+  /** No default: an archive plugin provides it. */
+  archive: ArchiveProvider;
 }
 export type ProviderName = keyof ProviderMap;
 
@@ -22,6 +30,8 @@ export interface PluginContext {
   provide<S extends ProviderName>(service: S, impl: ProviderMap[S]): void;
   /** The provider, or a coded error if none is registered (yet). */
   need<S extends ProviderName>(service: S): ProviderMap[S];
+  /** Registers an alert channel type (`email`, `slack`, ...); many per Faultline, one per type. */
+  alertChannel(channel: AlertChannel<any>): void;
   /** Extra routes mounted under the Faultline router. */
   routes(router: Router): void;
   log: Logger;

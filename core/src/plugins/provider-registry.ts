@@ -3,6 +3,7 @@ import type { ProviderMap, ProviderName } from './plugin-types.js';
 
 const HINTS: Partial<Record<ProviderName, string>> = {
   storage: 'add a storage plugin, e.g. storagePostgres() from @faultline/plugin-storage-postgres',
+  archive: 'add an archive plugin, or provide core\'s FileArchive with a directory (README, "Writing a plugin")',
 };
 
 /** Provider hooks: exactly one implementation each, and a coded error that names the offender otherwise. */

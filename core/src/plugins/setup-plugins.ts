@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import semver from 'semver';
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
+import type { AlertChannelRegistry } from '../alerts/alert-channel-registry.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { FaultlinePlugin } from './plugin-types.js';
@@ -13,7 +14,15 @@ export const CORE_VERSION = '0.1.0';
 /** Checks each plugin's shape, core range and requirements, then runs `setup` in the order given. */
 export async function setupPlugins(
   plugins: FaultlinePlugin[],
-  deps: { hooks: HookRegistry; providers: ProviderRegistry; log: Logger; metrics: Metrics; config: FaultlineConfig; routers: Router[] },
+  deps: {
+    hooks: HookRegistry;
+    providers: ProviderRegistry;
+    alertChannels: AlertChannelRegistry;
+    log: Logger;
+    metrics: Metrics;
+    config: FaultlineConfig;
+    routers: Router[];
+  },
 ): Promise<void> {
   const seen = new Set<string>();
   for (const plugin of plugins) {
@@ -39,6 +48,7 @@ export async function setupPlugins(
         hooks: deps.hooks.forPlugin(plugin.name),
         provide: (service, impl) => deps.providers.provide(plugin.name, service, impl),
         need: (service) => deps.providers.need(service),
+        alertChannel: (channel) => deps.alertChannels.register(plugin.name, channel),
         routes: (router) => deps.routers.push(router),
         log,
         metrics: deps.metrics,

@@ -6,6 +6,13 @@ export type BatchProcessor = (batch: GroupedEvent[]) => Promise<void>;
 /**
  * The `queue` provider carries accepted events from ingest to the processor.
  * The default is in-process; a Redis provider replaces it to spread work over `faultline worker`s.
+ *
+ * What crosses a process boundary: a batch of `GroupedEvent`s as the bytes of `encodeBatch(batch)`, and
+ * nothing else (no functions, no class instances, no references to this process). The consumer hands
+ * `decodeBatch(bytes)` to the processor. Core owns that encoding, so every queue carries the same
+ * versioned format and a batch written by one Faultline version is read by the next; a queue never
+ * serializes events its own way. Each event's `payload` is framed as it is (never re-encoded), so the
+ * processor stores exactly the bytes ingest produced.
  */
 export interface QueueProvider {
   readonly name: string;

@@ -158,6 +158,52 @@ export interface StoredEvent {
   event: CanonicalEvent;
 }
 
+/** Events received in [from, to). */
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * An event as storage keeps it: what an archive exports and `restoreEvents` writes back. Plain data,
+ * so it can be written to a file as it is (`payload` is the stored bytes, read with `decodePayload`).
+ */
+export interface EventRecord {
+  projectId: number;
+  eventId: string;
+  issueId: string;
+  /** ISO time. */
+  receivedAt: string;
+  /** ISO time the event says it happened, or null. */
+  timestamp: string | null;
+  level: Level;
+  release: string | null;
+  environment: string | null;
+  payload: Uint8Array;
+}
+
+/**
+ * A span of time holding events: a daily partition in Postgres. Without a project, `rows` and `bytes`
+ * are the range's (every project); with one, that project's rows and payload bytes in it.
+ */
+export interface EventTimeRange {
+  /** ISO times: [from, to). */
+  from: string;
+  to: string;
+  rows: number;
+  /** Space the rows take (the partition's size, or the project's payload bytes). */
+  bytes: number;
+  /** The storage's own name for the range (a partition), or null. */
+  partition: string | null;
+}
+
+export interface RestoreEventsResult {
+  /** Events written. */
+  restored: number;
+  /** Events left out because (projectId, eventId) is already stored. */
+  skipped: number;
+}
+
 export type StatsInterval = 'hour' | 'day';
 
 export interface StatsQuery {
@@ -213,4 +259,32 @@ export interface StorageProvider {
   /** An event by id within the given projects (null: any project). */
   getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null>;
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
+
+  /**
+   * True for exactly one caller per (name, slot), across every process on this storage: the schedule's
+   * run for that slot is this caller's. `slot` is an ISO time. Claims are kept (a slot never fires twice).
+   */
+  claimScheduledRun(name: string, slot: string): Promise<boolean>;
+
+  // What an archive needs (see providers/archive.ts).
+
+  /** The time ranges that hold events, oldest first; empty ranges may be left out. */
+  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]>;
+  /**
+   * A project's events received in the range, ordered by (receivedAt, eventId), read in chunks of
+   * `batchSize` (default 500) so memory stays bounded whatever the range holds. Breaking out of the loop
+   * releases what the read holds.
+   */
+  streamEvents(projectId: number, range: TimeRange, options?: { batchSize?: number }): AsyncIterable<EventRecord>;
+  /**
+   * Deletes events received in the range: one project's, or every project's without `projectId` (whole
+   * partitions are dropped rather than deleted). Issues, counts, stats and event-id de-duplication stay.
+   * Resolves the number of events removed.
+   */
+  dropEvents(range: TimeRange & { projectId?: number }): Promise<{ events: number }>;
+  /**
+   * Writes stored events back (from an archive), idempotent by (projectId, eventId): an event already
+   * there is skipped. Issues and counts are not changed (they still count these events).
+   */
+  restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult>;
 }

@@ -1,8 +1,7 @@
 import { FaultlineError } from '../errors.js';
 import { LEVELS, type Level } from '../event/types.js';
-import { ISSUE_STATUSES, type IssueQuery, type IssueStatus } from '../providers/storage.js';
-
-type SearchFilters = Pick<IssueQuery, 'status' | 'level' | 'release' | 'environment' | 'text'>;
+import type { IssueSearchFilters } from '../providers/search.js';
+import { ISSUE_STATUSES, type IssueStatus } from '../providers/storage.js';
 
 const TOKEN = /(\w+):("([^"]*)"|(\S+))|"([^"]*)"|(\S+)/g;
 
@@ -10,8 +9,8 @@ const TOKEN = /(\w+):("([^"]*)"|(\S+))|"([^"]*)"|(\S+)/g;
  * The issue search language: `is:resolved level:error release:"1.2.0" environment:prod free text`.
  * Free text matches title, value and culprit.
  */
-export function parseIssueSearch(query: string): SearchFilters {
-  const filters: SearchFilters = {};
+export function parseIssueSearch(query: string): IssueSearchFilters {
+  const filters: IssueSearchFilters = {};
   const words: string[] = [];
   for (const m of query.matchAll(TOKEN)) {
     const [, key, , quoted, bare, quotedText, word] = m;

@@ -8,7 +8,7 @@ import type { PgClient } from './connection.js';
  */
 export const PARTITION_WINDOW = { daysBehind: 1, daysAhead: 7 } as const;
 
-const PARTITION_LOCK_KEY = 0x6661_7574; // 'faut'
+export const PARTITION_LOCK_KEY = 0x6661_7574; // 'faut'
 const DAY_MS = 86_400_000;
 
 export function partitionName(day: Date): string {
@@ -17,6 +17,16 @@ export function partitionName(day: Date): string {
 
 export function utcDay(t: Date): Date {
   return new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
+}
+
+/** The names of the partitions attached to `events`, the default one included. */
+export async function partitionNames(client: PgClient): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass`,
+  );
+  return rows.map((row) => row.name);
 }
 
 /** Creates the missing daily partitions from `now - daysBehind` to `now + daysAhead`. Returns their names. */
@@ -30,12 +40,7 @@ export async function ensurePartitions(
   const days: Date[] = [];
   for (let i = 0; i <= window.daysBehind + window.daysAhead; i++) days.push(new Date(first + i * DAY_MS));
 
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i
-       JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'events'::regclass`,
-  );
-  const existing = new Set(rows.map((row) => row.name));
+  const existing = new Set(await partitionNames(client));
   const created: string[] = [];
   for (const day of days) {
     const name = partitionName(day);
@@ -47,7 +52,7 @@ export async function ensurePartitions(
 }
 
 /** One day's partition, moving that day's rows out of the default partition. False if another process won. */
-async function createPartition(client: PgClient, day: Date): Promise<boolean> {
+export async function createPartition(client: PgClient, day: Date): Promise<boolean> {
   const name = partitionName(day);
   const from = day.toISOString();
   const to = new Date(day.getTime() + DAY_MS).toISOString();

@@ -1,19 +1,24 @@
 import {
   FaultlineError,
+  type EventRecord,
+  type EventTimeRange,
   type GroupedEvent,
   type Issue,
   type IssueQuery,
   type IssueStatus,
   type Page,
+  type RestoreEventsResult,
   type StatsPoint,
   type StatsQuery,
   type StorageProvider,
   type StoreBatchResult,
   type StoredEvent,
+  type TimeRange,
 } from '@faultline/core';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
+import { claimScheduledRun, dropEvents, listEventRanges, readEventChunk, restoreEvents } from './archive-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -171,5 +176,33 @@ export class PostgresStorage implements StorageProvider {
 
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
     return withClient(this.db, (client) => eventStats(client, projectId, query));
+  }
+
+  claimScheduledRun(name: string, slot: string): Promise<boolean> {
+    return withClient(this.db, (client) => claimScheduledRun(client, name, slot));
+  }
+
+  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+    return withClient(this.db, (client) => listEventRanges(client, filter));
+  }
+
+  /** One pooled connection per chunk, released before the chunk is yielded (a slow reader holds none). */
+  async *streamEvents(projectId: number, range: TimeRange, options: { batchSize?: number } = {}): AsyncIterable<EventRecord> {
+    const limit = Math.max(1, Math.min(options.batchSize ?? 500, 10_000));
+    let after: { receivedKey: string; eventId: string } | null = null;
+    for (;;) {
+      const chunk = await withClient(this.db, (client) => readEventChunk(client, projectId, range, after, limit));
+      yield* chunk.records;
+      if (chunk.records.length < limit) return;
+      after = chunk.last;
+    }
+  }
+
+  dropEvents(range: TimeRange & { projectId?: number }): Promise<{ events: number }> {
+    return withClient(this.db, (client) => dropEvents(client, range));
+  }
+
+  restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
+    return withClient(this.db, (client) => restoreEvents(client, events));
   }
 }
