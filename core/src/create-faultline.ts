@@ -87,6 +87,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   providers.provideDefault('jobs', () => new InProcessJobs({
     claim: (name, slot) => providers.need('storage').claimScheduledRun(name, slot),
     log: log.child({ provider: 'jobs' }),
+    metrics,
   }));
   providers.need('storage'); // fail now, with the hint, rather than on the first request
 

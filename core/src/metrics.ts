@@ -48,6 +48,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     issuesCreated: new Counter({ name: 'faultline_issues_created_total', help: 'New issues', registers }),
     issuesRegressed: new Counter({ name: 'faultline_issues_regressed_total', help: 'Reopened issues', registers }),
+    jobAttempts: new Counter({
+      name: 'faultline_job_attempts_total',
+      help: 'Job attempts by outcome (done, failed, deadline)',
+      labelNames: ['type', 'outcome'],
+      registers,
+    }),
+    jobsDeadLettered: new Counter({
+      name: 'faultline_jobs_dead_lettered_total',
+      help: 'Jobs given up (reason: attempts or deadline), kept as dead letters',
+      labelNames: ['type', 'reason'],
+      registers,
+    }),
     batchSize: new Histogram({
       name: 'faultline_batch_size',
       help: 'Events per processed batch',

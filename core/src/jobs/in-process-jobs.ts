@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { FaultlineError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
 import type {
   DeadLetter,
   DeadLetterReason,
@@ -26,6 +27,7 @@ export interface InProcessJobsOptions {
   /** Handlers running at once. Default 4. */
   concurrency?: number;
   log?: Logger;
+  metrics?: Pick<Metrics, 'jobAttempts' | 'jobsDeadLettered'>;
 }
 
 interface QueuedJob {
@@ -75,6 +77,7 @@ export class InProcessJobs implements JobsProvider {
   private readonly claim: ScheduleClaim;
   private readonly concurrency: number;
   private readonly log?: Logger;
+  private readonly metrics?: InProcessJobsOptions['metrics'];
   private state: 'idle' | 'started' | 'stopped' = 'idle';
   private wakeTimer: NodeJS.Timeout | null = null;
 
@@ -82,6 +85,7 @@ export class InProcessJobs implements JobsProvider {
     this.claim = options.claim ?? localClaims();
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.log = options.log;
+    this.metrics = options.metrics;
   }
 
   define<P>(type: JobType<P>, handler: JobHandler<P>, defaults: Omit<JobOptions, 'id'> = {}): void {
@@ -225,6 +229,7 @@ export class InProcessJobs implements JobsProvider {
       clearTimeout(deadlineTimer);
       this.running.delete(job.id);
       job.running = false;
+      this.metrics?.jobAttempts.inc({ type: job.type, outcome: typeof outcome === 'string' ? outcome : 'failed' });
       if (outcome === 'done') {
         this.jobs.delete(job.id);
       } else if (outcome === 'deadline') {
@@ -261,6 +266,7 @@ export class InProcessJobs implements JobsProvider {
       failedAt: new Date().toISOString(),
       options: { attempts: job.maxAttempts, backoff: job.backoff, deadlineMs: job.deadlineMs },
     });
+    this.metrics?.jobsDeadLettered.inc({ type: job.type, reason });
     this.log?.error({ job: job.id, type: job.type, reason, attempts: job.attempts }, 'job dead-lettered');
   }
 

@@ -203,6 +203,15 @@ export async function restoreEvents(client: PgClient, events: EventRecord[]): Pr
   }
 }
 
+/**
+ * Deletes schedule claims older than `keep`: a slot is only ever claimed when it comes due, so an old
+ * claim guards nothing, and an every-minute schedule would otherwise add half a million rows a year.
+ */
+export async function pruneScheduledRuns(client: PgClient, keep = '7 days'): Promise<number> {
+  const { rowCount } = await client.query('DELETE FROM scheduled_runs WHERE claimed_at < now() - $1::interval', [keep]);
+  return rowCount ?? 0;
+}
+
 /** True for the one caller whose insert adds the (name, slot) row. */
 export async function claimScheduledRun(client: PgClient, name: string, slot: string): Promise<boolean> {
   const { rowCount } = await client.query('INSERT INTO scheduled_runs (name, slot) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, slot]);

@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
-import { claimScheduledRun, dropEvents, listEventRanges, readEventChunk, restoreEvents } from './archive-queries.js';
+import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -109,9 +109,13 @@ export class PostgresStorage implements StorageProvider {
     }
   }
 
-  /** Creates event partitions ahead now and every hour until `close()`. */
+  /** Creates event partitions ahead and prunes old schedule claims, now and every hour until `close()`. */
   async startMaintenance(): Promise<void> {
-    const run = () => withClient(this.db, (client) => ensurePartitions(client, new Date(), this.log)).then(() => undefined);
+    const run = () =>
+      withClient(this.db, async (client) => {
+        await ensurePartitions(client, new Date(), this.log);
+        await pruneScheduledRuns(client);
+      });
     await run();
     this.stopMaintenance?.();
     this.stopMaintenance = schedulePartitionMaintenance(run, this.log);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { EventRecord } from '@faultline/core';
+import { pruneScheduledRuns } from '../src/archive-queries.js';
 import { ensurePartitions, partitionName } from '../src/partitions.js';
 import { PostgresStorage } from '../src/index.js';
 import { silentLogger } from '../src/silent-logger.js';
@@ -106,6 +107,12 @@ describe('storage for archives and schedules (Postgres)', function () {
       ]);
       expect(claims.filter(Boolean)).to.have.length(1);
       expect(await second.claimScheduledRun('other-schedule', slot)).to.equal(true);
+
+      const client = await h.sql();
+      await client.query(`UPDATE scheduled_runs SET claimed_at = now() - interval '8 days' WHERE name = 'other-schedule'`);
+      expect(await pruneScheduledRuns(client)).to.equal(1);
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM scheduled_runs ORDER BY name');
+      expect(rows.map((r) => r.name)).to.deep.equal(['digest']);
     } finally {
       await second.close();
     }
