@@ -12,6 +12,7 @@ import { HookRegistry, logAndCountFailures } from './hooks/hook-registry.js';
 import { issueRoutes } from './http/issue-routes.js';
 import { createIssueWorkflow, type IssueWorkflow } from './issues/issue-workflow.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { alertRuleRoutes } from './http/alert-rule-routes.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
@@ -160,6 +161,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
+    r.use(alertRuleRoutes({ storage, grant, alertChannels }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));

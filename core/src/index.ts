@@ -20,6 +20,7 @@ export { FileArchive, type FileArchiveOptions } from './archive/file-archive.js'
 export { InProcessJobs, type InProcessJobsOptions } from './jobs/in-process-jobs.js';
 export { StorageSearch } from './search/storage-search.js';
 export * from './providers/alert-channel.js';
+export * from './providers/alert-rules.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export * from './event/types.js';
 export type { Metrics } from './metrics.js';
