@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { pino, type Logger } from 'pino';
 import { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
+import { createAlerting } from './alerts/alerting.js';
 import { KeyResolver } from './auth/key-resolver.js';
 import { createGrantResolver } from './auth/grants.js';
 import type { FaultlineConfig } from './config.js';
@@ -108,6 +109,15 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     inFlight.add(tracked);
   };
   const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
+  const alerting = createAlerting({
+    storage,
+    jobs: () => providers.need('jobs'),
+    pubsub: () => providers.need('pubsub'),
+    alertChannels,
+    log: log.child({ area: 'alerts' }),
+    options: options.alerts ?? {},
+    processEvents: config.processEvents,
+  });
 
   let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
   let starting: Promise<void> | null = null;
@@ -120,6 +130,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       for (const plugin of plugins) await plugin.start?.();
       await providers.need('pubsub').start?.();
       await providers.need('search').start?.();
+      alerting.start();
       await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
@@ -137,6 +148,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       await starting?.catch(() => undefined);
       await queue().stop();
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await alerting.stop();
     }
     await threads?.close();
     await providers.need('jobs').stop({ timeoutMs: JOBS_STOP_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, 'jobs failed to stop'));
@@ -161,7 +173,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
-    r.use(alertRuleRoutes({ storage, grant, alertChannels }));
+    r.use(alertRuleRoutes({ storage, grant, alertChannels, changed: () => alerting.invalidate() }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));

@@ -22,6 +22,8 @@ export { StorageSearch } from './search/storage-search.js';
 export * from './providers/alert-channel.js';
 export * from './providers/alert-rules.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
+export type { AlertOptions } from './alerts/alert-options.js';
+export { trend } from './alerts/alert-summaries.js';
 export * from './event/types.js';
 export type { Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';

@@ -23,6 +23,8 @@ export interface AlertRuleRouteDeps {
   storage(): StorageProvider;
   grant(req: Request): Promise<Grant>;
   alertChannels: AlertChannelRegistry;
+  /** A rule was created, changed or deleted (evaluation reads rules again). */
+  changed(): void;
 }
 
 /** Alert rules of a project and their delivery log; admin role. Secrets in actions are answered masked. */
@@ -57,6 +59,7 @@ export function alertRuleRoutes(deps: AlertRuleRouteDeps): Router {
   router.post(base, async function createAlertRule(req, res) {
     const projectId = await projectFor(req);
     const rule = await deps.storage().createAlertRule(parseNewAlertRule(req.body, projectId, deps.alertChannels));
+    deps.changed();
     res.status(201).json(answer(rule));
   });
 
@@ -71,12 +74,14 @@ export function alertRuleRoutes(deps: AlertRuleRouteDeps): Router {
       : req.body;
     const updated = await deps.storage().updateAlertRule(rule.id, parseAlertRulePatch(body, deps.alertChannels));
     if (!updated) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Alert rule not found');
+    deps.changed();
     res.json(answer(updated));
   });
 
   router.delete(`${base}/:ruleId`, async function deleteAlertRule(req, res) {
     const rule = await ruleFor(req);
     if (!(await deps.storage().deleteAlertRule(rule.id))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Alert rule not found');
+    deps.changed();
     res.status(204).end();
   });
 

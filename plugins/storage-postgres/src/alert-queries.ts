@@ -224,18 +224,20 @@ export async function countEvents(client: PgClient, projectId: number, query: { 
 
 /** From the hourly stats (not the events, which an archive may have dropped), so hours are the grain. */
 export async function projectActivity(client: PgClient, projectId: number, range: TimeRange, top: number): Promise<ProjectActivity> {
-  const [totals, busiest, fresh] = await Promise.all([
-    client.query<{ n: string | null }>(
-      'SELECT sum(count) AS n FROM issue_stats_hourly WHERE project_id = $1 AND bucket >= $2 AND bucket < $3',
-      [projectId, range.from, range.to],
-    ),
-    client.query<{ issue_id: string; n: string }>(
-      `SELECT issue_id, sum(count) AS n FROM issue_stats_hourly WHERE project_id = $1 AND bucket >= $2 AND bucket < $3
-        GROUP BY issue_id ORDER BY n DESC, issue_id LIMIT $4`,
-      [projectId, range.from, range.to, Math.max(0, top)],
-    ),
-    client.query<{ n: string }>('SELECT count(*) AS n FROM issues WHERE project_id = $1 AND first_seen >= $2 AND first_seen < $3', [projectId, range.from, range.to]),
-  ]);
+  // One after another: a pg client runs one query at a time.
+  const totals = await client.query<{ n: string | null }>(
+    'SELECT sum(count) AS n FROM issue_stats_hourly WHERE project_id = $1 AND bucket >= $2 AND bucket < $3',
+    [projectId, range.from, range.to],
+  );
+  const busiest = await client.query<{ issue_id: string; n: string }>(
+    `SELECT issue_id, sum(count) AS n FROM issue_stats_hourly WHERE project_id = $1 AND bucket >= $2 AND bucket < $3
+      GROUP BY issue_id ORDER BY n DESC, issue_id LIMIT $4`,
+    [projectId, range.from, range.to, Math.max(0, top)],
+  );
+  const fresh = await client.query<{ n: string }>(
+    'SELECT count(*) AS n FROM issues WHERE project_id = $1 AND first_seen >= $2 AND first_seen < $3',
+    [projectId, range.from, range.to],
+  );
   return {
     events: Number(totals.rows[0]?.n ?? 0),
     newIssues: Number(fresh.rows[0].n),
