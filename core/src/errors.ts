@@ -53,6 +53,7 @@ export const ERRORS = {
   FAULTLINE_ERR_JOB_UNKNOWN_TYPE: { status: 500, message: 'No handler is defined for this job type' },
   FAULTLINE_ERR_JOB_DUPLICATE: { status: 500, message: 'Job type or schedule defined twice' },
   FAULTLINE_ERR_JOB_SCHEDULE_INVALID: { status: 500, message: 'Invalid cron expression or time zone' },
+  FAULTLINE_ERR_JOB_DEADLINE: { status: 500, message: 'Job passed its deadline' },
   FAULTLINE_ERR_ARCHIVE_CORRUPT: { status: 500, message: 'Archive does not match its checksum' },
   FAULTLINE_ERR_ALERT_CHANNEL_UNKNOWN: { status: 400, message: 'Unknown alert channel type' },
   FAULTLINE_ERR_ALERT_CHANNEL_CONFIG: { status: 400, message: 'Invalid alert channel config' },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import type { AlertRule, NewAlertRule } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 import { recordingChannel, type RecordingChannel } from './helpers/recording-channel.js';
@@ -13,12 +13,12 @@ const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
  */
 describe('alert rules: triggers, filters, throttle, digest and delivery', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let channel: RecordingChannel;
 
   before(async () => {
     channel = recordingChannel();
-    server = await startTestServer({
+    server = await startPostgresTestServer({
       plugins: [channel.plugin],
       alerts: {
         issueUrl: 'https://app.example.com/admin/errors#/issues/{id}',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { storagePostgres } from '@faultline/plugin-storage-postgres';
 import { createFaultline, definePlugin, InProcessPubSub, type Faultline, type NewAlertRule } from '../src/index.js';
 import { errorEvent, postEvents } from './helpers/http.js';
@@ -15,7 +15,7 @@ const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));
  */
 describe('alerts with two nodes on one database', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let second: Faultline;
   let channel: RecordingChannel;
 
@@ -24,7 +24,7 @@ describe('alerts with two nodes on one database', function () {
     const pubsub = new InProcessPubSub();
     const shared = definePlugin({ name: 'shared-pubsub', core: '*', setup: (ctx) => ctx.provide('pubsub', pubsub) });
     const alerts = { minuteMs: 1000, rulesCacheMs: 0, summaryCron: '* * * * * *', delivery: { attempts: 3, backoff: { initialMs: 100 } } };
-    server = await startTestServer({ plugins: [shared, channel.plugin], alerts });
+    server = await startPostgresTestServer({ plugins: [shared, channel.plugin], alerts });
     second = await createFaultline({
       logger: pino({ level: 'silent' }),
       defaultMetrics: false,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createToken } from '../src/index.js';
 import { api } from './helpers/http.js';
 import { recordingChannel } from './helpers/recording-channel.js';
@@ -8,11 +8,11 @@ const SECRET_URL = 'https://hooks.example.test/services/T000/B000/very-secret-pa
 
 describe('alert rules API', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let admin: string;
 
   before(async () => {
-    server = await startTestServer({ plugins: [recordingChannel().plugin] });
+    server = await startPostgresTestServer({ plugins: [recordingChannel().plugin] });
     admin = (await createToken(server.faultline.storage, { role: 'admin', projectIds: [server.project.id], label: 'rules' })).token;
   });
   after(async () => server?.stop());

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin, type FaultlinePlugin, type JsonValue } from '../src/index.js';
 import { errorEvent } from './helpers/http.js';
 import { envelopeOf, fixture, storedEvent } from './sentry-helpers.js';
@@ -30,7 +30,7 @@ interface Sent {
   body: Buffer | string;
 }
 
-async function send(server: TestServer, sent: Sent): Promise<{ status: number; body: any }> {
+async function send(server: PostgresTestServer, sent: Sent): Promise<{ status: number; body: any }> {
   const url = sent.route === 'native' ? `${server.url}/api/v1/events` : `${server.url}/api/${server.project.id}/envelope/?sentry_key=${server.project.publicKey}`;
   const headers: Record<string, string> = sent.route === 'native' ? { 'content-type': 'application/json', authorization: `Bearer ${server.project.publicKey}` } : {};
   const res = await fetch(url, { method: 'POST', body: sent.body, headers });
@@ -39,12 +39,12 @@ async function send(server: TestServer, sent: Sent): Promise<{ status: number; b
 }
 
 const envelope = (event: Record<string, unknown>) => envelopeOf({ event_id: event.event_id }, [{ header: { type: 'event' }, payload: JSON.stringify(event) }]);
-const metricsOf = async (server: TestServer) => (await fetch(`${server.url}/metrics`)).text();
-const eventStatus = async (server: TestServer, eventId: string) =>
+const metricsOf = async (server: PostgresTestServer) => (await fetch(`${server.url}/metrics`)).text();
+const eventStatus = async (server: PostgresTestServer, eventId: string) =>
   (await fetch(`${server.url}/api/v1/events/${eventId}`, { headers: { authorization: `Bearer ${server.project.secretToken}` } })).status;
 
 /** How each stored payload is kept: as sent (`[1, recipe, event]`) or serialized. */
-async function payloadForms(server: TestServer): Promise<Record<string, number>> {
+async function payloadForms(server: PostgresTestServer): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: server.database.url });
   await client.connect();
   try {
@@ -70,15 +70,15 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
   this.timeout(60_000);
 
   describe('a scrubbing and a filtering module', () => {
-    let threaded: TestServer;
-    let inline: TestServer;
+    let threaded: PostgresTestServer;
+    let inline: PostgresTestServer;
     const plugins = () => [
       modulePlugin('test-scrubber', [['scrub-fields', { fields: ['password', 'card'] }]]),
       modulePlugin('test-filter', [['drop-transaction', { transaction: 'GET /healthz' }]]),
     ];
 
     before(async () => {
-      [threaded, inline] = await Promise.all([startTestServer({ ingestThreads: 2, plugins: plugins() }), startTestServer({ ingestThreads: 0, plugins: plugins() })]);
+      [threaded, inline] = await Promise.all([startPostgresTestServer({ ingestThreads: 2, plugins: plugins() }), startPostgresTestServer({ ingestThreads: 0, plugins: plugins() })]);
     });
     after(async () => Promise.all([threaded?.stop(), inline?.stop()]));
 
@@ -125,7 +125,7 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
   });
 
   it('runs module handlers on the ingest threads, and on the main thread for faultline.ingest()', async () => {
-    const server = await startTestServer({ ingestThreads: 1, plugins: [modulePlugin('where', [['where-am-i']])] });
+    const server = await startPostgresTestServer({ ingestThreads: 1, plugins: [modulePlugin('where', [['where-am-i']])] });
     try {
       const eventId = id();
       expect((await send(server, { route: 'envelope', body: envelope({ event_id: eventId, message: 'where' }) })).status).to.equal(200);
@@ -138,7 +138,7 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
   });
 
   it('keeps events as sent when modules only filter or group', async () => {
-    const server = await startTestServer({ ingestThreads: 1, plugins: [modulePlugin('test-filter', [['drop-transaction', { transaction: 'GET /healthz' }]])] });
+    const server = await startPostgresTestServer({ ingestThreads: 1, plugins: [modulePlugin('test-filter', [['drop-transaction', { transaction: 'GET /healthz' }]])] });
     try {
       const eventId = id();
       expect((await send(server, { route: 'envelope', body: envelope({ ...errorEvent(), event_id: eventId, tags: { tenant: 'x' } }) })).status).to.equal(200);
@@ -155,7 +155,7 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
       core: '^0.1.0',
       setup: (ctx) => void ctx.hooks.tap('ingest:scrub', (event) => ({ ...event, tags: { ...event.tags, seen: String(event.tags.password) } })),
     });
-    const server = await startTestServer({ ingestThreads: 2, plugins: [modulePlugin('where', [['where-am-i']]), modulePlugin('scrubber', [['scrub-fields', { fields: ['password'] }]]), tapper] });
+    const server = await startPostgresTestServer({ ingestThreads: 2, plugins: [modulePlugin('where', [['where-am-i']]), modulePlugin('scrubber', [['scrub-fields', { fields: ['password'] }]]), tapper] });
     try {
       const eventId = id();
       expect((await send(server, { route: 'envelope', body: envelope({ event_id: eventId, message: 'm', tags: { password: 'p' } }) })).status).to.equal(200);
@@ -166,13 +166,13 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
   });
 
   describe('failing handlers, with threads and without', () => {
-    let threaded: TestServer;
-    let inline: TestServer;
+    let threaded: PostgresTestServer;
+    let inline: PostgresTestServer;
     const hooks = ['normalize', 'scrub', 'filter', 'fingerprint'];
     const plugins = () => [modulePlugin('exploder', hooks.map((tag) => ['explode', { hook: `ingest:${tag}`, tag }]))];
 
     before(async () => {
-      [threaded, inline] = await Promise.all([startTestServer({ ingestThreads: 2, plugins: plugins() }), startTestServer({ ingestThreads: 0, plugins: plugins() })]);
+      [threaded, inline] = await Promise.all([startPostgresTestServer({ ingestThreads: 2, plugins: plugins() }), startPostgresTestServer({ ingestThreads: 0, plugins: plugins() })]);
     });
     after(async () => Promise.all([threaded?.stop(), inline?.stop()]));
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { startTestServer, type TestProject, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { type TestProject } from '@faultline/core/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createToken, type Issue } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 import { eventually } from './sentry-helpers.js';
@@ -18,13 +19,13 @@ type Update = { issue: Issue; previous: Issue };
  */
 describe('issue workflow: resolve, ignore, unresolve, and issue:updated', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let other: TestProject;
   let hooked: Update[];
   let published: Update[];
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     other = await server.createProject('Other');
     server.faultline.hooks.tap('issue:updated', (update) => void hooked.push(update));
     server.faultline.pubsub.subscribe('issue:updated', (update) => void published.push(update));

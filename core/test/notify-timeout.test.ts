@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { resolveConfig } from '../src/resolve-config.js';
 import { errorEvent, postEvents } from './helpers/http.js';
 import { eventually } from './sentry-helpers.js';
@@ -8,7 +8,7 @@ describe('notify hooks are bounded by a timeout', function () {
   this.timeout(30_000);
 
   it('stop() does not wait on a handler that never answers; the handler is logged and counted as timed out', async () => {
-    const server = await startTestServer({ notifyTimeoutMs: 50 });
+    const server = await startPostgresTestServer({ notifyTimeoutMs: 50 });
     let stopped = false;
     try {
       let aborted = false;

@@ -233,7 +233,7 @@ export class InProcessJobs implements JobsProvider {
       if (outcome === 'done') {
         this.jobs.delete(job.id);
       } else if (outcome === 'deadline') {
-        abort.abort(new FaultlineError('FAULTLINE_ERR_STOPPING', `Job ${job.id} passed its deadline`));
+        abort.abort(new FaultlineError('FAULTLINE_ERR_JOB_DEADLINE', `Job ${job.id} passed its deadline`));
         job.lastError = 'deadline passed while running';
         this.bury(job, 'deadline');
       } else {
