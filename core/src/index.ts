@@ -23,6 +23,8 @@ export * from './providers/alert-channel.js';
 export * from './providers/alert-rules.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export type { AlertOptions } from './alerts/alert-options.js';
+export { LEVEL_COLORS } from './alerts/level-colors.js';
+export { postAlert, retryAfterMs, type PostAlertOptions } from './alerts/post-alert.js';
 export { trend } from './alerts/alert-summaries.js';
 export * from './event/types.js';
 export type { Metrics } from './metrics.js';

@@ -1,13 +1,4 @@
-import type { AlertMessage, Level } from '@faultline/core';
-
-/** Level colours, the same in every channel that shows one. */
-export const LEVEL_COLORS: Record<Level, string> = {
-  fatal: '#8b0000',
-  error: '#de350b',
-  warning: '#ff991f',
-  info: '#0065ff',
-  debug: '#6b778c',
-};
+import { LEVEL_COLORS, type AlertMessage } from '@faultline/core';
 
 const HEADLINES: Record<AlertMessage['reason'], string> = {
   'issue:created': 'New issue',

@@ -4,7 +4,7 @@ import { emailChannel } from './email-channel.js';
 import { loadTemplates, type EmailTemplates, type TemplatePaths } from './templates.js';
 
 export { emailChannel, type EmailConfig } from './email-channel.js';
-export { emailView, LEVEL_COLORS, type EmailView } from './email-view.js';
+export { emailView, type EmailView } from './email-view.js';
 export { loadTemplates, type EmailTemplates, type TemplatePaths } from './templates.js';
 
 export interface AlertEmailOptions {
