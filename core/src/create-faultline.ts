@@ -115,6 +115,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     pubsub: () => providers.need('pubsub'),
     alertChannels,
     log: log.child({ area: 'alerts' }),
+    metrics,
     options: options.alerts ?? {},
     processEvents: config.processEvents,
   });

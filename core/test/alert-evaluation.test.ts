@@ -73,6 +73,9 @@ describe('alert rules: triggers, filters, throttle, digest and delivery', functi
     }, 'sent in the log');
     expect(log).to.have.length(1);
     expect(log[0]).to.include({ attempts: 1, receiverId: 'r-1' });
+    const metrics = await server.faultline.metrics.registry.metrics();
+    expect(metrics).to.match(/faultline_alerts_triggered_total\{trigger="issue.created"\} [1-9]/);
+    expect(metrics).to.match(/faultline_alert_deliveries_total\{channel="record",outcome="sent"\} [1-9]/);
   });
 
   it('filters by environment, release, level and tag values', async () => {

@@ -5,6 +5,7 @@ import type { AlertMessage } from '../providers/alert-channel.js';
 import type { AlertRule } from '../providers/alert-rules.js';
 import { jobType, type JobContext, type JobsProvider } from '../providers/jobs.js';
 import type { StorageProvider } from '../providers/storage.js';
+import type { Metrics } from '../metrics.js';
 import type { AlertChannelRegistry } from './alert-channel-registry.js';
 import { buildDigestMessage } from './alert-message.js';
 import { DEFAULT_DELIVERY, MINUTE_MS, type AlertOptions } from './alert-options.js';
@@ -17,6 +18,7 @@ export interface AlertDeliveryDeps {
   jobs(): JobsProvider;
   alertChannels: AlertChannelRegistry;
   log: Logger;
+  metrics: Metrics;
   options: AlertOptions;
 }
 
@@ -100,12 +102,14 @@ export function createAlertDelivery(deps: AlertDeliveryDeps) {
     try {
       const result = await deps.alertChannels.send(channel, delivery.message as AlertMessage, config);
       await storage.updateAlertDelivery(deliveryId, { status: 'sent', attempts: ctx.attempt, error: null, receiverId: result.receiverId ?? null });
+      deps.metrics.alertDeliveries.inc({ channel, outcome: 'sent' });
     } catch (err) {
       // A 4xx FaultlineError (a config the channel refuses) will not get better by retrying.
       const permanent = isFaultlineError(err) && err.status >= 400 && err.status < 500;
       const last = permanent || ctx.attempt >= ctx.maxAttempts || Date.now() + backoffDelay(retry.backoff, ctx.attempt) >= ctx.deadline.getTime();
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
       await storage.updateAlertDelivery(deliveryId, { status: last ? 'failed' : 'pending', attempts: ctx.attempt, error });
+      deps.metrics.alertDeliveries.inc({ channel, outcome: last ? 'failed' : 'retry' });
       // The error's message only: an error object may carry the channel's config (a webhook URL is a secret).
       deps.log.warn({ rule: rule.id, delivery: deliveryId, channel, attempt: ctx.attempt, final: last, error }, 'alert delivery failed');
       if (!permanent) throw err;

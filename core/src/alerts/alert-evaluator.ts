@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { AlertRule, AlertTrigger } from '../providers/alert-rules.js';
 import type { StoredEventSummary } from '../providers/pubsub.js';
@@ -16,6 +17,7 @@ export interface AlertEvaluatorDeps {
   rules: AlertRuleCache;
   delivery: AlertDeliveryService;
   log: Logger;
+  metrics: Metrics;
   issueUrl?: string;
   /** A rule's minute in milliseconds. */
   minuteMs: number;
@@ -55,6 +57,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps) {
     const project = await projectOf(rule.projectId);
     if (!project) return;
     const message = buildAlertMessage({ ...input, id: `${rule.id}:${key}`, rule, project, urlTemplate: deps.issueUrl });
+    deps.metrics.alertsTriggered.inc({ trigger: rule.trigger.type });
     await deps.delivery.raise(rule, key, message, input.issue?.id ?? null);
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 import type { JobsProvider } from '../providers/jobs.js';
 import type { PubSubProvider } from '../providers/pubsub.js';
 import type { StorageProvider } from '../providers/storage.js';
@@ -15,6 +16,7 @@ export interface AlertingDeps {
   pubsub(): PubSubProvider;
   alertChannels: AlertChannelRegistry;
   log: Logger;
+  metrics: Metrics;
   options: AlertOptions;
   /** Rules are evaluated (and summaries scheduled) only on nodes that process events. */
   processEvents: boolean;
@@ -28,7 +30,7 @@ export function createAlerting(deps: AlertingDeps) {
   const issueUrl = deps.options.issueUrl ?? process.env.FAULTLINE_ISSUE_URL;
   const rules = new AlertRuleCache(deps.storage, deps.options.rulesCacheMs ?? DEFAULT_RULES_CACHE_MS);
   const delivery = createAlertDelivery(deps);
-  const evaluator = createAlertEvaluator({ storage: deps.storage, rules, delivery, log: deps.log, issueUrl, minuteMs: deps.options.minuteMs ?? MINUTE_MS });
+  const evaluator = createAlertEvaluator({ storage: deps.storage, rules, delivery, log: deps.log, metrics: deps.metrics, issueUrl, minuteMs: deps.options.minuteMs ?? MINUTE_MS });
   const summaries = createAlertSummaries({ storage: deps.storage, delivery, issueUrl, cron: deps.options.summaryCron });
   const inFlight = new Set<Promise<unknown>>();
   const unsubscribe: (() => void)[] = [];
