@@ -68,7 +68,9 @@ export function createAlertDelivery(deps: AlertDeliveryDeps) {
       message,
     });
     if (!item) return;
-    await deps.jobs().enqueue(ALERT_DIGEST, { ruleId: rule.id, digestKey }, { id: `digest:${rule.id}:${digestKey}`, delayMs: start + windowMs - Date.now(), ...retry });
+    const delayMs = start + windowMs - Date.now();
+    // The deadline counts from enqueueing: it starts when the window ends, not now.
+    await deps.jobs().enqueue(ALERT_DIGEST, { ruleId: rule.id, digestKey }, { ...retry, id: `digest:${rule.id}:${digestKey}`, delayMs, deadlineMs: delayMs + retry.deadlineMs });
   }
 
   async function sendDigest({ ruleId, digestKey }: { ruleId: string; digestKey: string }): Promise<void> {
