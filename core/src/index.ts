@@ -25,7 +25,7 @@ export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export type { AlertOptions } from './alerts/alert-options.js';
 export { LEVEL_COLORS } from './alerts/level-colors.js';
 export { postAlert, retryAfterMs, type PostAlertOptions } from './alerts/post-alert.js';
-export { trend } from './alerts/alert-summaries.js';
+export { alertHeadline } from './alerts/alert-message.js';
 export * from './event/types.js';
 export type { Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';

@@ -43,13 +43,21 @@ export function eventBrief(event: CanonicalEvent): AlertEventBrief {
   };
 }
 
-const HEADLINES: Record<Exclude<AlertReason, 'digest' | 'summary' | 'test'>, string> = {
+const HEADLINES: Record<AlertReason, string> = {
   'issue:created': 'New issue',
   'issue:regressed': 'Regression',
   'issue:frequency': 'Frequent issue',
   'project:frequency': 'Error spike',
   level: 'Error',
+  digest: 'Digest',
+  summary: 'Summary',
+  test: 'Test alert',
 };
+
+/** A word or two for what raised the alert ('New issue', 'Error spike'), as every channel shows it. */
+export function alertHeadline(reason: AlertReason): string {
+  return HEADLINES[reason] ?? 'Alert';
+}
 
 export interface AlertInput {
   id: string;
@@ -66,7 +74,7 @@ export interface AlertInput {
 /** The message of one triggered alert: plain text only; channels escape it for their format. */
 export function buildAlertMessage(input: AlertInput): AlertMessage {
   const { issue, project, threshold } = input;
-  const headline = HEADLINES[input.reason];
+  const headline = alertHeadline(input.reason);
   const subject = input.reason === 'project:frequency'
     ? `more than ${threshold!.count} events in ${threshold!.minutes} min`
     : (issue?.title ?? 'event');

@@ -1,15 +1,4 @@
-import { LEVEL_COLORS, type AlertMessage } from '@faultline/core';
-
-const HEADLINES: Record<AlertMessage['reason'], string> = {
-  'issue:created': 'New issue',
-  'issue:regressed': 'Regression',
-  'issue:frequency': 'Frequent issue',
-  'project:frequency': 'Error spike',
-  level: 'Error',
-  digest: 'Digest',
-  summary: 'Summary',
-  test: 'Test alert',
-};
+import { alertHeadline, LEVEL_COLORS, type AlertMessage } from '@faultline/core';
 
 export interface EmailView {
   headline: string;
@@ -69,7 +58,7 @@ export function emailView(message: AlertMessage): EmailView {
     items = message.digest.map((m) => ({ title: m.title, note: when(m.createdAt), url: webUrl(m.url), color: LEVEL_COLORS[m.level] }));
   }
   return {
-    headline: HEADLINES[message.reason] ?? 'Alert',
+    headline: alertHeadline(message.reason),
     title: message.title,
     levelColor: LEVEL_COLORS[message.level] ?? LEVEL_COLORS.error,
     project: message.project,
