@@ -37,6 +37,19 @@ type OfType<T extends AlertTrigger['type']> = AlertRule & { trigger: Extract<Ale
  */
 export function createAlertEvaluator(deps: AlertEvaluatorDeps) {
   const projects = new Map<number, { project: Project; at: number }>();
+  /**
+   * Frequency keys this node last saw above their threshold, until when it skips counting them again: in
+   * a storm every batch would count, though nothing can fire until the count falls back below. Re-arming
+   * is seen at most ABOVE_RECHECK_MS late.
+   */
+  const above = new Map<string, number>();
+  const ABOVE_RECHECK_MS = Math.min(1000, deps.minuteMs);
+  const skipWhileAbove = (key: string) => (above.get(key) ?? 0) > Date.now();
+  function noteAbove(key: string, isAbove: boolean): void {
+    if (!isAbove) return void above.delete(key);
+    if (above.size >= 10_000) for (const [k, until] of above) if (until <= Date.now()) above.delete(k); // issues gone quiet
+    above.set(key, Date.now() + ABOVE_RECHECK_MS);
+  }
 
   async function projectOf(id: number): Promise<Project | null> {
     const hit = projects.get(id);
@@ -106,10 +119,13 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps) {
     const { count, minutes } = rule.trigger;
     const latest = new Map(events.map((e) => [e.summary.issueId, e]));
     for (const [issueId, { summary, event }] of latest) {
+      const memo = `${rule.id}:${issueId}`;
+      if (skipWhileAbove(memo)) continue;
       const seen = await deps.storage().countEvents(summary.projectId, { since: new Date(Date.now() - minutes * deps.minuteMs), issueId, limit: count + 1 });
-      const above = seen > count;
+      const isAbove = seen > count;
+      noteAbove(memo, isAbove);
       // The latch flips for one caller per crossing: below again (seen by any node) re-arms it.
-      if (!(await deps.storage().setAlertLatch(rule.id, `issue:${issueId}`, above)) || !above) continue;
+      if (!(await deps.storage().setAlertLatch(rule.id, `issue:${issueId}`, isAbove)) || !isAbove) continue;
       if (!(await passesThrottle(rule, issueId))) continue;
       const issue = await deps.storage().getIssue(issueId);
       await fire(rule, `frequency:${issueId}:${new Date().toISOString()}`, { reason: 'issue:frequency', issue, event: await eventOf(summary, event), threshold: { count, minutes } });
@@ -117,11 +133,12 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps) {
   }
 
   async function onProjectFrequency(rule: OfType<'project.frequency'>, events: { summary: StoredEventSummary; event: CanonicalEvent | null }[]): Promise<void> {
-    if (events.length === 0) return;
+    if (events.length === 0 || skipWhileAbove(rule.id)) return;
     const { count, minutes } = rule.trigger;
     const seen = await deps.storage().countEvents(rule.projectId, { since: new Date(Date.now() - minutes * deps.minuteMs), limit: count + 1 });
-    const above = seen > count;
-    if (!(await deps.storage().setAlertLatch(rule.id, 'project', above)) || !above) return;
+    const isAbove = seen > count;
+    noteAbove(rule.id, isAbove);
+    if (!(await deps.storage().setAlertLatch(rule.id, 'project', isAbove)) || !isAbove) return;
     await fire(rule, `spike:${new Date().toISOString()}`, { reason: 'project:frequency', issue: null, event: null, threshold: { count, minutes } });
   }
 
