@@ -13,7 +13,7 @@ const CORE_LEVELS = [
   ['event'], // the event: types, schema, validation
   ['providers'], // provider contracts: storage, queue, pubsub, rate limiter, ...
   ['hooks'], // hook names and the registry
-  ['alerts'], // the alert channel registry (plugins register channels into it)
+  ['alert-config'], // the alert channel registry (plugins register channels into it) and alerting's options
   ['plugins'], // the plugin contract and its loading
   ['faultline-options.ts'], // createFaultline's options
   ['wire'], // an ingest body from bytes to JSON values: read, decompress, decode
@@ -21,6 +21,7 @@ const CORE_LEVELS = [
   ['ingest'], // the per-event pipeline, ingest threads, payloads, batches
   // services on top of providers (some are folders that issue 10's other changes add)
   ['auth', 'audit', 'queue', 'pubsub', 'query', 'issues', 'jobs', 'search', 'archive'],
+  ['alerts'], // alert rules evaluated from pubsub, delivered through jobs
   ['admin'], // provisioning projects, keys and tokens (uses auth's secrets)
   ['http'], // routers: validate input, call the pipeline or a provider, answer
   ['resolve-config.ts'], // options and environment -> config

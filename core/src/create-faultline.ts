@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { pino, type Logger } from 'pino';
-import { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
+import { AlertChannelRegistry } from './alert-config/alert-channel-registry.js';
+import { createAlerting } from './alerts/alerting.js';
 import { KeyResolver } from './auth/key-resolver.js';
 import { createGrantResolver } from './auth/grants.js';
 import type { FaultlineConfig } from './config.js';
@@ -13,6 +14,7 @@ import { issueRoutes } from './http/issue-routes.js';
 import { createIssueWorkflow, type IssueWorkflow } from './issues/issue-workflow.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { alertRuleRoutes } from './http/alert-rule-routes.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
@@ -120,6 +122,16 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     inFlight.add(tracked);
   };
   const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
+  const alerting = createAlerting({
+    storage,
+    jobs: () => providers.need('jobs'),
+    pubsub: () => providers.need('pubsub'),
+    alertChannels,
+    log: log.child({ area: 'alerts' }),
+    metrics,
+    options: options.alerts ?? {},
+    processEvents: config.processEvents,
+  });
 
   let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
   let starting: Promise<void> | null = null;
@@ -133,6 +145,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       await providers.need('pubsub').start?.();
       liveFeed.attach(providers.need('pubsub'));
       await providers.need('search').start?.();
+      alerting.start();
       await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
@@ -152,6 +165,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       await starting?.catch(() => undefined);
       await queue().stop();
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await alerting.stop();
     }
     await threads?.close();
     await providers.need('jobs').stop({ timeoutMs: JOBS_STOP_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, 'jobs failed to stop'));
@@ -180,6 +194,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const streams = streamRoutes({ feed: liveFeed, grant });
     openStreams.add(streams.closeAll);
     r.use(streams);
+    r.use(alertRuleRoutes({ storage, grant, alertChannels, changed: () => alerting.invalidate() }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));

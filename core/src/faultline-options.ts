@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
+import type { AlertOptions } from './alert-config/alert-options.js';
 import type { BatchOptions, Grant, IngestLimits } from './config.js';
 import type { FaultlinePlugin } from './plugins/plugin-types.js';
 
@@ -38,6 +39,8 @@ export interface FaultlineOptions {
    * as timed out (or FAULTLINE_NOTIFY_TIMEOUT_MS; default 10 s). Bounds `stop()`.
    */
   notifyTimeoutMs?: number;
+  /** Alert rules: the issue link in messages, delivery retries, the summary schedule. */
+  alerts?: AlertOptions;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

@@ -22,7 +22,12 @@ export { FileArchive, type FileArchiveOptions } from './archive/file-archive.js'
 export { InProcessJobs, type InProcessJobsOptions } from './jobs/in-process-jobs.js';
 export { StorageSearch } from './search/storage-search.js';
 export * from './providers/alert-channel.js';
-export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
+export * from './providers/alert-rules.js';
+export { AlertChannelRegistry } from './alert-config/alert-channel-registry.js';
+export type { AlertOptions } from './alert-config/alert-options.js';
+export { LEVEL_COLORS } from './alerts/level-colors.js';
+export { postAlert, retryAfterMs, type PostAlertOptions } from './alerts/post-alert.js';
+export { alertHeadline } from './alerts/alert-message.js';
 export * from './event/types.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';

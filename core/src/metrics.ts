@@ -48,6 +48,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     issuesCreated: new Counter({ name: 'faultline_issues_created_total', help: 'New issues', registers }),
     issuesRegressed: new Counter({ name: 'faultline_issues_regressed_total', help: 'Reopened issues', registers }),
+    alertsTriggered: new Counter({ name: 'faultline_alerts_triggered_total', help: 'Alerts raised by rules, by trigger type', labelNames: ['trigger'], registers }),
+    alertDeliveries: new Counter({
+      name: 'faultline_alert_deliveries_total',
+      help: 'Alert delivery attempts by channel and outcome (sent, retry, failed)',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    }),
     jobAttempts: new Counter({
       name: 'faultline_job_attempts_total',
       help: 'Job attempts by outcome (done, failed, deadline)',

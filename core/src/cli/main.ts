@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isFaultlineError } from '../errors.js';
+import { alertsCreateCommand, alertsListCommand, alertsTestCommand } from './alerts-command.js';
 import { issuesCommand } from './issues-command.js';
 import { configPrintCommand } from './config-print-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -44,6 +45,27 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       .option('--json', 'print one JSON object')
       .action(async (ids: string[], options) => issuesCommand(await config(), action, ids, options));
   }
+
+  const alerts = program.command('alerts').description('alert rules of a project');
+  alerts
+    .command('list')
+    .description("a project's alert rules (secrets masked)")
+    .requiredOption('--project <id>', 'project id')
+    .option('--json', 'print one JSON object')
+    .action(async (options) => alertsListCommand(await config(), options));
+  alerts
+    .command('create')
+    .description('create a rule from JSON (the API\'s shape), checked as the API checks it')
+    .requiredOption('--project <id>', 'project id')
+    .option('--file <file>', 'a JSON file with the rule')
+    .option('--rule <json>', 'the rule as JSON')
+    .option('--json', 'print the rule as JSON')
+    .action(async (options) => alertsCreateCommand(await config(), options));
+  alerts
+    .command('test <ruleId>')
+    .description("send a test message through each of the rule's actions")
+    .option('--json', 'print one JSON object')
+    .action(async (ruleId, options) => alertsTestCommand(await config(), ruleId, options));
 
   program
     .command('config')

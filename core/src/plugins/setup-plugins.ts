@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import semver from 'semver';
 import type { FaultlineConfig } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
-import type { AlertChannelRegistry } from '../alerts/alert-channel-registry.js';
+import type { AlertChannelRegistry } from '../alert-config/alert-channel-registry.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { FaultlinePlugin } from './plugin-types.js';

@@ -1,7 +1,7 @@
 import type { Level } from '../event/types.js';
 import type { Issue } from './storage.js';
 
-export const ALERT_REASONS = ['issue:created', 'issue:regressed', 'issue:frequency', 'test'] as const;
+export const ALERT_REASONS = ['issue:created', 'issue:regressed', 'issue:frequency', 'project:frequency', 'level', 'digest', 'summary', 'test'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
 
 /**
@@ -27,6 +27,38 @@ export interface AlertMessage {
   url: string | null;
   /** ISO time the alert was raised. */
   createdAt: string;
+  /** The event behind the alert, in brief (absent for tests, digests and summaries). */
+  event?: AlertEventBrief | null;
+  /** The rule that raised it. */
+  rule?: { id: string; name: string } | null;
+  /** A digest's alerts, oldest first (reason `digest`). */
+  digest?: AlertMessage[];
+  /** A scheduled summary's numbers (reason `summary`). */
+  summary?: AlertSummary;
+}
+
+/** What a message shows of an event: plain text fields, never rendered as HTML. */
+export interface AlertEventBrief {
+  eventId: string;
+  environment: string | null;
+  release: string | null;
+  /** The error's message (exception value or log message). */
+  message: string | null;
+  /** The top in-app frames, the throwing frame first (at most 5). */
+  frames: { filename: string | null; function: string | null; lineno: number | null; colno: number | null }[];
+  tags: Record<string, string>;
+}
+
+export interface AlertSummary {
+  period: 'daily' | 'weekly';
+  /** ISO times: [from, to). */
+  from: string;
+  to: string;
+  events: number;
+  newIssues: number;
+  /** The same numbers for the period before, for the trend. */
+  previous: { events: number; newIssues: number };
+  topIssues: { id: string; title: string; level: Level; events: number; url: string | null }[];
 }
 
 /** A JSON schema of an object (checked with ajv), as a channel declares its config. */

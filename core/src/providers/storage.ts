@@ -1,5 +1,15 @@
 import type { CanonicalEvent, Level } from '../event/types.js';
 import type { Role } from '../roles.js';
+import type {
+  AlertDelivery,
+  AlertDeliveryPatch,
+  AlertDeliveryQuery,
+  AlertRule,
+  AlertRulePatch,
+  NewAlertDelivery,
+  NewAlertRule,
+  ProjectActivity,
+} from './alert-rules.js';
 
 export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
@@ -315,4 +325,33 @@ export interface StorageProvider {
   recordAudit(entry: NewAuditEntry): Promise<void>;
   /** The audit log, newest first. */
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+
+  // Alert rules, their delivery log and evaluation state (see providers/alert-rules.ts).
+
+  createAlertRule(input: NewAlertRule): Promise<AlertRule>;
+  /** Oldest first; every project's without a filter. */
+  listAlertRules(filter?: { projectId?: number; enabled?: boolean }): Promise<AlertRule[]>;
+  getAlertRule(id: string): Promise<AlertRule | null>;
+  updateAlertRule(id: string, patch: AlertRulePatch): Promise<AlertRule | null>;
+  /** Removes the rule with its deliveries and state; false when unknown. */
+  deleteAlertRule(id: string): Promise<boolean>;
+  /** Null when the rule already has a delivery with that key (nothing is written). */
+  createAlertDelivery(input: NewAlertDelivery): Promise<AlertDelivery | null>;
+  updateAlertDelivery(id: string, patch: AlertDeliveryPatch): Promise<AlertDelivery | null>;
+  getAlertDelivery(id: string): Promise<AlertDelivery | null>;
+  /** A rule's deliveries, newest first. */
+  listAlertDeliveries(ruleId: string, query?: AlertDeliveryQuery): Promise<AlertDelivery[]>;
+  /** Moves a digest window's deliveries (status `digest`) to `digested`; resolves those it moved, oldest first. */
+  takeDigest(ruleId: string, digestKey: string): Promise<AlertDelivery[]>;
+  /**
+   * A throttle window: true (and the window now runs until `until`) for exactly one caller while no
+   * window of (rule, key) runs at `now`; false while one does.
+   */
+  claimAlertWindow(ruleId: string, key: string, now: Date, until: Date): Promise<boolean>;
+  /** Sets a latch of (rule, key) (initially off); true for exactly one caller whose call changed it. */
+  setAlertLatch(ruleId: string, key: string, on: boolean): Promise<boolean>;
+  /** Events received since `since` (of one issue, or the whole project), counted up to `limit` at most. */
+  countEvents(projectId: number, query: { since: Date; issueId?: string; limit: number }): Promise<number>;
+  /** Events, new issues and the busiest issues of a project in a range (for summaries). */
+  projectActivity(projectId: number, range: TimeRange, top: number): Promise<ProjectActivity>;
 }

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
-import { AlertChannelRegistry } from '../alerts/alert-channel-registry.js';
+import { AlertChannelRegistry } from '../alert-config/alert-channel-registry.js';
 import { isFaultlineError } from '../errors.js';
 import type { AlertChannel, AlertMessage } from '../providers/alert-channel.js';
 

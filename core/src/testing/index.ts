@@ -18,3 +18,4 @@ export { pubsubContract, type PubSubFactory } from './contracts/pubsub-contract.
 export { startTestServer, type TestServer, type TestServerOptions, type TestProject } from './test-server.js';
 export { jobsContract, type JobsContractEnv } from './jobs-contract.js';
 export { alertChannelContract, alertMessage, type AlertChannelHarness, type ReceivedAlert } from './alert-channel-contract.js';
+export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';

@@ -21,6 +21,7 @@ import {
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
+import * as alerts from './alert-queries.js';
 import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
 import { listAudit, recordAudit } from './audit-queries.js';
 import {
@@ -185,6 +186,21 @@ export class PostgresStorage implements StorageProvider {
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
     return withClient(this.db, (client) => eventStats(client, projectId, query));
   }
+
+  createAlertRule: StorageProvider['createAlertRule'] = (input) => withClient(this.db, (c) => alerts.createAlertRule(c, input));
+  listAlertRules: StorageProvider['listAlertRules'] = (filter) => withClient(this.db, (c) => alerts.listAlertRules(c, filter));
+  getAlertRule: StorageProvider['getAlertRule'] = (id) => withClient(this.db, (c) => alerts.getAlertRule(c, id));
+  updateAlertRule: StorageProvider['updateAlertRule'] = (id, patch) => withClient(this.db, (c) => alerts.updateAlertRule(c, id, patch));
+  deleteAlertRule: StorageProvider['deleteAlertRule'] = (id) => withClient(this.db, (c) => alerts.deleteAlertRule(c, id));
+  createAlertDelivery: StorageProvider['createAlertDelivery'] = (input) => withClient(this.db, (c) => alerts.createAlertDelivery(c, input));
+  updateAlertDelivery: StorageProvider['updateAlertDelivery'] = (id, patch) => withClient(this.db, (c) => alerts.updateAlertDelivery(c, id, patch));
+  getAlertDelivery: StorageProvider['getAlertDelivery'] = (id) => withClient(this.db, (c) => alerts.getAlertDelivery(c, id));
+  listAlertDeliveries: StorageProvider['listAlertDeliveries'] = (ruleId, query) => withClient(this.db, (c) => alerts.listAlertDeliveries(c, ruleId, query));
+  takeDigest: StorageProvider['takeDigest'] = (ruleId, digestKey) => withClient(this.db, (c) => alerts.takeDigest(c, ruleId, digestKey));
+  claimAlertWindow: StorageProvider['claimAlertWindow'] = (ruleId, key, now, until) => withClient(this.db, (c) => alerts.claimAlertWindow(c, ruleId, key, now, until));
+  setAlertLatch: StorageProvider['setAlertLatch'] = (ruleId, key, on) => withClient(this.db, (c) => alerts.setAlertLatch(c, ruleId, key, on));
+  countEvents: StorageProvider['countEvents'] = (projectId, query) => withClient(this.db, (c) => alerts.countEvents(c, projectId, query));
+  projectActivity: StorageProvider['projectActivity'] = (projectId, range, top) => withClient(this.db, (c) => alerts.projectActivity(c, projectId, range, top));
 
   claimScheduledRun(name: string, slot: string): Promise<boolean> {
     return withClient(this.db, (client) => claimScheduledRun(client, name, slot));

@@ -25,6 +25,7 @@ import type {
   TokenRecord,
 } from '../../providers/storage.js';
 import { MemoryAdmin } from './memory-admin.js';
+import { MemoryAlerts } from './memory-alerts.js';
 import { MemoryArchive } from './memory-archive.js';
 import { MemoryAudit } from './memory-audit.js';
 import { storeBatch } from './memory-batch.js';
@@ -42,6 +43,7 @@ export class MemoryStorage implements StorageProvider {
   private queries = new MemoryQueries(this.state);
   private archive = new MemoryArchive(this.state);
   private audit = new MemoryAudit();
+  private alerts = new MemoryAlerts(this.state);
   private closed = false;
 
   async migrate(): Promise<void> {
@@ -135,6 +137,21 @@ export class MemoryStorage implements StorageProvider {
   async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
     return this.open().audit.list(query);
   }
+  // Alert rules, deliveries and evaluation state (memory-alerts.ts).
+  createAlertRule: StorageProvider['createAlertRule'] = async (input) => this.open().alerts.createAlertRule(input);
+  listAlertRules: StorageProvider['listAlertRules'] = async (filter) => this.open().alerts.listAlertRules(filter);
+  getAlertRule: StorageProvider['getAlertRule'] = async (id) => this.open().alerts.getAlertRule(id);
+  updateAlertRule: StorageProvider['updateAlertRule'] = async (id, patch) => this.open().alerts.updateAlertRule(id, patch);
+  deleteAlertRule: StorageProvider['deleteAlertRule'] = async (id) => this.open().alerts.deleteAlertRule(id);
+  createAlertDelivery: StorageProvider['createAlertDelivery'] = async (input) => this.open().alerts.createAlertDelivery(input);
+  updateAlertDelivery: StorageProvider['updateAlertDelivery'] = async (id, patch) => this.open().alerts.updateAlertDelivery(id, patch);
+  getAlertDelivery: StorageProvider['getAlertDelivery'] = async (id) => this.open().alerts.getAlertDelivery(id);
+  listAlertDeliveries: StorageProvider['listAlertDeliveries'] = async (ruleId, query) => this.open().alerts.listAlertDeliveries(ruleId, query);
+  takeDigest: StorageProvider['takeDigest'] = async (ruleId, digestKey) => this.open().alerts.takeDigest(ruleId, digestKey);
+  claimAlertWindow: StorageProvider['claimAlertWindow'] = async (ruleId, key, now, until) => this.open().alerts.claimAlertWindow(ruleId, key, now, until);
+  setAlertLatch: StorageProvider['setAlertLatch'] = async (ruleId, key, on) => this.open().alerts.setAlertLatch(ruleId, key, on);
+  countEvents: StorageProvider['countEvents'] = async (projectId, query) => this.open().alerts.countEvents(projectId, query);
+  projectActivity: StorageProvider['projectActivity'] = async (projectId, range, top) => this.open().alerts.projectActivity(projectId, range, top);
 
   /** Refuses work after close(), as a closed database connection would. */
   private open(): this {

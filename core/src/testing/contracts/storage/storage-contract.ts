@@ -1,5 +1,6 @@
 import { describe } from 'mocha';
 import { adminContract } from './admin-contract.js';
+import { alertRulesContract } from './alert-rules-contract.js';
 import { archiveContract } from './archive-contract.js';
 import { auditContract } from './audit-contract.js';
 import { eventQueriesContract } from './event-queries-contract.js';
@@ -24,5 +25,6 @@ export function storageContract(factory: StorageFactory): void {
     scheduleClaimsContract(context);
     archiveContract(context);
     auditContract(context);
+    alertRulesContract(context);
   });
 }
