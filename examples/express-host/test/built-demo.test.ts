@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { createTestDatabase, freePort, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const TSC_PROJECTS = ['core', 'plugins/storage-postgres', 'sdk', 'examples/express-host'].map((p) => `${p}/tsconfig.build.json`);
+const TSC_PROJECTS = ['event-types', 'core', 'plugins/storage-postgres', 'sdk', 'examples/express-host'].map((p) => `${p}/tsconfig.build.json`);
 
 /** `npm start` as it runs: the build it runs first, then the demo from dist/ with its own start script. */
 describe('example: npm start builds incrementally and runs the demo with source maps', function () {
