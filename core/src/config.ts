@@ -5,6 +5,8 @@ export interface Grant {
   role: Role;
   /** Project ids the caller may touch; null means every project. */
   projectIds: number[] | null;
+  /** Who the caller is, for the audit log (a host's authorize() may name its user). */
+  actor?: string;
 }
 
 export interface IngestLimits {
@@ -47,6 +49,8 @@ export interface FaultlineConfig {
   adminToken: string | null;
   /** null: use the host app's own `trust proxy` setting (req.ip). */
   trustProxy: boolean | number | string | string[] | null;
+  /** Other origins (scheme://host[:port]) whose pages may change state with the host's session. */
+  trustedOrigins: string[];
   limits: IngestLimits;
   batch: BatchOptions;
   rateLimitPerMinute: number;

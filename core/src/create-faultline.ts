@@ -12,10 +12,13 @@ import { HookRegistry, logAndCountFailures } from './hooks/hook-registry.js';
 import { issueRoutes } from './http/issue-routes.js';
 import { createIssueWorkflow, type IssueWorkflow } from './issues/issue-workflow.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { createAuditLog } from './audit/audit-log.js';
 import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
+import { crossSiteGuard } from './http/cross-site-guard.js';
+import { securityHeaders } from './http/security-headers.js';
 import { errorHandler } from './http/send-error.js';
 import { streamRoutes } from './http/stream-routes.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
@@ -106,6 +109,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const clientIp = clientIpResolver(config.trustProxy);
   const liveFeed = new LiveFeed();
   const openStreams = new Set<() => void>();
+  const audit = createAuditLog({ storage, log });
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
@@ -165,10 +169,11 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const ingestDeps = { keys, rateLimiter: () => providers.need('rateLimiter'), blockedKeys, bodyBudget, config, runIngest, clientIp, metrics };
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
-    r.use('/api/v1', express.json({ limit: '100kb' }));
+    r.use(securityHeaders());
+    r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
-    r.use(adminRoutes({ storage, grant, keys }));
+    r.use(adminRoutes({ storage, grant, keys, audit }));
     const streams = streamRoutes({ feed: liveFeed, grant });
     openStreams.add(streams.closeAll);
     r.use(streams);

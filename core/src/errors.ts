@@ -40,6 +40,7 @@ export const ERRORS = {
   FAULTLINE_ERR_AUTH_INVALID: { status: 401, message: 'Invalid key or token' },
   FAULTLINE_ERR_AUTH_FORBIDDEN: { status: 403, message: 'Not allowed' },
   FAULTLINE_ERR_AUTH_PROJECT_MISMATCH: { status: 403, message: 'Key does not belong to this project' },
+  FAULTLINE_ERR_AUTH_CROSS_SITE: { status: 403, message: 'Cross-site request refused' },
 
   // query and admin
   FAULTLINE_ERR_NOT_FOUND: { status: 404, message: 'Not found' },

@@ -13,6 +13,11 @@ export interface FaultlineOptions {
   logger?: Logger;
   /** Express's trust-proxy setting, used to find the client IP. */
   trustProxy?: boolean | number | string | string[];
+  /**
+   * Origins besides Faultline's own whose pages may change state (resolve an issue, create a key) with
+   * the host's session cookies; requests with a bearer token are not limited. Default: none.
+   */
+  trustedOrigins?: string[];
   limits?: Partial<IngestLimits>;
   batch?: Partial<BatchOptions>;
   /** Default events per minute per public key (a key may override it). */

@@ -22,7 +22,7 @@ export { StorageSearch } from './search/storage-search.js';
 export * from './providers/alert-channel.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export * from './event/types.js';
-export type { Metrics } from './metrics.js';
+export { createMetrics, type Metrics } from './metrics.js';
 export { generatePublicKey, generateSecretToken, hashSecret } from './auth/secrets.js';
 export { buildDsn, parseDsn } from './auth/dsn.js';
 export { createProjectWithKey, createPublicKey, createToken, slugify } from './admin/provisioning.js';

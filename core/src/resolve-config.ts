@@ -23,9 +23,11 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
   }
   const notifyTimeoutMs = options.notifyTimeoutMs ?? envInteger(env, 'FAULTLINE_NOTIFY_TIMEOUT_MS') ?? DEFAULT_NOTIFY_TIMEOUT_MS;
   positiveInteger('notifyTimeoutMs (FAULTLINE_NOTIFY_TIMEOUT_MS)', notifyTimeoutMs);
+  const trustedOrigins = (options.trustedOrigins ?? []).map((o, i) => origin(`trustedOrigins[${i}]`, o));
   return {
     adminToken,
     trustProxy: options.trustProxy ?? null,
+    trustedOrigins,
     limits,
     batch,
     rateLimitPerMinute,
@@ -53,4 +55,16 @@ function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `${name} must be a whole number, not "${raw}"`);
   return n;
+}
+
+function origin(name: string, value: unknown): string {
+  try {
+    const url = new URL(String(value));
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value) return url.origin;
+  } catch {
+    // reported below
+  }
+  throw new FaultlineError('FAULTLINE_ERR_CONFIG_INVALID', `${name} must be an origin such as https://admin.example.com, not ${JSON.stringify(value)}`, {
+    path: name,
+  });
 }

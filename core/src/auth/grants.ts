@@ -4,6 +4,7 @@ import type { FaultlineOptions } from '../faultline-options.js';
 import { FaultlineError } from '../errors.js';
 import type { Role } from '../providers/storage.js';
 import type { KeyResolver } from './key-resolver.js';
+import { secretsEqual } from './secrets.js';
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 
@@ -19,17 +20,17 @@ export function createGrantResolver(deps: {
   return async function resolveGrant(req: Request): Promise<Grant> {
     if (deps.authorize) {
       const grant = await deps.authorize(req);
-      if (grant) return grant;
+      if (grant) return { ...grant, actor: grant.actor ?? 'host-session' };
     }
     const header = req.get('authorization');
     if (!header) throw new FaultlineError('FAULTLINE_ERR_AUTH_MISSING', 'A secret token is required (Authorization: Bearer <token>)');
     const match = /^Bearer\s+(\S{1,256})$/i.exec(header);
     if (!match) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
     const token = match[1];
-    if (deps.adminToken && token === deps.adminToken) return { role: 'admin', projectIds: null };
+    if (deps.adminToken && secretsEqual(token, deps.adminToken)) return { role: 'admin', projectIds: null, actor: 'admin-token' };
     const record = await deps.keys.token(token);
     if (!record) throw new FaultlineError('FAULTLINE_ERR_AUTH_INVALID');
-    return { role: record.role, projectIds: record.projectIds };
+    return { role: record.role, projectIds: record.projectIds, actor: `token:${record.prefix}` };
   };
 }
 

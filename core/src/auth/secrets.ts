@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A public (ingest) key: 32 lowercase hex characters, so it fits in a Sentry DSN. */
 export function generatePublicKey(): string {
@@ -18,4 +18,12 @@ export function hashSecret(secret: string): string {
 /** What is shown of a key or token after creation. */
 export function secretPrefix(secret: string): string {
   return secret.slice(0, secret.startsWith('flt_') ? 8 : 6);
+}
+
+/**
+ * Compares a presented secret with the expected one in constant time. Both are hashed first, so the
+ * comparison takes the same time whatever their lengths and wherever they first differ.
+ */
+export function secretsEqual(presented: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(expected).digest());
 }

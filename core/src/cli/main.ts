@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isFaultlineError } from '../errors.js';
 import { issuesCommand } from './issues-command.js';
+import { configPrintCommand } from './config-print-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
@@ -40,6 +41,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       .option('--json', 'print one JSON object')
       .action(async (ids: string[], options) => issuesCommand(await config(), action, ids, options));
   }
+
+  program
+    .command('config')
+    .description('inspect the configuration')
+    .command('print')
+    .description('print the effective configuration, where each value came from, secrets masked')
+    .option('--json', 'print JSON')
+    .action(async (options) => configPrintCommand(await config(), options));
 
   program
     .command('send-test-event')

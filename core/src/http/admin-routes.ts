@@ -6,6 +6,7 @@ import { createProjectWithKey, createPublicKey, createToken } from '../admin/pro
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { ROLES, type Role, type StorageProvider } from '../providers/storage.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { parseInput } from './parse-input.js';
 
 const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
@@ -44,10 +45,21 @@ const newToken = {
   },
 };
 
+const auditQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    project: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    cursor: { type: 'string', maxLength: 1000 },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+  },
+};
+
 export interface AdminRouteDeps {
   storage(): StorageProvider;
   grant(req: Request): Promise<Grant>;
   keys: KeyResolver;
+  audit: AuditLog;
 }
 
 /** Projects, public keys and secret tokens. */
@@ -62,9 +74,15 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   router.post('/api/v1/projects', async function createProject(req, res) {
-    requireGlobalAdmin(await deps.grant(req));
+    const grant = await deps.grant(req);
+    requireGlobalAdmin(grant);
     const input = parseInput<{ name: string; slug?: string }>(newProject, req.body, 'body');
     const created = await createProjectWithKey(deps.storage(), input);
+    await deps.audit.record(req, grant, 'project.create', {
+      projectId: created.project.id,
+      target: String(created.project.id),
+      details: { name: created.project.name, slug: created.project.slug, keyPrefix: created.publicKey.slice(0, 6) },
+    });
     res.status(201).json({
       ...created.project,
       publicKey: created.publicKey,
@@ -96,6 +114,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     if (!(await deps.storage().getProject(id))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Project not found');
     const input = parseInput<{ label?: string; allowedOrigins?: string[]; rateLimitPerMinute?: number | null }>(newKey, req.body ?? {}, 'body');
     const { record, publicKey } = await createPublicKey(deps.storage(), id, input);
+    await deps.audit.record(req, grant, 'key.create', { projectId: id, target: String(record.id), details: { prefix: record.prefix, label: record.label } });
     res.status(201).json({ ...record, publicKey, dsn: buildDsn(baseUrl(req), publicKey, id) });
   });
 
@@ -106,6 +125,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     requireRole(grant, 'admin');
     if (!(await deps.storage().revokePublicKey(id, keyId))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Key not found');
     deps.keys.clear();
+    await deps.audit.record(req, grant, 'key.revoke', { projectId: id, target: String(keyId) });
     res.status(204).end();
   });
 
@@ -115,18 +135,34 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   router.post('/api/v1/tokens', async function createTokenRoute(req, res) {
-    requireGlobalAdmin(await deps.grant(req));
+    const grant = await deps.grant(req);
+    requireGlobalAdmin(grant);
     const input = parseInput<{ role: Role; label?: string; projectIds?: number[] | null }>(newToken, req.body, 'body');
     const { record, token } = await createToken(deps.storage(), input);
+    await deps.audit.record(req, grant, 'token.create', {
+      target: String(record.id),
+      details: { prefix: record.prefix, role: record.role, projectIds: record.projectIds, label: record.label },
+    });
     res.status(201).json({ ...record, token });
   });
 
   router.delete('/api/v1/tokens/:id', async function revokeToken(req, res) {
     const { id } = parseInput<{ id: number }>(tokenParams, req.params, 'params');
-    requireGlobalAdmin(await deps.grant(req));
+    const grant = await deps.grant(req);
+    requireGlobalAdmin(grant);
     if (!(await deps.storage().revokeToken(id))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Token not found');
     deps.keys.clear();
+    await deps.audit.record(req, grant, 'token.revoke', { target: String(id) });
     res.status(204).end();
+  });
+
+  router.get('/api/v1/audit', async function listAudit(req, res) {
+    const q = parseInput<{ project?: number; cursor?: string; limit: number }>(auditQuery, req.query, 'query');
+    const grant = await deps.grant(req);
+    requireRole(grant, 'admin');
+    if (q.project !== undefined) requireProject(grant, q.project);
+    const projectIds = q.project !== undefined ? [q.project] : grant.projectIds;
+    res.json(await deps.storage().listAudit({ projectIds, cursor: q.cursor, limit: q.limit }));
   });
 
   return router;

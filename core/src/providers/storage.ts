@@ -204,6 +204,32 @@ export interface RestoreEventsResult {
   skipped: number;
 }
 
+/** One admin action, as the audit log keeps it: who, what, when, from where. */
+export interface AuditEntry {
+  id: string;
+  /** ISO time of the action. */
+  at: string;
+  /** Who: `token:<prefix>`, `admin-token`, or what the host's authorize() named. */
+  actor: string;
+  /** What, as `area.verb`: `project.create`, `key.revoke`, `issue.update`, ... */
+  action: string;
+  projectId: number | null;
+  /** The id of what was acted on, when there is one. */
+  target: string | null;
+  /** The client's address. */
+  ip: string | null;
+  /** What changed; never a secret (keys and tokens appear by prefix only). */
+  details: Record<string, unknown>;
+}
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+
+export interface AuditQuery {
+  /** Only these projects' entries (null: every entry, including those of no project). */
+  projectIds: number[] | null;
+  cursor?: string;
+  limit: number;
+}
+
 export type StatsInterval = 'hour' | 'day';
 
 export interface StatsQuery {
@@ -287,4 +313,8 @@ export interface StorageProvider {
    * there is skipped. Issues and counts are not changed (they still count these events).
    */
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult>;
+  /** Appends to the audit log. */
+  recordAudit(entry: NewAuditEntry): Promise<void>;
+  /** The audit log, newest first. */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
 }

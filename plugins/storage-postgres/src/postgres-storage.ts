@@ -1,4 +1,7 @@
 import {
+  type AuditEntry,
+  type AuditQuery,
+  type NewAuditEntry,
   FaultlineError,
   type EventRecord,
   type EventTimeRange,
@@ -19,6 +22,7 @@ import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
 import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
+import { listAudit, recordAudit } from './audit-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -208,5 +212,13 @@ export class PostgresStorage implements StorageProvider {
 
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
     return withClient(this.db, (client) => restoreEvents(client, events));
+  }
+
+  recordAudit(entry: NewAuditEntry): Promise<void> {
+    return withClient(this.db, (client) => recordAudit(client, entry));
+  }
+
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+    return withClient(this.db, (client) => listAudit(client, query));
   }
 }
