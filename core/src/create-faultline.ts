@@ -42,6 +42,10 @@ import { InProcessJobs } from './jobs/in-process-jobs.js';
 import { StorageSearch } from './search/storage-search.js';
 import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
+import { createScrubbingSource } from './scrub/project-scrubbing.js';
+
+// Core's scrubbing module; from the sources (tests, tsx) the .ts beside it, built the .js (as the ingest worker).
+const SCRUB_MODULE = new URL(`./scrub/scrub-module${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** How long stop() lets running jobs finish before abandoning them. */
 const JOBS_STOP_TIMEOUT_MS = 10_000;
@@ -83,6 +87,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
+  // Before the plugins' own: their scrub handlers get an event core has scrubbed already.
+  if (config.scrubbing) hooks.module('@faultline/core', SCRUB_MODULE);
   await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();
@@ -105,7 +111,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
-  const runIngest = createIngestRunner(pipeline, threads, config.limits);
+  const scrubbing = config.scrubbing ? createScrubbingSource(storage) : null;
+  const runIngest = createIngestRunner(pipeline, threads, config.limits, scrubbing ? (id) => scrubbing.of(id) : undefined);
   const clientIp = clientIpResolver(config.trustProxy);
   const liveFeed = new LiveFeed();
   const openStreams = new Set<() => void>();
@@ -173,7 +180,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
-    r.use(adminRoutes({ storage, grant, keys, audit }));
+    r.use(adminRoutes({ storage, grant, keys, audit, forgetScrubbing: (id) => scrubbing?.forget(id) }));
     const streams = streamRoutes({ feed: liveFeed, grant });
     openStreams.add(streams.closeAll);
     r.use(streams);
@@ -189,7 +196,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     router,
     start,
     stop,
-    ingest: (projectId, events) => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api' }),
+    ingest: async (projectId, events) =>
+      pipeline.accept({ projectId, events, clientIp: undefined, route: 'api', scrubbing: await scrubbing?.of(projectId) }),
     hooks: hooks.forPlugin('host'),
     issues,
     get storage() {

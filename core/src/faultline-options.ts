@@ -38,6 +38,11 @@ export interface FaultlineOptions {
    * as timed out (or FAULTLINE_NOTIFY_TIMEOUT_MS; default 10 s). Bounds `stop()`.
    */
   notifyTimeoutMs?: number;
+  /**
+   * Core's server-side scrubbing of secrets and card numbers, with each project's own rules (default
+   * true). Turn it off only when a plugin of your own scrubs instead.
+   */
+  scrubbing?: boolean;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

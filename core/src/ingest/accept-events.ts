@@ -4,6 +4,7 @@ import type { EventValidator } from '../event/validate-event.js';
 import type { HookFailureReporter, HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
+import type { ProjectScrubbing } from '../scrub/scrubbing-rules.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
 
 export type { PreparedEvents, RejectedEvent };
@@ -20,6 +21,8 @@ export interface AcceptRequest {
   sent?: SentEvents;
   /** The metrics label of the route that received the events. */
   route: string;
+  /** The project's scrubbing rules (core's scrubbing is on), for the hooks' context. */
+  scrubbing?: ProjectScrubbing;
 }
 
 export interface AcceptResult {
@@ -63,6 +66,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       validate,
       pathOf: req.pathOf,
       sent: req.sent,
+      scrubbing: req.scrubbing,
     };
     return hooks.hasIngestHandlers() ? prepareHookedEvents(req.events, ctx, hooks) : prepareEvents(req.events, ctx);
   }

@@ -1,3 +1,4 @@
+import type { ProjectScrubbing, ScrubbingRules } from '../scrub/scrubbing-rules.js';
 import type { CanonicalEvent, Level } from '../event/types.js';
 
 export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
@@ -317,4 +318,8 @@ export interface StorageProvider {
   recordAudit(entry: NewAuditEntry): Promise<void>;
   /** The audit log, newest first. */
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** A project's own scrubbing rules (scrub/scrubbing-rules.ts); null when it never set any. */
+  getScrubbing(projectId: number): Promise<ProjectScrubbing | null>;
+  /** Replaces a project's scrubbing rules; the version grows by one with each call. */
+  setScrubbing(projectId: number, rules: ScrubbingRules): Promise<ProjectScrubbing>;
 }

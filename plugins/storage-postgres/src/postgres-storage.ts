@@ -2,6 +2,8 @@ import {
   type AuditEntry,
   type AuditQuery,
   type NewAuditEntry,
+  type ProjectScrubbing,
+  type ScrubbingRules,
   FaultlineError,
   type EventRecord,
   type EventTimeRange,
@@ -23,6 +25,7 @@ import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
 import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
 import { listAudit, recordAudit } from './audit-queries.js';
+import { getScrubbing, setScrubbing } from './scrubbing-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -212,6 +215,14 @@ export class PostgresStorage implements StorageProvider {
 
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
     return withClient(this.db, (client) => restoreEvents(client, events));
+  }
+
+  getScrubbing(projectId: number): Promise<ProjectScrubbing | null> {
+    return withClient(this.db, (client) => getScrubbing(client, projectId));
+  }
+
+  setScrubbing(projectId: number, rules: ScrubbingRules): Promise<ProjectScrubbing> {
+    return withClient(this.db, (client) => setScrubbing(client, projectId, rules));
   }
 
   recordAudit(entry: NewAuditEntry): Promise<void> {
