@@ -43,9 +43,8 @@ import { StorageSearch } from './search/storage-search.js';
 import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
 import { createScrubbingSource } from './scrub/project-scrubbing.js';
-
-// Core's scrubbing module; from the sources (tests, tsx) the .ts beside it, built the .js (as the ingest worker).
-const SCRUB_MODULE = new URL(`./scrub/scrub-module${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+import scrubModule from './scrub/scrub-module.js';
+import { CORE } from './scrub/scrubbing-rules.js';
 
 /** How long stop() lets running jobs finish before abandoning them. */
 const JOBS_STOP_TIMEOUT_MS = 10_000;
@@ -87,8 +86,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
-  // Before the plugins' own: their scrub handlers get an event core has scrubbed already.
-  if (config.scrubbing) hooks.module('@faultline/core', SCRUB_MODULE);
+  // Before the plugins' handlers, so theirs get an event core has scrubbed; ingest threads add it too.
+  if (config.scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
   await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();
@@ -110,7 +109,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const bodyBudget = new BodyBudget(config.limits.maxBodyBytesInFlight, config.limits.maxKeyBodyBytesInFlight);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
-  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
+  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs(), config.scrubbing) : null;
   const scrubbing = config.scrubbing ? createScrubbingSource(storage) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits, scrubbing ? (id) => scrubbing.of(id) : undefined);
   const clientIp = clientIpResolver(config.trustProxy);

@@ -1,7 +1,7 @@
 /**
- * Core's scrubbing, as an ingest module (hooks/ingest-module.ts): createFaultline registers it, so it
- * runs on the ingest threads (and on the main thread for `faultline.ingest()` and threads off) and
- * costs no thread. A project's rules come with each job (`context.scrubbing`, with their version); a
+ * Core's scrubbing, as an ingest module (hooks/ingest-module.ts). createFaultline and every ingest
+ * thread add its handlers (`HookRegistry.addBuiltin`), so it runs on the ingest threads (and on the
+ * main thread for `faultline.ingest()` and threads off) and costs no thread. A project's rules come with each job (`context.scrubbing`, with their version); a
  * thread compiles them once per project and version.
  */
 import { defineIngestModule } from '../hooks/ingest-module.js';

@@ -25,6 +25,9 @@ export interface ProjectScrubbing extends ScrubbingRules {
   updatedAt: string | null;
 }
 
+/** The name core's scrubbing handlers carry, in hook failures and metrics. */
+export const CORE = '@faultline/core';
+
 export const DEFAULT_SCRUBBING_RULES: ScrubbingRules = Object.freeze({ keys: [], patterns: [], emails: false, ipAddresses: false }) as ScrubbingRules;
 
 /** A project without rules of its own: the defaults only, version 0. */
@@ -45,6 +48,12 @@ const rulesSchema = {
 
 /** Validates a PUT body (missing fields take the defaults); a 400 names the bad field, a bad pattern by index. */
 export function parseScrubbingRules(body: unknown): ScrubbingRules {
+  // Request inputs coerce types (parse-input.ts); here a number is not a key name.
+  for (const field of ['keys', 'patterns'] as const) {
+    const list = (body as Record<string, unknown> | null)?.[field];
+    const at = Array.isArray(list) ? list.findIndex((item) => typeof item !== 'string') : -1;
+    if (at >= 0) throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', `body ${field}[${at}] must be a string`, { path: `${field}[${at}]` });
+  }
   const input = parseInput<Partial<ScrubbingRules>>(rulesSchema, body ?? {}, 'body');
   const rules: ScrubbingRules = {
     keys: input.keys ?? [],
