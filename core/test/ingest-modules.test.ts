@@ -219,7 +219,7 @@ describe('ingest modules: plugins hooks in ingest threads', function () {
         for (const [hook, n] of [['normalize', 1], ['scrub', 2], ['filter', 2], ['fingerprint', 1]] as const) {
           expect(metrics).to.include(`faultline_hook_failures_total{hook="ingest:${hook}",plugin="exploder"} ${n}`);
         }
-        expect(metrics).to.match(/faultline_events_rejected_total\{code="FAULTLINE_ERR_INGEST_HOOK_FAILED"\} 4/);
+        expect(metrics).to.match(/faultline_events_rejected_total\{code="FAULTLINE_ERR_INGEST_HOOK_FAILED",status="500"\} 4/);
       }
     });
   });

@@ -1,5 +1,5 @@
 import type { FaultlineConfig } from '../config.js';
-import { FaultlineError, isFaultlineError } from '../errors.js';
+import { ERRORS, FaultlineError, isFaultlineError, type ErrorCode } from '../errors.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookFailureReporter, HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
@@ -80,8 +80,8 @@ export function createIngestPipeline(deps: AcceptDeps) {
   async function commit(prepared: PreparedEvents, route: string): Promise<AcceptResult> {
     const { ids, rejected } = prepared;
     if (prepared.filtered) metrics.eventsFiltered.inc(prepared.filtered);
-    for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code });
     if (ids.length === 0 && rejected.length > 0) {
+      // The whole request is refused: the ingest routes count it once, as they answer it.
       const first = rejected[0].error;
       const many = rejected.length > 1;
       throw new FaultlineError(many ? 'FAULTLINE_ERR_INGEST_NOTHING_VALID' : (first.code as any), many ? `No event in the batch is valid; first: ${first.message}` : first.message, {
@@ -95,6 +95,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       // Storage failed: nothing was stored, and a retry is safe because event ids make it idempotent.
       throw new FaultlineError('FAULTLINE_ERR_UNAVAILABLE', 'Events could not be stored; retry later', { retryAfter: 5, cause: err });
     }
+    for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code, status: statusOf(r.error.code) });
     metrics.eventsAccepted.inc({ route }, ids.length);
     return { accepted: ids.length, ids, rejected };
   }
@@ -112,3 +113,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
 }
 
 export type IngestPipeline = ReturnType<typeof createIngestPipeline>;
+
+function statusOf(code: string): number {
+  return ERRORS[code as ErrorCode]?.status ?? 400;
+}
