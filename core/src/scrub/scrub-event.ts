@@ -5,8 +5,8 @@ import { DEFAULT_KEY_TERMS, FILTERED, filterCardNumbers, filterEmails, filterIpA
 /** Replaces what the rules filter in an event; returns the same object when nothing matched. */
 export type ScrubEvent = (event: CanonicalEvent) => CanonicalEvent;
 
-/** Top-level fields that identify or describe the event rather than carry what it saw. */
-const EVENT_FIELDS_KEPT = new Set(['event_id', 'timestamp', 'received', 'level', 'platform', 'sdk', 'fingerprint', 'release', 'dist', 'environment']);
+/** Top-level fields that identify or describe the event rather than carry what it saw (`modules`: installed packages and their versions). */
+const EVENT_FIELDS_KEPT = new Set(['event_id', 'timestamp', 'received', 'level', 'platform', 'sdk', 'fingerprint', 'release', 'dist', 'environment', 'modules', 'debug_meta']);
 
 /**
  * Fields of stack frames and debug images, anywhere: code locations and source lines, not data (a

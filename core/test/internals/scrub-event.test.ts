@@ -54,6 +54,7 @@ describe('internals: scrubbing rules', () => {
     const event = {
       event_id: '4111111111111111abcdefabcdefabcd',
       fingerprint: ['token'],
+      modules: { 'express-session': '1.18.0', 'csrf-token': '2.0.0' }, // installed packages, not secrets
       exception: { values: [{ type: 'Error', value: 'v', stacktrace: { frames: [{ function: 'password', context_line: 'token=1', pre_context: ['4111111111111111'] }] } }] },
     };
     expect(scrub(event)).to.equal(event);
