@@ -101,7 +101,12 @@ export function compileScrubber(rules: ScrubbingRules): ScrubEvent {
     }
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const scrubbed = scrubValue(parsed, depth + 1);
-    return scrubbed === parsed ? text : JSON.stringify(scrubbed);
+    if (scrubbed === parsed) return text;
+    try {
+      return JSON.stringify(scrubbed);
+    } catch {
+      return FILTERED; // nested past what JSON.stringify can write: drop it rather than keep what was filtered
+    }
   }
 
   function scrubValue(value: unknown, depth: number): unknown {
@@ -131,7 +136,8 @@ export function compileScrubber(rules: ScrubbingRules): ScrubEvent {
       // At the top, a field that holds a part of the event (`user`, `request`) is searched, never replaced whole.
       const whole = sensitiveKey(key) && (kept === null || typeof value !== 'object');
       const next = whole ? FILTERED : scrubValue(value, depth + 1);
-      if (next !== value) (copy ??= { ...object })[key] = next;
+      // defineProperty, not `=`: a key named `__proto__` (JSON.parse makes it an own property) must be replaced, not the prototype set.
+      if (next !== value) Object.defineProperty((copy ??= { ...object }), key, { value: next, enumerable: true, writable: true, configurable: true });
     }
     return copy ?? object;
   }

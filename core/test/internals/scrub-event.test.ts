@@ -74,3 +74,14 @@ describe('internals: scrubbing rules', () => {
     expect(parseScrubbingRules({ keys: ['iban'] })).to.deep.equal({ keys: ['iban'], patterns: [], emails: false, ipAddresses: false });
   });
 });
+
+describe('internals: scrubbing hostile values', () => {
+  it('replaces a secret under a `__proto__` key, and a JSON string nested too deep to write back', () => {
+    const event = JSON.parse('{"extra": {"__proto__": {"password": "p"}, "x": 1}}');
+    const scrubbed = scrub(event);
+    expect(Object.getOwnPropertyDescriptor(scrubbed.extra, '__proto__')?.value).to.deep.equal({ password: F });
+    expect(Object.getPrototypeOf(scrubbed.extra)).to.equal(Object.prototype);
+    const deep = `{"token": "t", "d": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    expect(() => scrub({ extra: { body: deep } })).to.not.throw();
+  });
+});
