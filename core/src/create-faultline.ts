@@ -118,6 +118,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const audit = createAuditLog({ storage, log });
 
   const inFlight = new Set<Promise<unknown>>();
+  const ingesting = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -153,6 +154,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     liveFeed.detach();
     if (wasStarted) {
       await starting?.catch(() => undefined);
+      // ingest() calls made before stop() may still be reading their project's scrubbing rules: let them reach the queue.
+      await Promise.all([...ingesting]);
       await queue().stop();
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     }
@@ -195,8 +198,12 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     router,
     start,
     stop,
-    ingest: async (projectId, events) =>
-      pipeline.accept({ projectId, events, clientIp: undefined, route: 'api', scrubbing: await scrubbing?.of(projectId) }),
+    ingest(projectId, events) {
+      const accepting = (async () => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api', scrubbing: await scrubbing?.of(projectId) }))();
+      const settled = accepting.catch(() => undefined).finally(() => ingesting.delete(settled));
+      ingesting.add(settled);
+      return accepting;
+    },
     hooks: hooks.forPlugin('host'),
     issues,
     get storage() {
