@@ -13,6 +13,7 @@ const CORE_LEVELS = [
   ['event'], // the event: types, schema, validation
   ['providers'], // provider contracts: storage, queue, pubsub, rate limiter, ...
   ['hooks'], // hook names and the registry
+  ['scrub'], // core's server-side scrubbing: default rules, each project's rules, the ingest handler
   ['alert-config'], // the alert channel registry (plugins register channels into it) and alerting's options
   ['plugins'], // the plugin contract and its loading
   ['faultline-options.ts'], // createFaultline's options

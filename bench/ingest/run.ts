@@ -1,6 +1,6 @@
 /**
  * bench:ingest — end-to-end ingest throughput against the raw COPY rate of the same PostgreSQL.
- *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing] [--scrub-module]
+ *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing] [--scrub-module] [--no-scrubbing]
  * Prints one JSON object on stdout; progress goes to stderr.
  */
 import { mkdirSync } from 'node:fs';
@@ -24,6 +24,9 @@ const batch = numberOption('batch', 'BENCH_BATCH', 100);
 // --scrub-module: the server runs a plugin whose ingest:scrub handler is an ingest module (scrub-plugin.ts).
 const scrubModule = flag('scrub-module', 'BENCH_SCRUB_MODULE');
 if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
+// --no-scrubbing: the server runs with core's scrubbing off (`scrubbing: false`), to measure what it costs.
+const scrubbing = !flag('no-scrubbing', 'BENCH_NO_SCRUBBING');
+if (!scrubbing) process.env.BENCH_NO_SCRUBBING = '1';
 const profileDir = flag('profile', 'BENCH_PROFILE') ? new URL('../.profiles/', import.meta.url).pathname : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -92,6 +95,7 @@ try {
     batchSize: batch,
     clients,
     scrubModule,
+    scrubbing,
     endToEnd: {
       eventsPerSec: Math.round(endToEndRate),
       seconds: round(load.seconds),

@@ -17,7 +17,7 @@ const send = (message: ServerMessage) => process.send?.(message);
 const sqlReport = process.env.FAULTLINE_BENCH_SQL_TIMING === '1' ? timeSqlStatements() : null;
 
 // BENCH_GROUP_COMMIT='{"maxSize":500,"concurrency":1}' tries other group-commit settings.
-const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}'), plugins: benchScrubPlugins() });
+const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}'), plugins: benchScrubPlugins(), scrubbing: process.env.BENCH_NO_SCRUBBING !== '1' });
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
   send({ type: 'rss', rssMB: mb(m.rss), heapTotalMB: mb(m.heapTotal), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) });

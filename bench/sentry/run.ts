@@ -7,7 +7,7 @@
  * floor (floor-server.ts: node:http and JSON.parse alone) under the same load, so a rate can be read
  * against what this machine allows at all: `ofFloor`.
  *
- *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor] [--scrub-module]
+ *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor] [--scrub-module] [--no-scrubbing]
  * Prints one JSON object on stdout. Not a test: nothing here asserts.
  */
 import { fork } from 'node:child_process';
@@ -31,6 +31,9 @@ const warmup = Math.min(1000, Math.ceil(events / 10));
 // --scrub-module: the server runs a plugin whose ingest:scrub handler is an ingest module (scrub-plugin.ts).
 const scrubModule = flag('scrub-module', 'BENCH_SCRUB_MODULE');
 if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
+// --no-scrubbing: the server runs with core's scrubbing off (`scrubbing: false`), to measure what it costs.
+const scrubbing = !flag('no-scrubbing', 'BENCH_NO_SCRUBBING');
+if (!scrubbing) process.env.BENCH_NO_SCRUBBING = '1';
 
 type Ready = Extract<SentryBenchMessage, { type: 'ready' }>;
 type Stats = Extract<SentryBenchMessage, { type: 'stats' }>;
@@ -261,6 +264,7 @@ try {
         concurrency,
         issues,
         scrubModule,
+        scrubbing,
         results,
         sentryVsNative: rate('native') && sentryRates.length ? round(Math.min(...sentryRates) / rate('native')!) : null,
         // What share of the floor's rate each mode reaches, and what share of it the target asks for.

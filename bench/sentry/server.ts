@@ -10,7 +10,7 @@ export type SentryBenchMessage =
   | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
   | { type: 'stats'; stored: number; batches: number; batchSeconds: number; accepted: Record<string, number>; rejected: number };
 
-const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins() });
+const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins(), scrubbing: process.env.BENCH_NO_SCRUBBING !== '1' });
 const metrics = server.faultline.metrics;
 const send = (m: SentryBenchMessage) => process.send?.(m);
 

@@ -60,6 +60,8 @@ export interface FaultlineConfig {
   ingestThreads: number;
   /** How long a notify-hook handler is awaited (stop() waits at most this long for one). */
   notifyTimeoutMs: number;
+  /** Core's server-side scrubbing (scrub/): on unless turned off. */
+  scrubbing: boolean;
 }
 
 export const DEFAULT_LIMITS: IngestLimits = {

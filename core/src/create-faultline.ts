@@ -45,6 +45,9 @@ import { InProcessJobs } from './jobs/in-process-jobs.js';
 import { StorageSearch } from './search/storage-search.js';
 import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
+import { createScrubbingSource } from './scrub/project-scrubbing.js';
+import scrubModule from './scrub/scrub-module.js';
+import { CORE } from './scrub/scrubbing-rules.js';
 
 /** How long stop() lets running jobs finish before abandoning them. */
 const JOBS_STOP_TIMEOUT_MS = 10_000;
@@ -88,6 +91,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const pluginRouters: Router[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
+  // Before the plugins' handlers, so theirs get an event core has scrubbed; ingest threads add it too.
+  if (config.scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
   await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();
@@ -109,14 +114,16 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const bodyBudget = new BodyBudget(config.limits.maxBodyBytesInFlight, config.limits.maxKeyBodyBytesInFlight);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
   const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
-  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs()) : null;
-  const runIngest = createIngestRunner(pipeline, threads, config.limits);
+  const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs(), config.scrubbing) : null;
+  const scrubbing = config.scrubbing ? createScrubbingSource(storage) : null;
+  const runIngest = createIngestRunner(pipeline, threads, config.limits, scrubbing ? (id) => scrubbing.of(id) : undefined);
   const clientIp = clientIpResolver(config.trustProxy);
   const liveFeed = new LiveFeed();
   const openStreams = new Set<() => void>();
   const audit = createAuditLog({ storage, log });
 
   const inFlight = new Set<Promise<unknown>>();
+  const ingesting = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -163,6 +170,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     liveFeed.detach();
     if (wasStarted) {
       await starting?.catch(() => undefined);
+      // ingest() calls made before stop() may still be reading their project's scrubbing rules: let them reach the queue.
+      await Promise.all([...ingesting]);
       await queue().stop();
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       await alerting.stop();
@@ -190,7 +199,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));
-    r.use(adminRoutes({ storage, grant, keys, audit }));
+    r.use(adminRoutes({ storage, grant, keys, audit, forgetScrubbing: (id) => scrubbing?.forget(id) }));
     const streams = streamRoutes({ feed: liveFeed, grant });
     openStreams.add(streams.closeAll);
     r.use(streams);
@@ -207,7 +216,12 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     router,
     start,
     stop,
-    ingest: (projectId, events) => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api' }),
+    ingest(projectId, events) {
+      const accepting = (async () => pipeline.accept({ projectId, events, clientIp: undefined, route: 'api', scrubbing: await scrubbing?.of(projectId) }))();
+      const settled = accepting.catch(() => undefined).finally(() => ingesting.delete(settled));
+      ingesting.add(settled);
+      return accepting;
+    },
     hooks: hooks.forPlugin('host'),
     issues,
     get storage() {

@@ -41,6 +41,11 @@ export interface FaultlineOptions {
   notifyTimeoutMs?: number;
   /** Alert rules: the issue link in messages, delivery retries, the summary schedule. */
   alerts?: AlertOptions;
+  /**
+   * Core's server-side scrubbing of secrets and card numbers, with each project's own rules (default
+   * true). Turn it off only when a plugin of your own scrubs instead.
+   */
+  scrubbing?: boolean;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

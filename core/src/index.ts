@@ -40,3 +40,4 @@ export { encodeBatch, decodeBatch, BATCH_FORMAT_VERSION } from './queue/batch-co
 export { MemoryRateLimiter, consumeAcceptedOnly, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
 export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';
+export { DEFAULT_SCRUBBING_RULES, type ProjectScrubbing, type ScrubbingRules } from './scrub/scrubbing-rules.js';

@@ -15,8 +15,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     eventsRejected: new Counter({
       name: 'faultline_events_rejected_total',
-      help: 'Events or requests rejected by ingest, by error code',
-      labelNames: ['code'],
+      help: 'Ingest requests refused (each once, by its error code and HTTP status), and events refused inside a batch that was otherwise accepted',
+      labelNames: ['code', 'status'],
       registers,
     }),
     eventsFiltered: new Counter({

@@ -35,6 +35,7 @@ export function resolveConfig(options: FaultlineOptions, env: NodeJS.ProcessEnv 
     processEvents: options.processEvents ?? true,
     ingestThreads,
     notifyTimeoutMs,
+    scrubbing: options.scrubbing ?? true,
   };
 }
 

@@ -45,6 +45,19 @@ window.runWithPii = async (dsn) => {
   return id;
 };
 
+window.runWithSecrets = async (dsn) => {
+  Sentry.init({ dsn, sampleRate: 1 });
+  Sentry.setUser({ id: 'shopper-1', email: 'grace@example.com' });
+  Sentry.setExtra('auth_token', 'tok-1');
+  Sentry.setContext('checkout', { cardNumber: '4111 1111 1111 1111', step: 3 });
+  Sentry.setTag('csrf', 'c-1');
+  await fetch('/app.js?session=abc&v=1'); // the SDK records it as a breadcrumb, URL and all
+  Sentry.addBreadcrumb({ category: 'form', data: { password: 'p4ss', field: 'email' } });
+  const id = Sentry.captureException(new Error('payment 5500-0000-0000-0004 failed'));
+  await Sentry.flush(5000);
+  return id;
+};
+
 window.sendMore = async (n) => {
   const ids = [];
   for (let i = 0; i < n; i++) ids.push(Sentry.captureException(new TypeError('rate limited ' + i)));
@@ -153,6 +166,32 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
       const { event } = await storedEvent(server, eventId);
       expect(event.sdk.settings).to.include({ infer_ip: 'auto' });
       expect(event.user).to.include({ ip_address: '127.0.0.1' });
+      await page.close();
+    });
+
+    it('stores what it sends scrubbed: secret keys, card numbers, URLs in breadcrumbs, and e-mails when the project asks', async () => {
+      const project = await server.createProject('browser secrets');
+      const put = await fetch(`${server.url}/api/v1/projects/${project.id}/scrubbing`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ emails: true }),
+      });
+      expect(put.status).to.equal(200);
+      const { page } = await openPage();
+      const eventId = await page.evaluate((dsn) => (globalThis as any).runWithSecrets(dsn), project.dsn);
+      const { event } = await eventually(async () => {
+        const res = await fetch(`${server.url}/api/v1/events/${eventId}`, { headers: { authorization: `Bearer ${project.secretToken}` } });
+        return res.status === 200 ? ((await res.json()) as any) : undefined;
+      }, 'the event');
+      const F = '[Filtered]';
+      expect(event.extra).to.deep.include({ auth_token: F });
+      expect(event.contexts.checkout).to.deep.equal({ cardNumber: F, step: 3 });
+      expect(event.tags).to.include({ csrf: F });
+      expect(event.user).to.include({ id: 'shopper-1', email: F });
+      expect(event.exception.values.at(-1).value).to.equal(`payment ${F} failed`);
+      const fetched = event.breadcrumbs.find((b: any) => b.category === 'fetch');
+      expect(fetched.data.url).to.equal(`/app.js?session=${F}&v=1`);
+      expect(event.breadcrumbs.find((b: any) => b.category === 'form').data).to.deep.equal({ password: F, field: 'email' });
       await page.close();
     });
 

@@ -125,6 +125,11 @@ describe('sentry: mapSentryEvent', () => {
     expect(() => validate(mapSentryEvent({ exception: 'x' }))).to.throw(/exception/);
   });
 
+  it('never throws on a tag or log parameter nested deeper than JSON.stringify can write (found by the fuzz test)', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    expect(() => mapSentryEvent({ tags: { t: deep }, logentry: { message: '%s', params: [deep] } })).to.not.throw();
+  });
+
   it('formats log templates', () => {
     expect(formatLogMessage('a %s b %r', ['x', { k: 1 }])).to.equal('a x b {"k":1}');
     expect(formatLogMessage('%(name)s is %(age)d', { name: 'ann', age: 3 })).to.equal('ann is 3');

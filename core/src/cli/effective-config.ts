@@ -35,6 +35,7 @@ const SETTINGS: SettingSpec[] = [
   { name: 'trustedOrigins', fromFile: fileKey('trustedOrigins'), fileWins: true },
   { name: 'migrate', fromFile: fileKey('migrate'), fileWins: true },
   { name: 'processEvents', fromFile: fileKey('processEvents'), fileWins: true },
+  { name: 'scrubbing', fromFile: fileKey('scrubbing'), fileWins: true },
   ...Object.keys(DEFAULT_LIMITS).map((k) => ({
     name: `limits.${k}`,
     fromFile: (f: FileConfig) => (f.limits as Record<string, unknown> | undefined)?.[k],

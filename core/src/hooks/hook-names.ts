@@ -1,9 +1,12 @@
 import type { CanonicalEvent } from '../event/types.js';
 import type { Issue, StoredEventRef } from '../providers/storage.js';
+import type { ProjectScrubbing } from '../providers/scrubbing.js';
 
 /** What a hook handler is told besides its value. */
 export interface IngestHookContext {
   projectId: number;
+  /** The project's scrubbing rules, when core's scrubbing is on (`scrubbing` option); any scrub handler may use them. */
+  scrubbing?: ProjectScrubbing;
 }
 
 /**

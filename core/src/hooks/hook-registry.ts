@@ -11,7 +11,7 @@ import {
   type HookResult,
   type HookRunArgs,
 } from './hook-names.js';
-import { loadIngestModule, moduleSpec, type IngestModuleSpec, type JsonValue } from './ingest-module.js';
+import { loadIngestModule, moduleSpec, type IngestModuleHandlers, type IngestModuleSpec, type JsonValue } from './ingest-module.js';
 
 interface Tap {
   plugin: string;
@@ -98,6 +98,17 @@ export class HookRegistry {
       throw new FaultlineError('FAULTLINE_ERR_HOOK_MODULE', `Plugin ${plugin}: ingest modules are declared in a plugin's setup(), before Faultline starts`);
     }
     this.modules.push(moduleSpec(plugin, url, options, this.order++));
+  }
+
+  /**
+   * Core's own ingest module (its scrubbing), given as handlers rather than by URL: core's threads load
+   * it with their own code (from the sources under tsx too, where a thread cannot import a .ts URL).
+   * Its handlers run before every plugin's, and count as a module's: they keep ingest on the threads.
+   */
+  addBuiltin(plugin: string, handlers: IngestModuleHandlers): void {
+    for (const [name, fn] of Object.entries(handlers)) {
+      this.insert(name as HookName, { plugin, fn: fn as Tap['fn'], order: -1, inProcess: false });
+    }
   }
 
   /** The modules registered, for the ingest threads to load. */

@@ -8,6 +8,8 @@ import { FaultlineError } from '../errors.js';
 import { ROLES, type Role, type StorageProvider } from '../providers/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { parseInput } from './parse-input.js';
+import { defaultProjectScrubbing } from '../scrub/scrubbing-rules.js';
+import { parseScrubbingRules } from './scrubbing-input.js';
 
 const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
 const keyParams = {
@@ -60,6 +62,8 @@ export interface AdminRouteDeps {
   grant(req: Request): Promise<Grant>;
   keys: KeyResolver;
   audit: AuditLog;
+  /** Makes this node use a project's new scrubbing rules from its next event (other nodes: within the rules' TTL). */
+  forgetScrubbing(projectId: number): void;
 }
 
 /** Projects, public keys and secret tokens. */
@@ -127,6 +131,28 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     deps.keys.clear();
     await deps.audit.record(req, grant, 'key.revoke', { projectId: id, target: String(keyId) });
     res.status(204).end();
+  });
+
+  router.get('/api/v1/projects/:id/scrubbing', async function getScrubbing(req, res) {
+    const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
+    const grant = await deps.grant(req);
+    requireProject(grant, id);
+    requireRole(grant, 'admin');
+    if (!(await deps.storage().getProject(id))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Project not found');
+    res.json((await deps.storage().getScrubbing(id)) ?? defaultProjectScrubbing());
+  });
+
+  router.put('/api/v1/projects/:id/scrubbing', async function setScrubbing(req, res) {
+    const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
+    const grant = await deps.grant(req);
+    requireProject(grant, id);
+    requireRole(grant, 'admin');
+    const rules = parseScrubbingRules(req.body);
+    if (!(await deps.storage().getProject(id))) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Project not found');
+    const saved = await deps.storage().setScrubbing(id, rules);
+    deps.forgetScrubbing(id);
+    await deps.audit.record(req, grant, 'scrubbing.update', { projectId: id, target: String(id), details: { ...rules, version: saved.version } });
+    res.json(saved);
   });
 
   router.get('/api/v1/tokens', async function listTokens(req, res) {

@@ -3,6 +3,8 @@ import { sentryIngestRoutes } from './sentry-routes.js';
 import type { IngestRouteDeps } from './ingest-auth.js';
 import { applyCors, ingestCors } from './ingest-route.js';
 import { nativeIngestRoute } from './native-ingest-routes.js';
+import { knownError } from './send-error.js';
+import type { Metrics } from '../metrics.js';
 
 /** `/api/v1/events`, `/api/<project id>/envelope` and `/api/<project id>/store`, with or without a final slash. */
 const INGEST_PATH = /^\/api\/(?:v1\/(events)|(\d{1,15})\/(envelope|store))\/?$/i;
@@ -31,6 +33,19 @@ export function ingestRoutes(deps: IngestRouteDeps): RequestHandler {
     if (req.method === 'OPTIONS') return cors(req, res, next);
     applyCors(cors, req, res);
     const ingesting = sentryRoute ? sentryRoute.ingest(req, res, Number(projectId)) : native.ingest(req, res);
-    ingesting.catch(next);
+    ingesting.catch((err: unknown) => {
+      countRejection(deps.metrics, err);
+      next(err);
+    });
   };
+}
+
+/**
+ * Every refused ingest request passes here, on every ingest route and whatever refused it (key,
+ * origin, size, encoding, JSON, schema, hooks, rate limit, overload, storage): counted once by the
+ * code and status it is answered with (send-error.ts).
+ */
+function countRejection(metrics: Metrics, err: unknown): void {
+  const known = knownError(err);
+  metrics.eventsRejected.inc({ code: known?.code ?? 'FAULTLINE_ERR_INTERNAL', status: known?.status ?? 500 });
 }

@@ -38,11 +38,16 @@ function fromBodyParser(err: any): FaultlineError | null {
   return null;
 }
 
+/** The coded error an error is answered as, or null for an unexpected one (answered as FAULTLINE_ERR_INTERNAL). */
+export function knownError(err: unknown): FaultlineError | null {
+  return isFaultlineError(err) ? err : fromBodyParser(err);
+}
+
 /** The last middleware of the router: every error becomes a coded JSON answer; the unexpected are logged. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return function faultlineErrorHandler(err, req, res, next) {
     if (res.headersSent) return next(err);
-    const known = isFaultlineError(err) ? err : fromBodyParser(err);
+    const known = knownError(err);
     if (known) return sendError(res, known);
     log.error({ err, method: req.method, url: withoutKeys(req.originalUrl) }, 'unexpected error');
     sendError(res, new FaultlineError('FAULTLINE_ERR_INTERNAL'));

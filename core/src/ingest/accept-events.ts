@@ -1,9 +1,10 @@
 import type { FaultlineConfig } from '../config.js';
-import { FaultlineError, isFaultlineError } from '../errors.js';
+import { ERRORS, FaultlineError, isFaultlineError, type ErrorCode } from '../errors.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookFailureReporter, HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
+import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
 
 export type { PreparedEvents, RejectedEvent };
@@ -20,6 +21,8 @@ export interface AcceptRequest {
   sent?: SentEvents;
   /** The metrics label of the route that received the events. */
   route: string;
+  /** The project's scrubbing rules (core's scrubbing is on), for the hooks' context. */
+  scrubbing?: ProjectScrubbing;
 }
 
 export interface AcceptResult {
@@ -63,6 +66,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       validate,
       pathOf: req.pathOf,
       sent: req.sent,
+      scrubbing: req.scrubbing,
     };
     return hooks.hasIngestHandlers() ? prepareHookedEvents(req.events, ctx, hooks) : prepareEvents(req.events, ctx);
   }
@@ -76,8 +80,8 @@ export function createIngestPipeline(deps: AcceptDeps) {
   async function commit(prepared: PreparedEvents, route: string): Promise<AcceptResult> {
     const { ids, rejected } = prepared;
     if (prepared.filtered) metrics.eventsFiltered.inc(prepared.filtered);
-    for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code });
     if (ids.length === 0 && rejected.length > 0) {
+      // The whole request is refused: the ingest routes count it once, as they answer it.
       const first = rejected[0].error;
       const many = rejected.length > 1;
       throw new FaultlineError(many ? 'FAULTLINE_ERR_INGEST_NOTHING_VALID' : (first.code as any), many ? `No event in the batch is valid; first: ${first.message}` : first.message, {
@@ -91,6 +95,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       // Storage failed: nothing was stored, and a retry is safe because event ids make it idempotent.
       throw new FaultlineError('FAULTLINE_ERR_UNAVAILABLE', 'Events could not be stored; retry later', { retryAfter: 5, cause: err });
     }
+    for (const r of rejected) metrics.eventsRejected.inc({ code: r.error.code, status: statusOf(r.error.code) });
     metrics.eventsAccepted.inc({ route }, ids.length);
     return { accepted: ids.length, ids, rejected };
   }
@@ -108,3 +113,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
 }
 
 export type IngestPipeline = ReturnType<typeof createIngestPipeline>;
+
+function statusOf(code: string): number {
+  return ERRORS[code as ErrorCode]?.status ?? 400;
+}

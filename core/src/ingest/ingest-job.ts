@@ -6,6 +6,7 @@ import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
 import { decodeStoreBody, type SentryClient } from '../sentry/store-body.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
+import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type SentEvents } from './prepare-events.js';
 
 /**
@@ -26,6 +27,8 @@ export interface IngestJob {
   refuseEvents?: boolean;
   /** A store request's `sentry_client`, for an event that names no `sdk` (raven-js). */
   sentryClient?: SentryClient;
+  /** The project's scrubbing rules (core's scrubbing is on), for the hooks' context. */
+  scrubbing?: ProjectScrubbing;
 }
 
 /** What a body says besides its events. */
@@ -91,6 +94,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     validate,
     pathOf: decoded.pathOf,
     sent: decoded.sent,
+    scrubbing: job.scrubbing,
   };
   if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
   return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };

@@ -31,6 +31,8 @@ export class IngestThreads {
     private readonly limits: IngestLimits,
     /** The plugins' ingest modules, which every thread loads when it starts. */
     private readonly modules: readonly IngestModuleSpec[] = [],
+    /** Core's scrubbing is on: every thread adds its handlers. */
+    private readonly scrubbing = false,
   ) {}
 
   async run(job: IngestJob): Promise<JobResult> {
@@ -77,7 +79,7 @@ export class IngestThreads {
       // A thread's parsed events die young; a small young generation keeps its RSS near 25 MB (bench:ingest:
       // 16 MB measured ~10 MB more RSS for no clear speed). The old-generation cap bounds a hostile body.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 },
-      workerData: { limits: this.limits, modules: [...this.modules] } satisfies IngestWorkerData,
+      workerData: { limits: this.limits, modules: [...this.modules], scrubbing: this.scrubbing } satisfies IngestWorkerData,
     });
     return this.pool;
   }

@@ -11,6 +11,8 @@ import { isFaultlineError, type ErrorCode } from '../errors.js';
 import { createEventValidator } from '../event/validate-event.js';
 import { HookRegistry, type HookFailure } from '../hooks/hook-registry.js';
 import type { IngestModuleSpec } from '../hooks/ingest-module.js';
+import scrubModule from '../scrub/scrub-module.js';
+import { CORE } from '../scrub/scrubbing-rules.js';
 import { runJob, type IngestJob, type JobResult } from './ingest-job.js';
 import type { HookFailureRecord } from './prepare-events.js';
 
@@ -22,9 +24,11 @@ export interface IngestWorkerData {
   limits: IngestLimits;
   /** The plugins' ingest modules, in plugin order; loaded once when the thread starts. */
   modules: IngestModuleSpec[];
+  /** Core's scrubbing is on: the thread adds its handlers before the plugins' (create-faultline.ts does the same). */
+  scrubbing: boolean;
 }
 
-const { limits, modules } = workerData as IngestWorkerData;
+const { limits, modules, scrubbing } = workerData as IngestWorkerData;
 const validate = createEventValidator(limits);
 
 /**
@@ -37,11 +41,16 @@ const hooks = new HookRegistry(function keepHookFailure(failure: HookFailure) {
   failures.push({ plugin: failure.plugin, hook: failure.hook, err: { name: err.name, message: err.message, stack: err.stack } });
 });
 // Not a top-level await: piscina may load this file with require() first, which refuses one.
-let loading: Promise<void> | null = modules.length > 0 ? hooks.loadModules(modules) : null;
+let loading: Promise<void> | null = modules.length > 0 || scrubbing ? loadHandlers() : null;
 loading?.then(
   () => (loading = null),
   () => undefined, // each job rejects with it; the main thread loaded the same modules at start
 );
+
+async function loadHandlers(): Promise<void> {
+  if (scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
+  await hooks.loadModules(modules);
+}
 
 /** Answers a WorkerAnswer (a promise of one when modules run); a successful one wrapped so piscina transfers its payloads. */
 export default function ingestJob(job: IngestJob): unknown {

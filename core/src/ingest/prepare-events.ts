@@ -4,6 +4,7 @@ import type { CanonicalEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookName } from '../hooks/hook-names.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
+import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import type { GroupedEvent } from '../providers/storage.js';
 import { resolveFingerprint } from './fingerprint.js';
 import { canonicalPayload, sentPayload, type SentRecipe } from './event-payload.js';
@@ -44,6 +45,8 @@ export interface PrepareContext {
   pathOf?(index: number): string;
   /** Each event's bytes as sent, to be kept as its payload instead of serializing it again (event-payload.ts). */
   sent?: SentEvents;
+  /** The project's scrubbing rules, for the hooks' context. */
+  scrubbing?: ProjectScrubbing;
 }
 
 export interface SentEvents {
@@ -120,7 +123,7 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
  */
 export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext, hooks: HookRegistry): Promise<PreparedEvents> {
   const receivedAt = ctx.receivedAt.toISOString();
-  const context = { projectId: ctx.projectId };
+  const context = { projectId: ctx.projectId, scrubbing: ctx.scrubbing };
   const keepSent = !hooks.mayChangeEvents();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
   for (let i = 0; i < events.length; i++) {

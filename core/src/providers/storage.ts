@@ -1,3 +1,4 @@
+import type { ProjectScrubbing, ScrubbingRules } from './scrubbing.js';
 import type { CanonicalEvent, Level } from '../event/types.js';
 import type { Role } from '../roles.js';
 import type {
@@ -354,4 +355,8 @@ export interface StorageProvider {
   countEvents(projectId: number, query: { since: Date; issueId?: string; limit: number }): Promise<number>;
   /** Events, new issues and the busiest issues of a project in a range (for summaries). */
   projectActivity(projectId: number, range: TimeRange, top: number): Promise<ProjectActivity>;
+  /** A project's own scrubbing rules (providers/scrubbing.ts); null when it never set any. */
+  getScrubbing(projectId: number): Promise<ProjectScrubbing | null>;
+  /** Replaces a project's scrubbing rules; the version grows by one with each call. */
+  setScrubbing(projectId: number, rules: ScrubbingRules): Promise<ProjectScrubbing>;
 }

@@ -76,7 +76,12 @@ export function formatLogMessage(template: unknown, params: unknown): string | u
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // nested past what JSON.stringify can write (a hostile tag or parameter): never a 500
+  }
 }
 
 function mapException(e: Json): void {

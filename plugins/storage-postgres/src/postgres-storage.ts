@@ -2,6 +2,8 @@ import {
   type AuditEntry,
   type AuditQuery,
   type NewAuditEntry,
+  type ProjectScrubbing,
+  type ScrubbingRules,
   FaultlineError,
   type EventRecord,
   type EventTimeRange,
@@ -24,6 +26,7 @@ import { AdminQueries } from './admin-queries.js';
 import * as alerts from './alert-queries.js';
 import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
 import { listAudit, recordAudit } from './audit-queries.js';
+import { getScrubbing, setScrubbing } from './scrubbing-queries.js';
 import {
   connectWithRetry,
   createClient,
@@ -228,6 +231,14 @@ export class PostgresStorage implements StorageProvider {
 
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
     return withClient(this.db, (client) => restoreEvents(client, events));
+  }
+
+  getScrubbing(projectId: number): Promise<ProjectScrubbing | null> {
+    return withClient(this.db, (client) => getScrubbing(client, projectId));
+  }
+
+  setScrubbing(projectId: number, rules: ScrubbingRules): Promise<ProjectScrubbing> {
+    return withClient(this.db, (client) => setScrubbing(client, projectId, rules));
   }
 
   recordAudit(entry: NewAuditEntry): Promise<void> {

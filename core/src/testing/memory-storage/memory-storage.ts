@@ -28,6 +28,7 @@ import { MemoryAdmin } from './memory-admin.js';
 import { MemoryAlerts } from './memory-alerts.js';
 import { MemoryArchive } from './memory-archive.js';
 import { MemoryAudit } from './memory-audit.js';
+import { MemoryScrubbing } from './memory-scrubbing.js';
 import { storeBatch } from './memory-batch.js';
 import { MemoryQueries } from './memory-queries.js';
 import { MemoryState } from './memory-state.js';
@@ -43,6 +44,7 @@ export class MemoryStorage implements StorageProvider {
   private queries = new MemoryQueries(this.state);
   private archive = new MemoryArchive(this.state);
   private audit = new MemoryAudit();
+  private scrubbing = new MemoryScrubbing();
   private alerts = new MemoryAlerts(this.state);
   private closed = false;
 
@@ -137,6 +139,8 @@ export class MemoryStorage implements StorageProvider {
   async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
     return this.open().audit.list(query);
   }
+  getScrubbing: StorageProvider['getScrubbing'] = async (projectId) => this.open().scrubbing.get(projectId);
+  setScrubbing: StorageProvider['setScrubbing'] = async (projectId, rules) => this.open().scrubbing.set(projectId, rules);
   // Alert rules, deliveries and evaluation state (memory-alerts.ts).
   createAlertRule: StorageProvider['createAlertRule'] = async (input) => this.open().alerts.createAlertRule(input);
   listAlertRules: StorageProvider['listAlertRules'] = async (filter) => this.open().alerts.listAlertRules(filter);

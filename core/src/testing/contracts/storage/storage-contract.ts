@@ -3,6 +3,7 @@ import { adminContract } from './admin-contract.js';
 import { alertRulesContract } from './alert-rules-contract.js';
 import { archiveContract } from './archive-contract.js';
 import { auditContract } from './audit-contract.js';
+import { scrubbingContract } from './scrubbing-contract.js';
 import { eventQueriesContract } from './event-queries-contract.js';
 import { issueQueriesContract } from './issue-queries-contract.js';
 import { scheduleClaimsContract } from './schedule-claims-contract.js';
@@ -25,6 +26,7 @@ export function storageContract(factory: StorageFactory): void {
     scheduleClaimsContract(context);
     archiveContract(context);
     auditContract(context);
+    scrubbingContract(context);
     alertRulesContract(context);
   });
 }
