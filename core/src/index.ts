@@ -19,6 +19,10 @@ export type { ArchiveProvider, ArchiveRange, ArchiveRecord, RestoreResult } from
 export { FileArchive, type FileArchiveOptions } from './archive/file-archive.js';
 export { InProcessJobs, type InProcessJobsOptions } from './jobs/in-process-jobs.js';
 export { StorageSearch } from './search/storage-search.js';
+export { parseSearchQuery, SEARCH_LIMITS, type ParseSearchOptions } from './query/parse-search.js';
+export { SEARCH_KEYS } from './query/search-keys.js';
+export { exactValue } from './query/search-ast.js';
+export type * from './query/search-ast.js';
 export * from './providers/alert-channel.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export * from './event/types.js';

@@ -1,19 +1,10 @@
 import type { Level } from '../event/types.js';
-import type { Issue, IssueSort, IssueStatus, Page, StoredEvent } from './storage.js';
-
-/** What the issue search language (`parseIssueSearch`) says: every field narrows the result. */
-export interface IssueSearchFilters {
-  /** Undefined means any status. */
-  status?: IssueStatus;
-  level?: Level;
-  release?: string;
-  environment?: string;
-  /** Free text matched against title, value and culprit. */
-  text?: string;
-}
+import type { SearchAst } from '../query/search-ast.js';
+import type { Issue, IssueSort, Page, StatsPoint, StatsQuery, StoredEvent } from './storage.js';
 
 export interface IssueSearchQuery {
-  filters: IssueSearchFilters;
+  /** The parsed query (`parseSearchQuery`); no terms: every issue. */
+  ast: SearchAst;
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`, in the provider's own format. */
   cursor?: string;
@@ -53,6 +44,21 @@ export interface SearchProvider {
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
   /** Newest first. */
   searchEvents(projectId: number, query: EventSearchQuery): Promise<Page<StoredEvent>>;
+  /** Event counts per hour or day, every bucket present (zeros included). */
+  eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
+  /** The most frequent values of each tag (and user field) among an issue's events. */
+  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+export interface TagSummaryQuery {
+  /** Values kept per tag, most frequent first. */
+  valuesPerTag: number;
+}
+
+/** One tag of an issue: its most frequent values with their event counts. */
+export interface TagSummary {
+  key: string;
+  values: { value: string; count: number }[];
 }
