@@ -23,6 +23,7 @@ export { parseSearchQuery, SEARCH_LIMITS, type ParseSearchOptions } from './quer
 export { SEARCH_KEYS } from './query/search-keys.js';
 export { exactValue } from './query/search-ast.js';
 export type * from './query/search-ast.js';
+export { eventSearchFields, SEARCH_FIELD_LIMITS, type EventSearchFields } from './ingest/search-fields.js';
 export * from './providers/alert-channel.js';
 export { AlertChannelRegistry } from './alerts/alert-channel-registry.js';
 export * from './event/types.js';

@@ -1,5 +1,6 @@
 import type { IssueSearchQuery, TagSummary, TagSummaryQuery } from './search.js';
 import type { CanonicalEvent, Level } from '../event/types.js';
+import type { EventSearchFields } from '../ingest/search-fields.js';
 
 export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
@@ -98,6 +99,11 @@ export interface GroupedEvent {
   userKey: string | null;
   /** Issue fields derived from this event. */
   meta: { title: string; culprit: string; type: string; value: string };
+  /**
+   * What search indexes keep of the event (text, tags and user, stack). Set at grouping; absent on
+   * events that crossed a queue (the batch format does not carry it): derive it from the payload then.
+   */
+  search?: EventSearchFields;
   /**
    * The event as UTF-8 JSON: what storage keeps, as it is, and gives back. Read it only with
    * `decodePayload`, which gives the canonical event: the JSON is either that event or the event as

@@ -1,0 +1,70 @@
+import type { CanonicalEvent } from '../event/types.js';
+import { stripNul } from './strip-nul.js';
+
+/**
+ * What a search index keeps of an event besides its columns: the free text (message, exception types
+ * and values) and the filterable fields: tags with the user's fields as `user.*` keys, and the stack's
+ * file names and functions. Built where the event is already parsed (grouping), so storage does not
+ * parse the payload again; bounded so one odd event cannot bloat an index.
+ */
+export interface EventSearchFields {
+  text: string;
+  /** Tags, and `user.id`, `user.email`, `user.username`, `user.ip` when the event has them. */
+  tags: Record<string, string>;
+  filenames: string[];
+  functions: string[];
+}
+
+export const SEARCH_FIELD_LIMITS = { textChars: 4000, valueChars: 200, tags: 100, frames: 50 } as const;
+
+export function eventSearchFields(event: CanonicalEvent): EventSearchFields {
+  const lines: string[] = [];
+  if (typeof event.message === 'string' && event.message !== '') lines.push(event.message);
+  const filenames = new Set<string>();
+  const functions = new Set<string>();
+  for (const ex of event.exception?.values ?? []) {
+    lines.push([ex.type, ex.value].filter((s) => typeof s === 'string' && s !== '').join(' '));
+    for (const frame of ex.stacktrace?.frames ?? []) {
+      const file = frame.filename ?? frame.abs_path;
+      if (typeof file === 'string' && file !== '' && filenames.size < SEARCH_FIELD_LIMITS.frames) filenames.add(cut(file));
+      if (typeof frame.function === 'string' && frame.function !== '' && functions.size < SEARCH_FIELD_LIMITS.frames) {
+        functions.add(cut(frame.function));
+      }
+    }
+  }
+  const tags: Record<string, string> = {};
+  let count = 0;
+  for (const [key, value] of Object.entries(event.tags ?? {})) {
+    if (count++ >= SEARCH_FIELD_LIMITS.tags) break;
+    if (typeof value === 'string') tags[cut(key)] = cut(value);
+  }
+  const user = event.user;
+  if (user) {
+    const add = (key: string, value: unknown) => {
+      if ((typeof value === 'string' && value !== '') || typeof value === 'number') tags[key] = cut(String(value));
+    };
+    add('user.id', user.id);
+    add('user.email', user.email);
+    add('user.username', user.username);
+    add('user.ip', user.ip_address);
+  }
+  const text = wellFormed(lines.join('\n'));
+  return {
+    text: text.length > SEARCH_FIELD_LIMITS.textChars ? text.slice(0, SEARCH_FIELD_LIMITS.textChars) : text,
+    tags,
+    filenames: [...filenames],
+    functions: [...functions],
+  };
+}
+
+/** Lone surrogates become U+FFFD: jsonb refuses them (JSON.stringify writes them as \udxxx escapes). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(s: string): string {
+  return stripNul(s).replace(LONE_SURROGATE, '\ufffd');
+}
+
+function cut(s: string): string {
+  const clean = wellFormed(s);
+  return clean.length > SEARCH_FIELD_LIMITS.valueChars ? clean.slice(0, SEARCH_FIELD_LIMITS.valueChars) : clean;
+}

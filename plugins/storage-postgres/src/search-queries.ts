@@ -1,0 +1,48 @@
+import type { Issue, IssueSearchQuery, Page, TagSummary, TagSummaryQuery } from '@faultline/core';
+import type { PgClient } from './connection.js';
+import { isIssueId } from './issue-row.js';
+import { pageOfIssues } from './issue-queries.js';
+import { issueSearchConditions } from './issue-search-sql.js';
+import { SqlParams } from './sql-params.js';
+
+/** How many of an issue's latest events a tag summary counts. */
+export const TAG_SUMMARY_EVENTS = 10_000;
+
+/** The whole search language over one project's issues (issue-search-sql.ts). */
+export function searchIssues(client: PgClient, projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
+  const params = new SqlParams([projectId]);
+  const where = ['project_id = $1', ...issueSearchConditions(query.ast, params)];
+  return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
+}
+
+/**
+ * The most frequent values of each tag among the issue's latest events (at most TAG_SUMMARY_EVENTS, read
+ * newest first by the issue index), with level, release and environment counted as tags, as Sentry does.
+ */
+export async function tagSummary(client: PgClient, projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
+  if (!isIssueId(issueId)) return [];
+  const { rows } = await client.query<{ key: string; value: string; n: number }>(
+    `WITH recent AS (
+       SELECT fields, level, release, environment FROM events
+        WHERE project_id = $1 AND issue_id = $2
+        ORDER BY received_at DESC
+        LIMIT $3
+     ), pairs AS (
+       SELECT kv.key, kv.value, count(*)::int AS n
+         FROM recent,
+              jsonb_each_text(coalesce(recent.fields -> 't', '{}'::jsonb)
+                || jsonb_strip_nulls(jsonb_build_object('level', level, 'release', release, 'environment', environment))) AS kv
+        GROUP BY 1, 2
+     ), ranked AS (
+       SELECT key, value, n, row_number() OVER (PARTITION BY key ORDER BY n DESC, value) AS r FROM pairs
+     )
+     SELECT key, value, n FROM ranked WHERE r <= $4 ORDER BY key, n DESC, value`,
+    [projectId, issueId, TAG_SUMMARY_EVENTS, query.valuesPerTag],
+  );
+  const summary: TagSummary[] = [];
+  for (const row of rows) {
+    if (summary.at(-1)?.key !== row.key) summary.push({ key: row.key, values: [] });
+    summary[summary.length - 1].values.push({ value: row.value, count: row.n });
+  }
+  return summary;
+}

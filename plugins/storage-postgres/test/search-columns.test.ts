@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import type { CanonicalEvent, GroupedEvent } from '@faultline/core';
+import { createHarness, groupedEvent, type Harness } from './helpers.js';
+
+describe('search columns of events (migration 0007)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function columns(eventId: string) {
+    const sql = await h.sql();
+    const { rows } = await sql.query(`SELECT search_text, fields FROM events WHERE event_id = $1`, [eventId]);
+    return rows[0] as { search_text: string; fields: unknown };
+  }
+
+  it('derives text, tags, user fields and frames from the payload when grouping did not (an event from a queue)', async () => {
+    const base = groupedEvent(h.projectId, 'fp');
+    const event: CanonicalEvent = {
+      event_id: base.eventId,
+      timestamp: base.timestamp,
+      level: 'error',
+      platform: 'node',
+      message: 'checkout failed',
+      tags: { browser: 'Chrome', 'odd\u0000key': 'lone \ud800 surrogate' },
+      user: { id: 7, email: 'ann@example.com' },
+      exception: { values: [{ type: 'TypeError', value: 'x is undefined', stacktrace: { frames: [{ filename: 'a.js', function: 'main' }] } }] },
+    };
+    const grouped: GroupedEvent = { ...base, payload: new TextEncoder().encode(JSON.stringify(event)) };
+    delete grouped.search;
+    await h.storage.storeBatch([grouped]);
+    const row = await columns(base.eventId);
+    expect(row.search_text).to.equal('checkout failed\nTypeError x is undefined');
+    expect(row.fields).to.deep.equal({
+      t: { browser: 'Chrome', oddkey: 'lone \ufffd surrogate', 'user.id': '7', 'user.email': 'ann@example.com' },
+      f: ['a.js'],
+      fn: ['main'],
+    });
+  });
+
+  it('writes the fields grouping made as they are', async () => {
+    const grouped: GroupedEvent = {
+      ...groupedEvent(h.projectId, 'fp2'),
+      search: { text: 'ошибка 支付', tags: { region: 'eu' }, filenames: [], functions: ['f'] },
+    };
+    await h.storage.storeBatch([grouped]);
+    const row = await columns(grouped.eventId);
+    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { t: { region: 'eu' }, f: [], fn: ['f'] } });
+  });
+});
