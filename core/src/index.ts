@@ -15,6 +15,7 @@ export * from './providers/pubsub.js';
 export { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 export * from './providers/jobs.js';
 export type * from './providers/search.js';
+export { isSearchableStorage } from './providers/search.js';
 export type { ArchiveProvider, ArchiveRange, ArchiveRecord, RestoreResult } from './providers/archive.js';
 export { FileArchive, type FileArchiveOptions } from './archive/file-archive.js';
 export { InProcessJobs, type InProcessJobsOptions } from './jobs/in-process-jobs.js';

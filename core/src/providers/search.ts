@@ -62,3 +62,18 @@ export interface TagSummary {
   key: string;
   values: { value: string; count: number }[];
 }
+
+/**
+ * A storage that answers the search language on its own indexes (Postgres: full text, tags and user
+ * fields). The default `search` uses these when the storage has them; without them it answers what
+ * `listIssues` can and refuses the rest with a coded 400.
+ */
+export interface SearchableStorage {
+  searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
+  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
+}
+
+export function isSearchableStorage(storage: object): storage is SearchableStorage {
+  const s = storage as Partial<SearchableStorage>;
+  return typeof s.searchIssues === 'function' && typeof s.tagSummary === 'function';
+}

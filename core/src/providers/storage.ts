@@ -1,4 +1,3 @@
-import type { IssueSearchQuery, TagSummary, TagSummaryQuery } from './search.js';
 import type { CanonicalEvent, Level } from '../event/types.js';
 import type { EventSearchFields } from '../ingest/search-fields.js';
 
@@ -266,13 +265,6 @@ export interface StorageProvider {
   /** An event by id within the given projects (null: any project). */
   getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null>;
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
-  /**
-   * Optional: the whole search language on the storage's own indexes (Postgres: full text, tags and
-   * user fields). Without it the default `search` answers what `listIssues` can and refuses the rest.
-   */
-  searchIssues?(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
-  /** Optional: an issue's most frequent tag values (the `search` provider's tag summary). */
-  tagSummary?(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
 
   /**
    * True for exactly one caller per (name, slot), across every process on this storage: the schedule's

@@ -1,6 +1,3 @@
-import type { Level } from '../event/types.js';
-import type { IssueStatus } from '../providers/storage.js';
-
 /**
  * The issue search language as a typed tree: what `parseSearchQuery` returns and every `search` provider
  * translates (PostgreSQL to parameterised SQL, OpenSearch to its query DSL). Terms are ANDed.
@@ -77,8 +74,6 @@ export interface TextTerm extends TermBase {
   value: string;
   phrase: boolean;
 }
-
-export type { IssueStatus, Level };
 
 /** A pattern with no wildcard: its one piece. */
 export function exactValue(p: Pattern): string | undefined {

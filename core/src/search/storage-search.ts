@@ -1,5 +1,5 @@
 import { FaultlineError } from '../errors.js';
-import type { EventSearchQuery, IssueSearchQuery, SearchProvider, TagSummary, TagSummaryQuery } from '../providers/search.js';
+import { isSearchableStorage, type EventSearchQuery, type IssueSearchQuery, type SearchProvider, type TagSummary, type TagSummaryQuery } from '../providers/search.js';
 import type { Issue, IssueQuery, Page, StatsPoint, StatsQuery, StorageProvider, StoredEvent } from '../providers/storage.js';
 import { exactValue, type SearchAst } from '../query/search-ast.js';
 
@@ -16,7 +16,7 @@ export class StorageSearch implements SearchProvider {
 
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
     const storage = this.storage();
-    if (storage.searchIssues) return storage.searchIssues(projectId, query);
+    if (isSearchableStorage(storage)) return storage.searchIssues(projectId, query);
     return storage.listIssues(projectId, { ...listFilters(query.ast), sort: query.sort, cursor: query.cursor, limit: query.limit });
   }
 
@@ -40,7 +40,7 @@ export class StorageSearch implements SearchProvider {
 
   async tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
     const storage = this.storage();
-    if (!storage.tagSummary) {
+    if (!isSearchableStorage(storage)) {
       throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Tag summaries need a storage with search (Postgres) or a search plugin');
     }
     return storage.tagSummary(projectId, issueId, query);
