@@ -5,6 +5,11 @@ import type { Issue, IssueSort, Page, StatsPoint, StatsQuery, StoredEvent } from
 export interface IssueSearchQuery {
   /** The parsed query (`parseSearchQuery`); no terms: every issue. */
   ast: SearchAst;
+  /**
+   * Narrows the result to `include` and leaves out `exclude`: what a search plugin found in its own
+   * index, handed to the storage for the issue fields (SearchableStorage).
+   */
+  issues?: { include?: string[]; exclude?: string[] };
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`, in the provider's own format. */
   cursor?: string;

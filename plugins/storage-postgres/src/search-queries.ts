@@ -12,6 +12,9 @@ export const TAG_SUMMARY_EVENTS = 10_000;
 export function searchIssues(client: PgClient, projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
   const params = new SqlParams([projectId]);
   const where = ['project_id = $1', ...issueSearchConditions(query.ast, params)];
+  const { include, exclude } = query.issues ?? {};
+  if (include) where.push(`id = ANY (${params.add(include.filter(isIssueId))}::bigint[])`);
+  if (exclude && exclude.length > 0) where.push(`NOT (id = ANY (${params.add(exclude.filter(isIssueId))}::bigint[]))`);
   return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
 }
 
