@@ -5,6 +5,7 @@ import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
 import { sendTestEventCommand } from './send-test-event-command.js';
+import { searchReindexCommand } from './search-reindex-command.js';
 import { serveCommand } from './serve-command.js';
 
 /** The `faultline` command. A failure prints one coded line on stderr and exits 1. */
@@ -40,6 +41,15 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       .option('--json', 'print one JSON object')
       .action(async (ids: string[], options) => issuesCommand(await config(), action, ids, options));
   }
+
+  program
+    .command('search')
+    .description('the search index')
+    .command('reindex')
+    .description('rebuild the search plugin\'s index from the storage, with a progress bar')
+    .option('--project <id>', 'one project (default: all)')
+    .option('--since <time>', 'events received since a date (2026-01-01) or a duration back (7d)')
+    .action(async (options) => searchReindexCommand(await config(), options));
 
   program
     .command('send-test-event')

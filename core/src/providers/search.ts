@@ -53,8 +53,22 @@ export interface SearchProvider {
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
   /** The most frequent values of each tag (and user field) among an issue's events. */
   tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
+  /**
+   * Rebuilds the provider's own index from the storage (the source of truth), for `faultline search
+   * reindex`. Absent when the provider keeps no index of its own (the default: storage indexes as it stores).
+   */
+  reindex?(options: SearchReindexOptions): Promise<{ indexed: number }>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+export interface SearchReindexOptions {
+  /** One project; all of them without it. */
+  projectId?: number;
+  /** Events received at or after; all without it. */
+  since?: Date;
+  /** Called as the rebuild goes, with the events indexed so far and the total to index. */
+  onProgress?(done: number, total: number): void;
 }
 
 export interface TagSummaryQuery {

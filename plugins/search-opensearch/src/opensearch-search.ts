@@ -11,6 +11,7 @@ import {
   type Page,
   type PubSubProvider,
   type SearchProvider,
+  type SearchReindexOptions,
   type StatsPoint,
   type StatsQuery,
   type StorageProvider,
@@ -35,12 +36,7 @@ export interface OpenSearchDeps {
   log: Logger;
 }
 
-export interface ReindexOptions {
-  projectId?: number;
-  since?: Date;
-  /** Called after each bulk request with the events indexed so far and the total to index. */
-  onProgress?(done: number, total: number): void;
-}
+export type ReindexOptions = SearchReindexOptions;
 
 /**
  * The `search` provider on OpenSearch. Event terms (tags, user fields, stack frames, free text) are
