@@ -1,5 +1,5 @@
 import type { MatchTerm, Pattern, SearchAst, SearchTerm, TextTerm } from '@faultline/core';
-import type { SqlParams } from './sql-params.js';
+import { SqlParams } from './sql-params.js';
 
 /** Issue columns per field the issues table answers. */
 const ISSUE_COLUMNS = {
@@ -15,27 +15,64 @@ const OPERATORS = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
 
 /**
+ * How a condition on an issue's events is evaluated. `set`: the matching events are found through their
+ * GIN index and their issues hashed (best when few events match). `per-issue`: each issue, in the sort's
+ * order, looks for a matching event through the (project, issue, time) index (best when many match: the
+ * page fills after a few issues). PostgreSQL's own choice rests on estimates that multiply the
+ * frequencies of words found together, off tenfold for a common phrase; search-queries.ts measures.
+ */
+export type EventScan = 'set' | 'per-issue';
+
+/** An event condition (on `events e`) that may be worth measuring before choosing its EventScan. */
+export interface EventCondition {
+  sql: string;
+  scan: EventScan;
+  /** The condition alone with its own parameters ($1 is the first of the query's: the project). */
+  probe: { sql: string; values: unknown[] };
+}
+
+/**
  * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
  * level, release, environment, error type and value, message, counts and times) are the issue's own
  * columns; tags, user fields and stack frames reach into the issue's events (`fields`, GIN-indexed);
  * free text matches the issue's title, value and culprit or any of its events' messages and exception
- * values (`search_text`, GIN-indexed tsvector).
+ * values (`search_text`, GIN-indexed tsvector). `events` collects the event conditions of free text and
+ * negated terms, whose `scan` the caller may change before joining the conditions (`render`).
  */
-export function issueSearchConditions(ast: SearchAst, params: SqlParams): string[] {
-  const conditions: string[] = [];
+export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; measurable: EventCondition[] } {
+  const parts: (string | (() => string))[] = [];
+  const measurable: EventCondition[] = [];
   const text: TextTerm[] = [];
   for (const term of ast.terms) {
     if (term.type === 'text') text.push(term);
-    else conditions.push(negate(term, condition(term, params)));
+    else if (term.type === 'match' && isEventField(term) && term.negated) {
+      const own = new SqlParams([params.values[0]]);
+      const cond: EventCondition = { sql: eventCondition(term, params), scan: 'set', probe: { sql: eventCondition(term, own), values: own.values } };
+      measurable.push(cond);
+      parts.push(() => `NOT ${existsEvent(cond)}`);
+    } else parts.push(negate(term, condition(term, params)));
   }
   const query = textQuery(text, params);
   if (query !== null) {
-    conditions.push(`(issues.search @@ ${query} OR EXISTS (${eventsOfIssue} AND ${EVENT_TSVECTOR} @@ ${query}))`);
+    const own = new SqlParams([params.values[0]]);
+    const probe = { sql: `${EVENT_TSVECTOR} @@ ${textQuery(text, own) as string}`, values: own.values };
+    const cond: EventCondition = { sql: `${EVENT_TSVECTOR} @@ ${query}`, scan: 'set', probe };
+    measurable.push(cond);
+    parts.push(() => `(issues.search @@ ${query} OR ${existsEvent(cond)})`);
   }
-  return conditions;
+  return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), measurable };
 }
 
 const eventsOfIssue = 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id';
+
+/** `OFFSET 0` keeps the subquery correlated: PostgreSQL then cannot turn it into a hashed set. */
+function existsEvent(cond: EventCondition): string {
+  return `EXISTS (${eventsOfIssue} AND ${cond.sql}${cond.scan === 'per-issue' ? ' OFFSET 0' : ''})`;
+}
+
+function isEventField(term: MatchTerm): boolean {
+  return term.field === 'tag' || term.field.startsWith('user.') || term.field.startsWith('stack.');
+}
 
 function negate(term: SearchTerm, sql: string): string {
   return term.negated ? `NOT coalesce(${sql}, false)` : sql;
@@ -64,26 +101,31 @@ function match(term: MatchTerm, params: SqlParams): string {
     case 'message':
       // Sentry's message search: the title contains the value, in any case.
       return anyOf(term.values.map((p) => `title ILIKE ${params.add(`%${likePattern(p)}%`)}`));
-    case 'stack.filename':
-    case 'stack.function': {
-      const key = term.field === 'stack.filename' ? 'f' : 'fn';
-      const each = term.values.map((p) => {
+    default:
+      return `EXISTS (${eventsOfIssue} AND ${eventCondition(term, params)})`;
+  }
+}
+
+/** A tag, user field or stack frame term as a condition on one event (`e`). */
+function eventCondition(term: MatchTerm, params: SqlParams): string {
+  if (term.field === 'stack.filename' || term.field === 'stack.function') {
+    const key = term.field === 'stack.filename' ? 'f' : 'fn';
+    return anyOf(
+      term.values.map((p) => {
         const exact = single(p);
         if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
         return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.fields -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
-      });
-      return `EXISTS (${eventsOfIssue} AND ${anyOf(each)})`;
-    }
-    default: {
-      const tag = term.field === 'tag' ? (term.tag as string) : term.field;
-      const each = term.values.map((p) => {
-        const exact = single(p);
-        if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ t: { [tag]: exact } }))}::jsonb`;
-        return `e.fields -> 't' ->> ${params.add(tag)} LIKE ${params.add(likePattern(p))}`;
-      });
-      return `EXISTS (${eventsOfIssue} AND ${anyOf(each)})`;
-    }
+      }),
+    );
   }
+  const tag = term.field === 'tag' ? (term.tag as string) : term.field;
+  return anyOf(
+    term.values.map((p) => {
+      const exact = single(p);
+      if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ t: { [tag]: exact } }))}::jsonb`;
+      return `e.fields -> 't' ->> ${params.add(tag)} LIKE ${params.add(likePattern(p))}`;
+    }),
+  );
 }
 
 /** Exact values as one `= ANY` (an index lookup), wildcard values as LIKE each. */

@@ -8,10 +8,30 @@ import { SqlParams } from './sql-params.js';
 /** How many of an issue's latest events a tag summary counts. */
 export const TAG_SUMMARY_EVENTS = 10_000;
 
-/** The whole search language over one project's issues (issue-search-sql.ts). */
-export function searchIssues(client: PgClient, projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
+/** An event condition matching at least this many of the project's events is scanned per issue. */
+export const PER_ISSUE_FROM_EVENTS = 1000;
+
+/**
+ * The whole search language over one project's issues (issue-search-sql.ts). Free text and negated
+ * event terms are first counted (up to PER_ISSUE_FROM_EVENTS matching events, through their GIN index):
+ * a common one is then checked issue by issue in the sort's order, a rare one as a set.
+ */
+export async function searchIssues(
+  client: PgClient,
+  projectId: number,
+  query: IssueSearchQuery,
+  perIssueFrom = PER_ISSUE_FROM_EVENTS,
+): Promise<Page<Issue>> {
   const params = new SqlParams([projectId]);
-  const where = ['project_id = $1', ...issueSearchConditions(query.ast, params)];
+  const conditions = issueSearchConditions(query.ast, params);
+  for (const cond of conditions.measurable) {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM events e WHERE e.project_id = $1 AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
+      cond.probe.values,
+    );
+    if (rows[0].n >= perIssueFrom) cond.scan = 'per-issue';
+  }
+  const where = ['project_id = $1', ...conditions.render()];
   const { include, exclude } = query.issues ?? {};
   if (include) where.push(`id = ANY (${params.add(include.filter(isIssueId))}::bigint[])`);
   if (exclude && exclude.length > 0) where.push(`NOT (id = ANY (${params.add(exclude.filter(isIssueId))}::bigint[]))`);
