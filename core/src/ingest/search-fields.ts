@@ -15,7 +15,11 @@ export interface EventSearchFields {
   functions: string[];
 }
 
-export const SEARCH_FIELD_LIMITS = { textChars: 4000, valueChars: 200, tags: 100, frames: 50 } as const;
+/**
+ * Bounds per event. Frames: the 10 innermost distinct file names and functions; every one more is an
+ * entry in the events' GIN index at ingest (bench:ingest's events have 20 frames).
+ */
+export const SEARCH_FIELD_LIMITS = { textChars: 4000, valueChars: 200, tags: 100, frames: 10 } as const;
 
 export function eventSearchFields(event: CanonicalEvent): EventSearchFields {
   const lines: string[] = [];
@@ -24,7 +28,10 @@ export function eventSearchFields(event: CanonicalEvent): EventSearchFields {
   const functions = new Set<string>();
   for (const ex of event.exception?.values ?? []) {
     lines.push([ex.type, ex.value].filter((s) => typeof s === 'string' && s !== '').join(' '));
-    for (const frame of ex.stacktrace?.frames ?? []) {
+    // Innermost frames first (frames run oldest first): where the error was thrown is what people search.
+    const frames = ex.stacktrace?.frames ?? [];
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i];
       const file = frame.filename ?? frame.abs_path;
       if (typeof file === 'string' && file !== '' && filenames.size < SEARCH_FIELD_LIMITS.frames) filenames.add(cut(file));
       if (typeof frame.function === 'string' && frame.function !== '' && functions.size < SEARCH_FIELD_LIMITS.frames) {
