@@ -80,7 +80,13 @@ export class OpenSearchSearch implements SearchProvider {
     this.unsubscribe = this.deps.pubsub().subscribe('event:stored', ({ events }) => {
       const refs = events.map(({ projectId, eventId, issueId, receivedAt }) => ({ projectId, eventId, issueId, receivedAt }));
       // Enqueueing is all that happens here: ingest never waits on the cluster.
-      this.deps.jobs().enqueue(INDEX_EVENTS, { events: refs }).catch((err: unknown) => this.deps.log.error({ err }, 'could not enqueue search indexing'));
+      if (refs.length === 0) return;
+      // Every node subscribed to a shared pubsub hears the batch: the job id makes it one job.
+      const id = `search-index:${refs[0].projectId}:${refs[0].eventId}:${refs.length}`;
+      this.deps
+        .jobs()
+        .enqueue(INDEX_EVENTS, { events: refs }, { id })
+        .catch((err: unknown) => this.deps.log.error({ err }, 'could not enqueue search indexing'));
     });
     // The template is put now if the cluster answers, else by the first indexing job.
     await this.ensureTemplate().catch((err: unknown) => this.deps.log.warn({ err }, 'OpenSearch is not reachable yet; indexing jobs will retry'));

@@ -41,6 +41,23 @@ describe('OpenSearch search plugin, against a recording cluster', function () {
     expect((docs[0].doc as EventDocument).project_id).to.equal(server.project.id);
   });
 
+  it('indexes a batch once when several nodes hear its event:stored (one job id per batch)', async () => {
+    await post(server, [event('CartError', { browser: 'Chrome' })]);
+    await fake.nextBulk();
+    const [stored] = fake.bulks.flat();
+    const doc = stored.doc as EventDocument;
+    fake.bulks = [];
+    const message = { events: [{ projectId: doc.project_id, eventId: doc.event_id, issueId: doc.issue_id, receivedAt: doc.received_at, level: 'error' as const, environment: null, release: null }] };
+    await Promise.all([server.faultline.pubsub.publish('event:stored', message), server.faultline.pubsub.publish('event:stored', message)]);
+    await fake.nextBulk();
+    await post(server, [event('OtherError', {})]);
+    await new Promise<void>((resolve) => {
+      const poll = () => (fake.bulks.length >= 2 ? resolve() : setTimeout(poll, 20));
+      poll();
+    });
+    expect(fake.bulks.map((b) => b.map((d) => (d.doc as EventDocument).error_type))).to.deep.equal([['CartError'], ['OtherError']]);
+  });
+
   it('answers event terms from the index and issue terms from the storage', async () => {
     await post(server, [event('CartError', { browser: 'Chrome' }), event('OtherError', { browser: 'Chrome' })]);
     await fake.nextBulk();
