@@ -15,17 +15,19 @@ const OPERATORS = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
 
 /**
- * How a condition on an issue's events is evaluated. `set`: the matching events are found through their
- * GIN index and their issues hashed (best when few events match). `per-issue`: each issue, in the sort's
- * order, looks for a matching event through the (project, issue, time) index (best when many match: the
- * page fills after a few issues). PostgreSQL's own choice rests on estimates that multiply the
- * frequencies of words found together, off tenfold for a common phrase; search-queries.ts measures.
+ * How a condition on an issue's events is evaluated. `exists`: PostgreSQL's own plan for `EXISTS`.
+ * `per-issue`: each issue, in the sort's order, looks for a matching event through the (project, issue,
+ * time) index, best when many events match (the page fills after a few issues). `issues`: the issues
+ * whose events match are known (counted through the GIN index), so the condition is an id list, which
+ * also lets free text use the issues' own GIN index beside it. PostgreSQL's estimates multiply the
+ * frequencies of words found together, off tenfold for a common phrase: search-queries.ts measures.
  */
-export type EventScan = 'set' | 'per-issue';
+export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'issues'; ids: string[] };
 
-/** An event condition (on `events e`) that may be worth measuring before choosing its EventScan. */
+/** A condition on one event (`events e`) of the issue, to be measured before choosing its EventScan. */
 export interface EventCondition {
-  sql: string;
+  /** The condition's SQL, its values added to `params` (built only where the query uses it). */
+  build(params: SqlParams): string;
   scan: EventScan;
   /** The condition alone with its own parameters ($1 is the first of the query's: the project). */
   probe: { sql: string; values: unknown[] };
@@ -36,38 +38,48 @@ export interface EventCondition {
  * level, release, environment, error type and value, message, counts and times) are the issue's own
  * columns; tags, user fields and stack frames reach into the issue's events (`fields`, GIN-indexed);
  * free text matches the issue's title, value and culprit or any of its events' messages and exception
- * values (`search_text`, GIN-indexed tsvector). `events` collects the event conditions of free text and
- * negated terms, whose `scan` the caller may change before joining the conditions (`render`).
+ * values (`search_text`, GIN-indexed tsvector). `events` lists the event conditions, whose `scan` the
+ * caller may set before `render` joins the conditions.
  */
-export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; measurable: EventCondition[] } {
+export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; events: EventCondition[] } {
   const parts: (string | (() => string))[] = [];
-  const measurable: EventCondition[] = [];
+  const events: EventCondition[] = [];
+  const own = () => new SqlParams([params.values[0]]);
   const text: TextTerm[] = [];
   for (const term of ast.terms) {
     if (term.type === 'text') text.push(term);
-    else if (term.type === 'match' && isEventField(term) && term.negated) {
-      const own = new SqlParams([params.values[0]]);
-      const cond: EventCondition = { sql: eventCondition(term, params), scan: 'set', probe: { sql: eventCondition(term, own), values: own.values } };
-      measurable.push(cond);
-      parts.push(() => `NOT ${existsEvent(cond)}`);
+    else if (term.type === 'match' && isEventField(term)) {
+      const mine = own();
+      const build = (p: SqlParams) => eventCondition(term, p);
+      const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+      events.push(cond);
+      parts.push(() => (term.negated ? `NOT ${issuesWithEvent(cond, params)}` : issuesWithEvent(cond, params)));
     } else parts.push(negate(term, condition(term, params)));
   }
   const query = textQuery(text, params);
   if (query !== null) {
-    const own = new SqlParams([params.values[0]]);
-    const probe = { sql: `${EVENT_TSVECTOR} @@ ${textQuery(text, own) as string}`, values: own.values };
-    const cond: EventCondition = { sql: `${EVENT_TSVECTOR} @@ ${query}`, scan: 'set', probe };
-    measurable.push(cond);
-    parts.push(() => `(issues.search @@ ${query} OR ${existsEvent(cond)})`);
+    const mine = own();
+    const build = (p: SqlParams) => (p === params ? `${EVENT_TSVECTOR} @@ ${query}` : `${EVENT_TSVECTOR} @@ ${textQuery(text, p) as string}`);
+    const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+    events.push(cond);
+    parts.push(() => `(issues.search @@ ${query} OR ${issuesWithEvent(cond, params)})`);
   }
-  return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), measurable };
+  return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
 }
 
 const eventsOfIssue = 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id';
 
-/** `OFFSET 0` keeps the subquery correlated: PostgreSQL then cannot turn it into a hashed set. */
-function existsEvent(cond: EventCondition): string {
-  return `EXISTS (${eventsOfIssue} AND ${cond.sql}${cond.scan === 'per-issue' ? ' OFFSET 0' : ''})`;
+/** True for an issue with an event matching `cond`, as its scan says. */
+function issuesWithEvent(cond: EventCondition, params: SqlParams): string {
+  switch (cond.scan.kind) {
+    case 'issues':
+      return `issues.id = ANY (${params.add(cond.scan.ids)}::bigint[])`;
+    case 'per-issue':
+      // OFFSET 0 keeps the subquery correlated: PostgreSQL cannot turn it into a hashed set.
+      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)} OFFSET 0)`;
+    case 'exists':
+      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)})`;
+  }
 }
 
 function isEventField(term: MatchTerm): boolean {
@@ -102,7 +114,7 @@ function match(term: MatchTerm, params: SqlParams): string {
       // Sentry's message search: the title contains the value, in any case.
       return anyOf(term.values.map((p) => `title ILIKE ${params.add(`%${likePattern(p)}%`)}`));
     default:
-      return `EXISTS (${eventsOfIssue} AND ${eventCondition(term, params)})`;
+      throw new Error(`${term.field} is an event field`); // issueSearchConditions takes those apart
   }
 }
 

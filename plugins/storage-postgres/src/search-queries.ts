@@ -8,13 +8,14 @@ import { SqlParams } from './sql-params.js';
 /** How many of an issue's latest events a tag summary counts. */
 export const TAG_SUMMARY_EVENTS = 10_000;
 
-/** An event condition matching at least this many of the project's events is scanned per issue. */
+/** An event condition matching at least this many of the project's events is checked per issue. */
 export const PER_ISSUE_FROM_EVENTS = 1000;
 
 /**
- * The whole search language over one project's issues (issue-search-sql.ts). Free text and negated
- * event terms are first counted (up to PER_ISSUE_FROM_EVENTS matching events, through their GIN index):
- * a common one is then checked issue by issue in the sort's order, a rare one as a set.
+ * The whole search language over one project's issues (issue-search-sql.ts). Each event condition (tags,
+ * user, stack, free text) is first run through its GIN index for at most PER_ISSUE_FROM_EVENTS events:
+ * fewer, and the issues they belong to are the answer, as an id list; as many, and it is common enough
+ * to check issue by issue in the sort's order, where the page fills after a few issues.
  */
 export async function searchIssues(
   client: PgClient,
@@ -24,12 +25,14 @@ export async function searchIssues(
 ): Promise<Page<Issue>> {
   const params = new SqlParams([projectId]);
   const conditions = issueSearchConditions(query.ast, params);
-  for (const cond of conditions.measurable) {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM events e WHERE e.project_id = $1 AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
+  // perIssueFrom 0 leaves every event condition to PostgreSQL's own plan for EXISTS (tests).
+  for (const cond of perIssueFrom > 0 ? conditions.events : []) {
+    const { rows } = await client.query<{ n: number; ids: string[] }>(
+      `SELECT count(*)::int AS n, coalesce(array_agg(DISTINCT issue_id::text), '{}') AS ids
+         FROM (SELECT e.issue_id FROM events e WHERE e.project_id = $1 AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
       cond.probe.values,
     );
-    if (rows[0].n >= perIssueFrom) cond.scan = 'per-issue';
+    cond.scan = rows[0].n >= perIssueFrom ? { kind: 'per-issue' } : { kind: 'issues', ids: rows[0].ids };
   }
   const where = ['project_id = $1', ...conditions.render()];
   const { include, exclude } = query.issues ?? {};
