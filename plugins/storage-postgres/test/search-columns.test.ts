@@ -50,4 +50,17 @@ describe('search columns of events (migration 0007)', () => {
     const row = await columns(grouped.eventId);
     expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { t: { region: 'eu' }, f: [], fn: ['f'] } });
   });
+
+  it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and every event\'s tags', async () => {
+    const withText = (fingerprint: string, text: string): GroupedEvent => ({
+      ...groupedEvent(h.projectId, fingerprint),
+      search: { text, tags: { browser: 'Chrome' }, filenames: [], functions: [] },
+    });
+    const batch = [withText('one', 'same words'), withText('one', 'same words'), withText('one', 'other words'), withText('two', 'same words')];
+    await h.storage.storeBatch(batch);
+    const rows = [];
+    for (const e of batch) rows.push(await columns(e.eventId));
+    expect(rows.map((r) => r.search_text)).to.deep.equal(['same words', null, 'other words', 'same words']);
+    for (const r of rows) expect(r.fields).to.deep.equal({ t: { browser: 'Chrome' }, f: [], fn: [] });
+  });
 });
