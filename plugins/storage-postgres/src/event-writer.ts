@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Claimed } from './batch-groups.js';
 import type { PgClient } from './connection.js';
-import { searchColumns } from './search-columns.js';
+import { BatchSearchColumns, type SearchColumns } from './search-columns.js';
 
 const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, search_text, fields, payload)
   FROM STDIN (FORMAT binary)`;
@@ -54,20 +54,15 @@ const POSTGRES_EPOCH_US = BigInt(Date.UTC(2000, 0, 1)) * 1000n;
 
 function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) => string): Generator<Buffer> {
   out.header();
-  const texts = new Set<string>();
+  const columns = new BatchSearchColumns();
   for (const e of events) {
     const { level, release, environment, payload } = e.source;
     const issueId = issueOf(e);
-    const search = searchColumns(e.source);
-    // An issue is found by its events' text: one event of the batch per distinct text finds it, so the
-    // others skip the text index (NULL). Tags are kept on every event: tag summaries count them.
-    const textKey = `${issueId}\u0000${search.text}`;
-    const text = search.text === '' || texts.has(textKey) ? null : search.text;
-    texts.add(textKey);
-    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0) + (text?.length ?? 0) + search.fields.length;
+    const search = columns.of(e.source, issueId);
+    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0) + (search.text?.length ?? 0) + search.fields.length;
     let full = out.reserve(ROW_FIXED_BYTES + MAX_UTF8_PER_UNIT * shortText);
     if (full) yield full;
-    writeRowHead(out, e, issueId, { text, fields: search.fields }, payload.byteLength);
+    writeRowHead(out, e, issueId, search, payload.byteLength);
     full = out.reserve(payload.byteLength);
     if (full) yield full;
     out.bytes(payload);
@@ -79,7 +74,7 @@ function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) 
 }
 
 /** Every field of one row up to the payload's length word; the payload's bytes follow. */
-function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, search: { text: string | null; fields: string }, payloadBytes: number): void {
+function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, search: SearchColumns, payloadBytes: number): void {
   const source = e.source;
   out.int16(FIELD_COUNT);
   out.int32(4);

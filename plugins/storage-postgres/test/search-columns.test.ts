@@ -63,6 +63,19 @@ describe('search columns of events (migration 0007)', () => {
     // The batch is written in event-id order, so either of the two repeats may be the one kept.
     expect([rows[0].search_text, rows[1].search_text].sort()).to.deep.equal([null, 'same words'].sort());
     expect([rows[2].search_text, rows[3].search_text]).to.deep.equal(['other words', 'same words']);
-    for (const r of rows) expect(r.fields).to.deep.equal({ t: { browser: 'Chrome' }, f: [], fn: [] });
+    for (const r of rows) expect(r.fields).to.deep.equal({ t: { browser: 'Chrome' } });
+  });
+
+  it('keeps an issue\'s frames on one event of the batch, and different frames on their own', async () => {
+    const withFrames = (fingerprint: string, filenames: string[]): GroupedEvent => ({
+      ...groupedEvent(h.projectId, fingerprint),
+      search: { text: '', tags: {}, filenames, functions: ['main'] },
+    });
+    const batch = [withFrames('one', ['a.ts']), withFrames('one', ['a.ts']), withFrames('one', ['b.ts']), withFrames('two', ['a.ts'])];
+    await h.storage.storeBatch(batch);
+    const fields = [];
+    for (const e of batch) fields.push((await columns(e.eventId)).fields);
+    expect([fields[0], fields[1]]).to.have.deep.members([{ t: {}, f: ['a.ts'], fn: ['main'] }, { t: {} }]);
+    expect([fields[2], fields[3]]).to.deep.equal([{ t: {}, f: ['b.ts'], fn: ['main'] }, { t: {}, f: ['a.ts'], fn: ['main'] }]);
   });
 });
