@@ -15,6 +15,9 @@ const events = numberOption('events', 'BENCH_EVENTS', 1_000_000);
 const issues = numberOption('issues', 'BENCH_ISSUES', 50_000);
 const requests = numberOption('requests', 'BENCH_REQUESTS', 300);
 const TARGET_P95_MS = 20;
+/** Free-text kinds (`text_` in their name) reach into events' text: their target is 100 ms. */
+const TEXT_TARGET_P95_MS = 100;
+const targetOf = (name: string) => (name.includes('text_') ? TEXT_TARGET_P95_MS : TARGET_P95_MS);
 
 progress('starting the server process');
 const server = await startServerProcess();
@@ -47,6 +50,15 @@ try {
   await timed('issues_text_common_sort_count', () => `${list}?query=${encodeURIComponent('checkout')}&sort=count`, nonEmpty);
   await timed('issues_text_rare', (i) => `${list}?query=${encodeURIComponent(`"step ${1 + ((i * 7919) % issues)}"`)}`);
   await timed('issues_limit_100', () => `${list}?limit=100`, nonEmpty);
+  // The search language (issue 15): event text, tags and user fields reach into events.
+  await timed('search_text_event_rare', (i) => `${list}?query=${encodeURIComponent(`shard${(i * 7919) % 5000}`)}`, nonEmpty);
+  await timed('search_text_event_common', () => `${list}?query=${encodeURIComponent('upstream timeout')}`, nonEmpty);
+  await timed('search_text_event_and_filter', () => `${list}?query=${encodeURIComponent('is:unresolved level:fatal timeout')}`);
+  await timed('search_tag_common', () => `${list}?query=${encodeURIComponent('browser:Firefox')}`, nonEmpty);
+  await timed('search_tag_and_issue_filter', () => `${list}?query=${encodeURIComponent('is:unresolved environment:staging region:eu-west')}`, nonEmpty);
+  await timed('search_user_id', (i) => `${list}?query=${encodeURIComponent(`user.id:${(i * 7919) % 20000}`)}`, nonEmpty);
+  await timed('search_issue_fields', () => `${list}?query=${encodeURIComponent('level:error release:app@1.1.0 times_seen:>5')}`);
+  await timed('search_negated_tag', () => `${list}?query=${encodeURIComponent('!browser:Chrome')}`, nonEmpty);
 
   const pages = Math.max(40, Math.min(400, Math.ceil(requests)));
   const deepFrom = Math.floor(pages / 2);
@@ -73,6 +85,10 @@ try {
   await timed('stats_24h_hourly', () => `/api/v1/projects/${server.projectId}/stats`);
   await timed('stats_30d_daily', () => `/api/v1/projects/${server.projectId}/stats?interval=day`);
   await timed('stats_7d_hourly', () => `/api/v1/projects/${server.projectId}/stats?since=${new Date(Date.now() - 7 * 86400_000).toISOString()}`);
+  await timed('tag_summary_hot', () => `/api/v1/issues/${hot}/tags`, (body) => {
+    if (body.data.length === 0) throw new Error('empty tag summary');
+  });
+  await timed('tag_summary_various', (i) => `/api/v1/issues/${seeded.firstIssueId + ((i * 7919) % issues)}/tags`);
   await timed('stats_issue_7d_hourly', () => `/api/v1/projects/${server.projectId}/stats?issue=${hot}&since=${new Date(Date.now() - 7 * 86400_000).toISOString()}`);
   t.close();
 
@@ -81,7 +97,7 @@ try {
     Object.entries(results).map(([name, r]) => [name, { p50: r.p50, p95: r.p95, p99: r.p99, max: r.max, n: r.n, p50VsHealthz: Math.round((r.p50 / floor) * 10) / 10 }]),
   );
   const measured = Object.entries(results).filter(([name]) => name !== 'baseline_healthz');
-  const over = measured.filter(([, r]) => r.p95 > TARGET_P95_MS).map(([name, r]) => ({ name, p95: r.p95 }));
+  const over = measured.filter(([name, r]) => r.p95 > targetOf(name)).map(([name, r]) => ({ name, p95: r.p95, target: targetOf(name) }));
   const plans = flag('explain', 'BENCH_EXPLAIN') ? await explainSlowQueries(server.databaseUrl, server.projectId) : null;
   const final = await server.stop();
   const result = {
@@ -91,7 +107,7 @@ try {
     queries,
     cursorWalks: walks,
     worstP95Ms: Math.max(...measured.map(([, r]) => r.p95)),
-    targets: { p95Ms: TARGET_P95_MS, met: over.length === 0, over },
+    targets: { p95Ms: TARGET_P95_MS, textP95Ms: TEXT_TARGET_P95_MS, met: over.length === 0, over },
     serverRssMaxMB: server.maxRssMB(),
     serverRssPeakMB: final.peakRssMB,
     ...(plans ? { plans } : {}),

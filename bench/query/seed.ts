@@ -19,7 +19,9 @@ const CHUNK = 100_000;
  * Fills the storage plugin's tables straight with SQL (generate_series): `issues` issues, then `events`
  * events spread over the last 7 days (every issue gets one, the rest skewed towards low ordinals), then
  * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then ANALYZE.
- * Payloads are one real generated event with its id swapped in.
+ * Payloads are one real generated event with its id swapped in. The search columns (migration 0007) get
+ * a message naming one of 5,000 shards (a tenth add "upstream timeout"), and tags: browser (5 values),
+ * region (4) and user.id (20,000), one of 500 file names.
  */
 export async function seed(databaseUrl: string, projectId: number, issues: number, events: number): Promise<SeedResult> {
   const start = performance.now();
@@ -59,10 +61,18 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
     for (let from = 1; from <= events; from += CHUNK) {
       const to = Math.min(events, from + CHUNK - 1);
       await client.query(
-        `INSERT INTO events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload)
+        `INSERT INTO events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload,
+                             search_text, fields)
          SELECT $1, e.id::uuid, e.issue_id, e.t, e.t, 'error', 'app@1.0.0', 'production',
-                replace($5::text, '__EVENT_ID__', e.id)
-           FROM (SELECT md5('event' || g) AS id,
+                replace($5::text, '__EVENT_ID__', e.id),
+                format('Request failed on shard%s%s', e.g % 5000, CASE WHEN e.g % 10 = 0 THEN ' upstream timeout' ELSE '' END),
+                jsonb_build_object(
+                  't', jsonb_build_object('browser', (ARRAY['Chrome','Firefox','Safari','Edge','Opera'])[1 + e.g % 5],
+                                          'region', (ARRAY['eu-west','us-east','ap-south','sa-east'])[1 + e.g % 4],
+                                          'user.id', (e.g % 20000)::text),
+                  'f', jsonb_build_array(format('src/routes/r%s.ts', e.g % 500)),
+                  'fn', jsonb_build_array('handle'))
+           FROM (SELECT g, md5('event' || g) AS id,
                         $4::bigint + CASE WHEN g <= $6::int THEN g - 1 ELSE floor($6::int * random() ^ 2)::bigint END AS issue_id,
                         now() - random() * interval '7 days' AS t
                    FROM generate_series($2::int, $3::int) AS g) AS e`,

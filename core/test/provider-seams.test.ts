@@ -27,6 +27,12 @@ describe('provider seams a plugin can fill', function () {
       async searchEvents() {
         return { data: [], nextCursor: null };
       },
+      async eventStats() {
+        return [];
+      },
+      async tagSummary() {
+        return [];
+      },
     };
     const server = await startPostgresTestServer({ plugins: [definePlugin({ name: 'test-search', core: '^0.1.0', setup: (ctx) => ctx.provide('search', search) })] });
     servers.push(server);
@@ -36,7 +42,21 @@ describe('provider seams a plugin can fill', function () {
     expect(asked).to.deep.equal([
       {
         projectId: server.project.id,
-        query: { filters: { status: 'resolved', level: 'error', release: '1.2', environment: 'prod', text: 'checkout failed' }, sort: 'count', cursor: undefined, limit: 5 },
+        query: {
+          ast: {
+            terms: [
+              { type: 'match', field: 'status', values: [{ pieces: ['resolved'] }], negated: false, position: 0 },
+              { type: 'match', field: 'level', values: [{ pieces: ['error'] }], negated: false, position: 12 },
+              { type: 'match', field: 'release', values: [{ pieces: ['1.2'] }], negated: false, position: 24 },
+              { type: 'match', field: 'environment', values: [{ pieces: ['prod'] }], negated: false, position: 38 },
+              { type: 'text', value: 'checkout', phrase: false, negated: false, position: 47 },
+              { type: 'text', value: 'failed', phrase: false, negated: false, position: 56 },
+            ],
+          },
+          sort: 'count',
+          cursor: undefined,
+          limit: 5,
+        },
       },
     ]);
   });

@@ -7,6 +7,7 @@ import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
 import { sendTestEventCommand } from './send-test-event-command.js';
+import { searchReindexCommand } from './search-reindex-command.js';
 import { serveCommand } from './serve-command.js';
 import { registerScaleCommands } from './scale-commands.js';
 
@@ -74,6 +75,15 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .description('print the effective configuration, where each value came from, secrets masked')
     .option('--json', 'print JSON')
     .action(async (options) => configPrintCommand(await config(), options));
+
+  program
+    .command('search')
+    .description('the search index')
+    .command('reindex')
+    .description('rebuild the search plugin\'s index from the storage, with a progress bar')
+    .option('--project <id>', 'one project (default: all)')
+    .option('--since <time>', 'events received since a date (2026-01-01) or a duration back (7d)')
+    .action(async (options) => searchReindexCommand(await config(), options));
 
   program
     .command('send-test-event')

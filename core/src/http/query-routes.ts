@@ -2,9 +2,9 @@ import { Router, type Request } from 'express';
 import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import { ISSUE_SORTS, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import { ISSUE_SORTS, type Issue, type IssueSort, type StatsInterval, type StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
-import { parseIssueSearch } from '../query/parse-issue-search.js';
+import { parseSearchQuery } from '../query/parse-search.js';
 import { parseInput } from './parse-input.js';
 
 const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
@@ -32,6 +32,7 @@ const statsQuery = {
     issue: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
   },
 };
+const tagsQuery = { type: 'object', properties: { values: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } };
 /** Sentry's sort names, for people used to them. */
 const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first_seen', freq: 'count' };
 
@@ -51,9 +52,9 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     const q = parseInput<{ query?: string; sort?: string; cursor?: string; limit: number }>(issueListQuery, req.query, 'query');
     const grant = await deps.grant(req);
     requireProject(grant, id);
-    const filters = q.query === undefined ? { status: 'unresolved' as IssueStatus } : parseIssueSearch(q.query);
+    const ast = parseSearchQuery(q.query ?? 'is:unresolved');
     const sort = (SORT_ALIASES[q.sort ?? ''] ?? q.sort ?? 'last_seen') as IssueSort;
-    res.json(await deps.search().searchIssues(id, { filters, sort, cursor: q.cursor, limit: q.limit }));
+    res.json(await deps.search().searchIssues(id, { ast, sort, cursor: q.cursor, limit: q.limit }));
   });
 
   router.get('/api/v1/issues/:id', async function getIssue(req, res) {
@@ -64,6 +65,12 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     const issue = await visibleIssue(req);
     const page = parseInput<{ cursor?: string; limit: number }>(pageQuery, req.query, 'query');
     res.json(await deps.search().searchEvents(issue.projectId, { filters: { issueId: issue.id }, cursor: page.cursor, limit: page.limit }));
+  });
+
+  router.get('/api/v1/issues/:id/tags', async function issueTags(req, res) {
+    const issue = await visibleIssue(req);
+    const q = parseInput<{ values: number }>(tagsQuery, req.query, 'query');
+    res.json({ data: await deps.search().tagSummary(issue.projectId, issue.id, { valuesPerTag: q.values }) });
   });
 
   router.get('/api/v1/events/:id', async function getEvent(req, res) {
@@ -88,7 +95,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
       const issue = await deps.storage().getIssue(q.issue);
       if (!issue || issue.projectId !== id) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Issue not found');
     }
-    const series = await deps.storage().eventStats(id, { since, until, interval: q.interval, issueId: q.issue });
+    const series = await deps.search().eventStats(id, { since, until, interval: q.interval, issueId: q.issue });
     res.json({ series });
   });
 

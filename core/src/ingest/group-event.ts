@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../event/types.js';
 import type { GroupedEvent } from '../providers/storage.js';
 import { GROUPING_VERSION, hashFingerprint } from './fingerprint.js';
 import { issueMeta, userKey } from './issue-meta.js';
+import { eventSearchFields } from './search-fields.js';
 
 /**
  * The event as it travels from here on: its columns, its group, and its payload (event-payload.ts):
@@ -28,6 +29,7 @@ export function toGroupedEvent(
     groupingVersion: GROUPING_VERSION,
     userKey: userKey(event),
     meta: issueMeta(event),
+    search: eventSearchFields(event),
     payload,
   };
 }

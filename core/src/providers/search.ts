@@ -1,19 +1,15 @@
 import type { Level } from '../event/types.js';
-import type { Issue, IssueSort, IssueStatus, Page, StoredEvent } from './storage.js';
-
-/** What the issue search language (`parseIssueSearch`) says: every field narrows the result. */
-export interface IssueSearchFilters {
-  /** Undefined means any status. */
-  status?: IssueStatus;
-  level?: Level;
-  release?: string;
-  environment?: string;
-  /** Free text matched against title, value and culprit. */
-  text?: string;
-}
+import type { SearchAst } from './search-ast.js';
+import type { Issue, IssueSort, Page, StatsPoint, StatsQuery, StoredEvent } from './storage.js';
 
 export interface IssueSearchQuery {
-  filters: IssueSearchFilters;
+  /** The parsed query (`parseSearchQuery`); no terms: every issue. */
+  ast: SearchAst;
+  /**
+   * Narrows the result to `include` and leaves out `exclude`: what a search plugin found in its own
+   * index, handed to the storage for the issue fields (SearchableStorage).
+   */
+  issues?: { include?: string[]; exclude?: string[] };
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`, in the provider's own format. */
   cursor?: string;
@@ -53,6 +49,50 @@ export interface SearchProvider {
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
   /** Newest first. */
   searchEvents(projectId: number, query: EventSearchQuery): Promise<Page<StoredEvent>>;
+  /** Event counts per hour or day, every bucket present (zeros included). */
+  eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;
+  /** The most frequent values of each tag (and user field) among an issue's events. */
+  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
+  /**
+   * Rebuilds the provider's own index from the storage (the source of truth), for `faultline search
+   * reindex`. Absent when the provider keeps no index of its own (the default: storage indexes as it stores).
+   */
+  reindex?(options: SearchReindexOptions): Promise<{ indexed: number }>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+export interface SearchReindexOptions {
+  /** One project; all of them without it. */
+  projectId?: number;
+  /** Events received at or after; all without it. */
+  since?: Date;
+  /** Called as the rebuild goes, with the events indexed so far and the total to index. */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface TagSummaryQuery {
+  /** Values kept per tag, most frequent first. */
+  valuesPerTag: number;
+}
+
+/** One tag of an issue: its most frequent values with their event counts. */
+export interface TagSummary {
+  key: string;
+  values: { value: string; count: number }[];
+}
+
+/**
+ * A storage that answers the search language on its own indexes (Postgres: full text, tags and user
+ * fields). The default `search` uses these when the storage has them; without them it answers what
+ * `listIssues` can and refuses the rest with a coded 400.
+ */
+export interface SearchableStorage {
+  searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
+  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]>;
+}
+
+export function isSearchableStorage(storage: object): storage is SearchableStorage {
+  const s = storage as Partial<SearchableStorage>;
+  return typeof s.searchIssues === 'function' && typeof s.tagSummary === 'function';
 }

@@ -12,6 +12,20 @@ import type {
   ProjectActivity,
 } from './alert-rules.js';
 
+/**
+ * What a search index keeps of an event besides its columns: the free text (message, exception types
+ * and values) and the filterable fields: tags with the user's fields as `user.*` keys, and the stack's
+ * file names and functions. Built where the event is already parsed (grouping), so storage does not
+ * parse the payload again; bounded so one odd event cannot bloat an index.
+ */
+export interface EventSearchFields {
+  text: string;
+  /** Tags, and `user.id`, `user.email`, `user.username`, `user.ip` when the event has them. */
+  tags: Record<string, string>;
+  filenames: string[];
+  functions: string[];
+}
+
 export const ISSUE_STATUSES = ['unresolved', 'resolved', 'ignored'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
@@ -108,6 +122,11 @@ export interface GroupedEvent {
   userKey: string | null;
   /** Issue fields derived from this event. */
   meta: { title: string; culprit: string; type: string; value: string };
+  /**
+   * What search indexes keep of the event (text, tags and user, stack). Set at grouping; absent on
+   * events that crossed a queue (the batch format does not carry it): derive it from the payload then.
+   */
+  search?: EventSearchFields;
   /**
    * The event as UTF-8 JSON: what storage keeps, as it is, and gives back. Read it only with
    * `decodePayload`, which gives the canonical event: the JSON is either that event or the event as

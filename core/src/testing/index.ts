@@ -19,3 +19,4 @@ export { startTestServer, type TestServer, type TestServerOptions, type TestProj
 export { jobsContract, type JobsContractEnv } from './jobs-contract.js';
 export { alertChannelContract, alertMessage, type AlertChannelHarness, type ReceivedAlert } from './alert-channel-contract.js';
 export { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './http-receiver.js';
+export { searchConformance } from './search-conformance.js';

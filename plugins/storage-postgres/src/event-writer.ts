@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Claimed } from './batch-groups.js';
 import type { PgClient } from './connection.js';
+import { BatchSearchColumns, type SearchColumns } from './search-columns.js';
 
-const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload)
+const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, search_text, fields, payload)
   FROM STDIN (FORMAT binary)`;
 
 /**
@@ -43,9 +44,9 @@ const MAX_SPARE = 64;
 
 /** Binary COPY: the signature, then int32 flags and int32 header-extension length, both 0. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-const FIELD_COUNT = 9;
-/** Field count, nine length words, and the fixed-size values: int4, uuid, int8 and two timestamptz. */
-const ROW_FIXED_BYTES = 2 + 4 * FIELD_COUNT + 4 + 16 + 8 + 8 + 8;
+const FIELD_COUNT = 11;
+/** Field count, the length words, and the fixed-size values: int4, uuid, int8, two timestamptz, jsonb's version. */
+const ROW_FIXED_BYTES = 2 + 4 * FIELD_COUNT + 4 + 16 + 8 + 8 + 8 + 1;
 /** A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair takes 4 for two units). */
 const MAX_UTF8_PER_UNIT = 3;
 /** timestamptz is int64 microseconds since 2000-01-01T00:00:00Z. */
@@ -53,12 +54,15 @@ const POSTGRES_EPOCH_US = BigInt(Date.UTC(2000, 0, 1)) * 1000n;
 
 function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) => string): Generator<Buffer> {
   out.header();
+  const columns = new BatchSearchColumns();
   for (const e of events) {
     const { level, release, environment, payload } = e.source;
-    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0);
+    const issueId = issueOf(e);
+    const search = columns.of(e.source, issueId);
+    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0) + (search.text?.length ?? 0) + search.fields.length;
     let full = out.reserve(ROW_FIXED_BYTES + MAX_UTF8_PER_UNIT * shortText);
     if (full) yield full;
-    writeRowHead(out, e, issueOf(e), payload.byteLength);
+    writeRowHead(out, e, issueId, search, payload.byteLength);
     full = out.reserve(payload.byteLength);
     if (full) yield full;
     out.bytes(payload);
@@ -70,7 +74,7 @@ function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) 
 }
 
 /** Every field of one row up to the payload's length word; the payload's bytes follow. */
-function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, payloadBytes: number): void {
+function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, search: SearchColumns, payloadBytes: number): void {
   const source = e.source;
   out.int16(FIELD_COUNT);
   out.int32(4);
@@ -83,6 +87,8 @@ function writeRowHead(out: ChunkWriter, e: Claimed, issueId: string, payloadByte
   out.text(source.level);
   out.text(source.release);
   out.text(source.environment);
+  out.text(search.text);
+  out.jsonb(search.fields);
   out.int32(payloadBytes);
 }
 
@@ -160,6 +166,15 @@ class ChunkWriter {
     const lengthAt = this.pos;
     this.pos += 4;
     this.utf8(value);
+    this.buf.writeInt32BE(this.pos - lengthAt - 4, lengthAt);
+  }
+
+  /** jsonb's binary form: a version byte (1), then the JSON text. */
+  jsonb(json: string): void {
+    const lengthAt = this.pos;
+    this.pos += 4;
+    this.buf[this.pos++] = 1;
+    this.utf8(json);
     this.buf.writeInt32BE(this.pos - lengthAt - 4, lengthAt);
   }
 

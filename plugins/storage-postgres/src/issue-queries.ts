@@ -1,7 +1,8 @@
-import { FaultlineError, ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueQuery, type IssueStatus, type Page } from '@faultline/core';
+import { FaultlineError, ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueQuery, type IssueSort, type IssueStatus, type Page } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { decodeCursor, keysetPage } from './cursor.js';
 import { ISSUE_COLUMNS, isIssueId, toIssue, type IssueRow } from './issue-row.js';
+import { SqlParams } from './sql-params.js';
 
 /** Sort column per sort name; each has a `(project_id, <column> DESC, id DESC)` index. */
 const SORT_COLUMNS = { last_seen: 'last_seen', first_seen: 'first_seen', count: 'count' } as const;
@@ -14,41 +15,48 @@ export const MAX_PAGE_SIZE = 1000;
  * cursor: later pages never repeat an issue.
  */
 export async function listIssues(client: PgClient, projectId: number, query: IssueQuery): Promise<Page<Issue>> {
-  if (!ISSUE_SORTS.includes(query.sort)) {
-    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `Unknown sort "${String(query.sort)}"`);
-  }
-  const limit = pageSize(query.limit);
-  const column = SORT_COLUMNS[query.sort];
-  const params: unknown[] = [projectId];
+  const params = new SqlParams([projectId]);
   const where = ['project_id = $1'];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
-  if (query.status !== undefined) add((p) => `status = ${p}`, query.status);
-  if (query.level !== undefined) add((p) => `level = ${p}`, query.level);
-  if (query.release !== undefined) add((p) => `release = ${p}`, query.release);
-  if (query.environment !== undefined) add((p) => `environment = ${p}`, query.environment);
+  if (query.status !== undefined) where.push(`status = ${params.add(query.status)}`);
+  if (query.level !== undefined) where.push(`level = ${params.add(query.level)}`);
+  if (query.release !== undefined) where.push(`release = ${params.add(query.release)}`);
+  if (query.environment !== undefined) where.push(`environment = ${params.add(query.environment)}`);
   if (query.text !== undefined && query.text.trim() !== '') {
-    add((p) => `search @@ websearch_to_tsquery('simple', ${p})`, query.text);
+    where.push(`search @@ websearch_to_tsquery('simple', ${params.add(query.text)})`);
   }
-  if (query.cursor !== undefined) {
-    const position = decodeCursor(query.cursor, `issues:${query.sort}`);
-    const valid = (query.sort === 'count' ? /^\d{1,19}$/ : TIME_KEY).test(position.value) && isIssueId(position.id);
+  return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
+}
+
+/**
+ * One page of the issues matching `where` (SQL over the issues table, unqualified or as `issues`, with
+ * its values in `params`), in the sort's order from the cursor on.
+ */
+export async function pageOfIssues(
+  client: PgClient,
+  q: { where: string[]; params: SqlParams; sort: IssueSort; cursor?: string; limit: number },
+): Promise<Page<Issue>> {
+  if (!ISSUE_SORTS.includes(q.sort)) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `Unknown sort "${String(q.sort)}"`);
+  }
+  const limit = pageSize(q.limit);
+  const column = SORT_COLUMNS[q.sort];
+  const where = [...q.where];
+  const params = q.params;
+  if (q.cursor !== undefined) {
+    const position = decodeCursor(q.cursor, `issues:${q.sort}`);
+    const valid = (q.sort === 'count' ? /^\d{1,19}$/ : TIME_KEY).test(position.value) && isIssueId(position.id);
     if (!valid) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
-    const cast = query.sort === 'count' ? 'bigint' : 'timestamptz';
-    params.push(position.value, position.id);
-    where.push(`(${column}, id) < ($${params.length - 1}::${cast}, $${params.length}::bigint)`);
+    const cast = q.sort === 'count' ? 'bigint' : 'timestamptz';
+    where.push(`(${column}, id) < (${params.add(position.value)}::${cast}, ${params.add(position.id)}::bigint)`);
   }
-  params.push(limit + 1);
   const { rows } = await client.query<IssueRow & { sort_key: string }>(
     `SELECT ${ISSUE_COLUMNS}, ${column}::text AS sort_key FROM issues
       WHERE ${where.join(' AND ')}
       ORDER BY ${column} DESC, id DESC
-      LIMIT $${params.length}`,
-    params,
+      LIMIT ${params.add(limit + 1)}`,
+    params.values,
   );
-  return keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${query.sort}`, value: last.sort_key, id: String(last.id) }));
+  return keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
 }
 
 export async function getIssue(client: PgClient, issueId: string): Promise<Issue | null> {

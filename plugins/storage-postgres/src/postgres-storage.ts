@@ -10,6 +10,9 @@ import {
   type GroupedEvent,
   type Issue,
   type IssueQuery,
+  type IssueSearchQuery,
+  type TagSummary,
+  type TagSummaryQuery,
   type IssueStatus,
   type Page,
   type RestoreEventsResult,
@@ -39,6 +42,7 @@ import { guarded } from './database-errors.js';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
 import { getIssue, listIssues, updateIssue } from './issue-queries.js';
+import { searchIssues, tagSummary } from './search-queries.js';
 import { runMigrations } from './migrate.js';
 import { defineModels } from './models.js';
 import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } from './options.js';
@@ -184,6 +188,14 @@ export class PostgresStorage implements StorageProvider {
 
   getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null> {
     return withClient(this.db, (client) => getEvent(client, eventId, projectIds));
+  }
+
+  searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
+    return withClient(this.db, (client) => searchIssues(client, projectId, query));
+  }
+
+  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
+    return withClient(this.db, (client) => tagSummary(client, projectId, issueId, query));
   }
 
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {

@@ -3,8 +3,9 @@ import { projectStatsAndReleaseIndex } from './0002-project-stats-and-release-in
 import { scheduledRuns } from './0003-scheduled-runs.js';
 import { auditLog } from './0004-audit-log.js';
 import { alertRules } from './0005-alert-rules.js';
+import { search } from './0007-search.js';
 import { scrubbing } from './0008-scrubbing.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, scrubbing];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, search, scrubbing];

@@ -1,0 +1,176 @@
+import type { MatchTerm, Pattern, SearchAst, SearchTerm, TextTerm } from '@faultline/core';
+import { SqlParams } from './sql-params.js';
+
+/** Issue columns per field the issues table answers. */
+const ISSUE_COLUMNS = {
+  status: 'status',
+  level: 'level',
+  release: 'release',
+  environment: 'environment',
+  'error.type': 'type',
+  'error.value': 'value',
+} as const;
+const OPERATORS = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+/** What `events_search_idx` indexes: a condition must use this very expression to use the index. */
+const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
+
+/**
+ * How a condition on an issue's events is evaluated. `exists`: PostgreSQL's own plan for `EXISTS`.
+ * `per-issue`: each issue, in the sort's order, looks for a matching event through the (project, issue,
+ * time) index, best when many events match (the page fills after a few issues). `issues`: the issues
+ * whose events match are known (counted through the GIN index), so the condition is an id list, which
+ * also lets free text use the issues' own GIN index beside it. PostgreSQL's estimates multiply the
+ * frequencies of words found together, off tenfold for a common phrase: search-queries.ts measures.
+ */
+export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'issues'; ids: string[] };
+
+/** A condition on one event (`events e`) of the issue, to be measured before choosing its EventScan. */
+export interface EventCondition {
+  /** The condition's SQL, its values added to `params` (built only where the query uses it). */
+  build(params: SqlParams): string;
+  scan: EventScan;
+  /** The condition alone with its own parameters ($1 is the first of the query's: the project). */
+  probe: { sql: string; values: unknown[] };
+}
+
+/**
+ * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
+ * level, release, environment, error type and value, message, counts and times) are the issue's own
+ * columns; tags, user fields and stack frames reach into the issue's events (`fields`, GIN-indexed);
+ * free text matches the issue's title, value and culprit or any of its events' messages and exception
+ * values (`search_text`, GIN-indexed tsvector). `events` lists the event conditions, whose `scan` the
+ * caller may set before `render` joins the conditions.
+ */
+export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; events: EventCondition[] } {
+  const parts: (string | (() => string))[] = [];
+  const events: EventCondition[] = [];
+  const own = () => new SqlParams([params.values[0]]);
+  const text: TextTerm[] = [];
+  for (const term of ast.terms) {
+    if (term.type === 'text') text.push(term);
+    else if (term.type === 'match' && isEventField(term)) {
+      const mine = own();
+      const build = (p: SqlParams) => eventCondition(term, p);
+      const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+      events.push(cond);
+      parts.push(() => (term.negated ? `NOT ${issuesWithEvent(cond, params)}` : issuesWithEvent(cond, params)));
+    } else parts.push(negate(term, condition(term, params)));
+  }
+  const query = textQuery(text, params);
+  if (query !== null) {
+    const mine = own();
+    const build = (p: SqlParams) => (p === params ? `${EVENT_TSVECTOR} @@ ${query}` : `${EVENT_TSVECTOR} @@ ${textQuery(text, p) as string}`);
+    const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+    events.push(cond);
+    parts.push(() => `(issues.search @@ ${query} OR ${issuesWithEvent(cond, params)})`);
+  }
+  return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
+}
+
+const eventsOfIssue = 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id';
+
+/** True for an issue with an event matching `cond`, as its scan says. */
+function issuesWithEvent(cond: EventCondition, params: SqlParams): string {
+  switch (cond.scan.kind) {
+    case 'issues':
+      return `issues.id = ANY (${params.add(cond.scan.ids)}::bigint[])`;
+    case 'per-issue':
+      // OFFSET 0 keeps the subquery correlated: PostgreSQL cannot turn it into a hashed set.
+      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)} OFFSET 0)`;
+    case 'exists':
+      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)})`;
+  }
+}
+
+function isEventField(term: MatchTerm): boolean {
+  return term.field === 'tag' || term.field.startsWith('user.') || term.field.startsWith('stack.');
+}
+
+function negate(term: SearchTerm, sql: string): string {
+  return term.negated ? `NOT coalesce(${sql}, false)` : sql;
+}
+
+function condition(term: Exclude<SearchTerm, TextTerm>, params: SqlParams): string {
+  switch (term.type) {
+    case 'number':
+      return `${term.field === 'times_seen' ? 'count' : 'user_count'} ${OPERATORS[term.op]} ${params.add(term.value)}::bigint`;
+    case 'time':
+      return `${term.field} ${OPERATORS[term.op]} ${params.add(term.value.toISOString())}::timestamptz`;
+    case 'match':
+      return match(term, params);
+  }
+}
+
+function match(term: MatchTerm, params: SqlParams): string {
+  switch (term.field) {
+    case 'status':
+    case 'level':
+    case 'release':
+    case 'environment':
+    case 'error.type':
+    case 'error.value':
+      return columnMatch(ISSUE_COLUMNS[term.field], term.values, params);
+    case 'message':
+      // Sentry's message search: the title contains the value, in any case.
+      return anyOf(term.values.map((p) => `title ILIKE ${params.add(`%${likePattern(p)}%`)}`));
+    default:
+      throw new Error(`${term.field} is an event field`); // issueSearchConditions takes those apart
+  }
+}
+
+/** A tag, user field or stack frame term as a condition on one event (`e`). */
+function eventCondition(term: MatchTerm, params: SqlParams): string {
+  if (term.field === 'stack.filename' || term.field === 'stack.function') {
+    const key = term.field === 'stack.filename' ? 'f' : 'fn';
+    return anyOf(
+      term.values.map((p) => {
+        const exact = single(p);
+        if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
+        return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.fields -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
+      }),
+    );
+  }
+  const tag = term.field === 'tag' ? (term.tag as string) : term.field;
+  return anyOf(
+    term.values.map((p) => {
+      const exact = single(p);
+      if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ t: { [tag]: exact } }))}::jsonb`;
+      return `e.fields -> 't' ->> ${params.add(tag)} LIKE ${params.add(likePattern(p))}`;
+    }),
+  );
+}
+
+/** Exact values as one `= ANY` (an index lookup), wildcard values as LIKE each. */
+function columnMatch(column: string, values: Pattern[], params: SqlParams): string {
+  const exact = values.map(single).filter((v): v is string => v !== undefined);
+  const parts = exact.length > 0 ? [`${column} = ANY (${params.add(exact)}::text[])`] : [];
+  for (const p of values) if (single(p) === undefined) parts.push(`${column} LIKE ${params.add(likePattern(p))}`);
+  return anyOf(parts);
+}
+
+/** Words and phrases, all required, as one tsquery; null when no term has anything to search for. */
+function textQuery(terms: TextTerm[], params: SqlParams): string | null {
+  const parts: string[] = [];
+  for (const t of terms) {
+    if (!/[\p{L}\p{N}]/u.test(t.value)) continue; // punctuation alone makes an empty tsquery, which matches nothing
+    if (t.phrase) parts.push(`phraseto_tsquery('simple', ${params.add(t.value)})`);
+    else if (t.value.endsWith('*') && /[\p{L}\p{N}]/u.test(t.value.slice(0, -1))) {
+      // A trailing star is a prefix search: the lexemes of the word, the last one as a prefix.
+      parts.push(`(plainto_tsquery('simple', ${params.add(t.value.slice(0, -1))})::text || ':*')::tsquery`);
+    } else parts.push(`plainto_tsquery('simple', ${params.add(t.value)})`);
+  }
+  return parts.length === 0 ? null : `(${parts.join(' && ')})`;
+}
+
+function single(p: Pattern): string | undefined {
+  return p.pieces.length === 1 ? p.pieces[0] : undefined;
+}
+
+/** The pattern for LIKE: pieces with LIKE's own characters escaped, joined by %. */
+function likePattern(p: Pattern): string {
+  return p.pieces.map((piece) => piece.replace(/[\\%_]/g, (c) => `\\${c}`)).join('%');
+}
+
+function anyOf(parts: string[]): string {
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}

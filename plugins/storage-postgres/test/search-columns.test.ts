@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import type { CanonicalEvent, GroupedEvent } from '@faultline/core';
+import { createHarness, groupedEvent, type Harness } from './helpers.js';
+
+describe('search columns of events (migration 0007)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function columns(eventId: string) {
+    const sql = await h.sql();
+    const { rows } = await sql.query(`SELECT search_text, fields FROM events WHERE event_id = $1`, [eventId]);
+    return rows[0] as { search_text: string; fields: unknown };
+  }
+
+  it('derives text, tags, user fields and frames from the payload when grouping did not (an event from a queue)', async () => {
+    const base = groupedEvent(h.projectId, 'fp');
+    const event: CanonicalEvent = {
+      event_id: base.eventId,
+      timestamp: base.timestamp,
+      level: 'error',
+      platform: 'node',
+      message: 'checkout failed',
+      tags: { browser: 'Chrome', 'odd\u0000key': 'lone \ud800 surrogate' },
+      user: { id: 7, email: 'ann@example.com' },
+      exception: { values: [{ type: 'TypeError', value: 'x is undefined', stacktrace: { frames: [{ filename: 'a.js', function: 'main' }] } }] },
+    };
+    const grouped: GroupedEvent = { ...base, payload: new TextEncoder().encode(JSON.stringify(event)) };
+    delete grouped.search;
+    await h.storage.storeBatch([grouped]);
+    const row = await columns(base.eventId);
+    expect(row.search_text).to.equal('checkout failed\nTypeError x is undefined');
+    expect(row.fields).to.deep.equal({
+      t: { browser: 'Chrome', oddkey: 'lone \ufffd surrogate', 'user.id': '7', 'user.email': 'ann@example.com' },
+      f: ['a.js'],
+      fn: ['main'],
+    });
+  });
+
+  it('writes the fields grouping made as they are', async () => {
+    const grouped: GroupedEvent = {
+      ...groupedEvent(h.projectId, 'fp2'),
+      search: { text: 'ошибка 支付', tags: { region: 'eu' }, filenames: [], functions: ['f'] },
+    };
+    await h.storage.storeBatch([grouped]);
+    const row = await columns(grouped.eventId);
+    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { t: { region: 'eu' }, f: [], fn: ['f'] } });
+  });
+
+  it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and every event\'s tags', async () => {
+    const withText = (fingerprint: string, text: string): GroupedEvent => ({
+      ...groupedEvent(h.projectId, fingerprint),
+      search: { text, tags: { browser: 'Chrome' }, filenames: [], functions: [] },
+    });
+    const batch = [withText('one', 'same words'), withText('one', 'same words'), withText('one', 'other words'), withText('two', 'same words')];
+    await h.storage.storeBatch(batch);
+    const rows = [];
+    for (const e of batch) rows.push(await columns(e.eventId));
+    // The batch is written in event-id order, so either of the two repeats may be the one kept.
+    expect([rows[0].search_text, rows[1].search_text].sort()).to.deep.equal([null, 'same words'].sort());
+    expect([rows[2].search_text, rows[3].search_text]).to.deep.equal(['other words', 'same words']);
+    for (const r of rows) expect(r.fields).to.deep.equal({ t: { browser: 'Chrome' } });
+  });
+
+  it('keeps an issue\'s frames on one event of the batch, and different frames on their own', async () => {
+    const withFrames = (fingerprint: string, filenames: string[]): GroupedEvent => ({
+      ...groupedEvent(h.projectId, fingerprint),
+      search: { text: '', tags: {}, filenames, functions: ['main'] },
+    });
+    const batch = [withFrames('one', ['a.ts']), withFrames('one', ['a.ts']), withFrames('one', ['b.ts']), withFrames('two', ['a.ts'])];
+    await h.storage.storeBatch(batch);
+    const fields = [];
+    for (const e of batch) fields.push((await columns(e.eventId)).fields);
+    expect([fields[0], fields[1]]).to.have.deep.members([{ t: {}, f: ['a.ts'], fn: ['main'] }, { t: {} }]);
+    expect([fields[2], fields[3]]).to.deep.equal([{ t: {}, f: ['b.ts'], fn: ['main'] }, { t: {}, f: ['a.ts'], fn: ['main'] }]);
+  });
+});
