@@ -89,7 +89,7 @@ describe('deploy files', () => {
       const rules = parseYaml(read('deploy/prometheus/faultline-rules.yml'));
       const exposed = await exposedMetricNames();
       const alerts = rules.groups.flatMap((g: any) => g.rules);
-      expect(alerts.map((r: any) => r.alert)).to.include.members(['FaultlineIngestErrors', 'FaultlineQueueBacklog', 'FaultlineProcessingLag']);
+      expect(alerts.map((r: any) => r.alert)).to.include.members(['FaultlineIngestErrors', 'FaultlineQueueBacklog', 'FaultlineProcessingLag', 'FaultlineAlertDeliveryFailures']);
       for (const rule of alerts) {
         expect(rule.expr, rule.alert).to.be.a('string');
         for (const name of metricsIn(rule.expr)) expect(exposed.has(name), `${rule.alert}: ${name}`).to.equal(true);
