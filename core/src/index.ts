@@ -34,3 +34,5 @@ export { encodeBatch, decodeBatch, BATCH_FORMAT_VERSION } from './queue/batch-co
 export { MemoryRateLimiter, consumeAcceptedOnly, type RateLimiterProvider, type RateLimitDecision } from './providers/rate-limiter.js';
 export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';
+export { buildOpenApi, type OpenApiOptions } from './openapi/build-openapi.js';
+export { errorResponses, ERROR_BODY, type ApiOperation, type ApiResponse, type ApiMethod, type ApiSecurity } from './openapi/api-operation.js';

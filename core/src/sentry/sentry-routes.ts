@@ -10,6 +10,8 @@ import type { BodyInfo } from '../ingest/ingest-job.js';
 import { countEnvelopeItems } from './envelope-items.js';
 import { parseEnvelopeHeader } from './parse-envelope.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
+import { errorResponses, type ApiOperation, type ApiResponse } from '../openapi/api-operation.js';
+import { SENTRY_RESULT } from '../openapi/api-shapes.js';
 import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from './sentry-auth.js';
 
 /** Sentry's limit on a request as sent (compressed): 20 MiB. */
@@ -78,3 +80,40 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
     return authenticateIngest(deps, req, fromDsn.publicKey, { projectId });
   }
 }
+
+const sentryErrors: Record<number, ApiResponse> = errorResponses(400, 401, 403, 413, 415, 429, 500, 503);
+sentryErrors[429] = {
+  ...sentryErrors[429],
+  headers: {
+    ...sentryErrors[429].headers,
+    'X-Sentry-Rate-Limits': { description: 'Sentry’s rate-limit header: `<seconds>:<categories>:key`', schema: { type: 'string' } },
+  },
+};
+const projectIdParams = { type: 'object', required: ['projectId'], properties: { projectId: { type: 'integer', minimum: 0, maximum: 999999999999999 } } };
+
+/** The operations of these routes, for the OpenAPI document. Both paths also answer with a final slash, as SDKs send them. */
+export const sentryOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/{projectId}/envelope',
+    operationId: 'sentryEnvelope',
+    summary: 'Sentry envelope endpoint, for unmodified Sentry SDKs',
+    description: 'The key comes from `?sentry_key=`, `X-Sentry-Auth`, or the envelope header’s `dsn`. Bodies may be gzip, deflate or br compressed.',
+    tags: ['sentry'],
+    security: 'sentryKey',
+    params: projectIdParams,
+    body: { schema: { type: 'string', description: 'A Sentry envelope: a JSON header line, then items' }, contentTypes: ['application/x-sentry-envelope'] },
+    responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/{projectId}/store',
+    operationId: 'sentryStore',
+    summary: 'Sentry’s older store endpoint: one event as JSON',
+    tags: ['sentry'],
+    security: 'sentryKey',
+    params: projectIdParams,
+    body: { schema: { type: 'object', description: 'A Sentry event' }, contentTypes: ['application/json'] },
+    responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
+  },
+];
