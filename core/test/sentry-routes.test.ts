@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { request } from './helpers/http.js';
 import { envelopeOf, fixture, issues, storedEvent } from './sentry-helpers.js';
 
 const id = () => randomUUID().replace(/-/g, '');
@@ -24,15 +25,7 @@ describe('sentry: envelope and store routes', function () {
   }
 
   async function post(url: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(url, { method: 'POST', body, headers });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
+    return request(server, url, { method: 'POST', body, headers });
   }
 
   const withKey = (url: string) => `${url}?sentry_version=7&sentry_key=${server.project.publicKey}&sentry_client=test%2F1.0`;
