@@ -238,6 +238,16 @@ describe('sentry: envelope and store routes', function () {
       });
     }
 
+    it('tags nested past the stack are refused as too deep, in a store body and in an envelope', async () => {
+      const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+      const store = await post(withKey(storeUrl), `{"message":"deep","tags":${deep}}`, { 'content-type': 'application/json' });
+      expect(store.status, JSON.stringify(store.body)).to.equal(400);
+      expect(store.body.error.code).to.equal('FAULTLINE_ERR_INGEST_TOO_DEEP');
+      const envelope = await post(withKey(envelopeUrl), `{}\n{"type":"event"}\n{"message":"deep","tags":${deep}}`);
+      expect(envelope.status, JSON.stringify(envelope.body)).to.equal(400);
+      expect(envelope.body.error.code).to.equal('FAULTLINE_ERR_INGEST_TOO_DEEP');
+    });
+
     it('an event over 1 MiB (after decompression) is 413, even gzipped small', async () => {
       const big = { event_id: id(), message: 'big', extra: { blob: 'a'.repeat(1024 * 1024 + 10) } };
       const res = await post(withKey(envelopeUrl), gzipSync(eventEnvelope(big)), { 'Content-Encoding': 'gzip' });
