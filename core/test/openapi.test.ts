@@ -12,11 +12,14 @@ const WHERE_TO_DOCUMENT =
   'add its operation next to the route: a core route in its module’s exported *Operations (listed in coreOperations, ' +
   'core/src/openapi/build-openapi.ts); a plugin route as ctx.routes(router, operations)';
 
-/** The ingest fast path matches these by regular expression (ingest-routes.ts), out of the router walk's sight. */
+/** The ingest fast path answers these (POST and the CORS preflight), matched by regular expression (ingest-routes.ts), out of the router walk's sight. */
 const INGEST_FAST_PATHS: RouterRoute[] = [
   { method: 'POST', path: '/api/v1/events' },
   { method: 'POST', path: '/api/{projectId}/envelope' },
   { method: 'POST', path: '/api/{projectId}/store' },
+  { method: 'OPTIONS', path: '/api/v1/events' },
+  { method: 'OPTIONS', path: '/api/{projectId}/envelope' },
+  { method: 'OPTIONS', path: '/api/{projectId}/store' },
 ];
 
 const documented = (doc: any): RouterRoute[] =>
@@ -85,7 +88,7 @@ describe('OpenAPI document', function () {
     expect(documented(doc).map(label)).to.include('GET /api/v1/plugin-thing');
   });
 
-  it('documents the three ingest paths the fast path matches by regular expression', () => {
+  it('documents the three ingest paths the fast path matches by regular expression, with their preflights', () => {
     const inDoc = documented(buildOpenApi()).map(label);
     for (const route of INGEST_FAST_PATHS) {
       expect(inDoc).to.include(label(route));

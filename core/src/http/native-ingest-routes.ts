@@ -5,7 +5,7 @@ import type { IngestRoute } from './ingest-route.js';
 import { readBody, type BodyLimits } from './read-body.js';
 import { sendJson } from './send-json.js';
 import { countEnvelopeItems } from '../sentry/envelope-items.js';
-import { errorResponses, type ApiOperation } from '../openapi/api-operation.js';
+import { errorResponses, preflightOperation, type ApiOperation } from '../openapi/api-operation.js';
 import { NATIVE_INGEST_RESULT } from '../openapi/api-shapes.js';
 
 const JSON_TYPES = ['application/json', 'text/plain']; // text/plain: what navigator.sendBeacon sends without a preflight
@@ -61,5 +61,6 @@ export function nativeIngestOperations(eventSchema: object): ApiOperation[] {
         ...errorResponses(400, 401, 403, 413, 415, 429, 500, 503),
       },
     },
+    preflightOperation('/api/v1/events', 'ingestEventsPreflight', ['ingest']),
   ];
 }

@@ -2,10 +2,10 @@
  * How a route describes itself for the OpenAPI document: the route module exports its operations next to
  * its handlers, with the very schemas `parseInput` validates with, so the document cannot drift from them.
  */
-export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
 
 /** Which credential an operation takes (the security schemes of build-openapi.ts). */
-export type ApiSecurity = 'secretToken' | 'publicKey' | 'sentryKey' | 'none';
+export type ApiSecurity = 'secretToken' | 'publicKey' | 'sentryKey' | 'sentryKeyOrDsn' | 'none';
 
 export interface ApiHeader {
   description: string;
@@ -87,4 +87,18 @@ export function errorResponses(...statuses: number[]): Record<number, ApiRespons
 /** The errors of any call with a secret token, plus `more`. */
 export function tokenErrors(...more: number[]): Record<number, ApiResponse> {
   return errorResponses(401, 403, 503, ...more);
+}
+
+/** The CORS preflight of an ingest route, which SDKs in browsers on other origins send before a POST. */
+export function preflightOperation(path: string, operationId: string, tags: string[], params?: object): ApiOperation {
+  return {
+    method: 'options',
+    path,
+    operationId,
+    summary: 'CORS preflight, for browsers on any origin',
+    tags,
+    security: 'none',
+    ...(params ? { params } : {}),
+    responses: { 204: { description: 'Allowed: POST, with the request headers this route reads; the answer may be cached for a day' } },
+  };
 }

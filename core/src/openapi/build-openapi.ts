@@ -36,7 +36,9 @@ export function coreOperations(eventSchema: object): ApiOperation[] {
 const SECURITY: Record<ApiSecurity, Record<string, string[]>[]> = {
   secretToken: [{ secretToken: [] }],
   publicKey: [{ publicKeyBearer: [] }, { publicKeyHeader: [] }, { publicKeyQuery: [] }],
-  sentryKey: [{ sentryAuthHeader: [] }, { sentryKeyQuery: [] }, {}],
+  sentryKey: [{ sentryAuthHeader: [] }, { sentryKeyQuery: [] }],
+  // `{}`: the key may instead be in the envelope header's dsn
+  sentryKeyOrDsn: [{ sentryAuthHeader: [] }, { sentryKeyQuery: [] }, {}],
   none: [],
 };
 

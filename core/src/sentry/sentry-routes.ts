@@ -10,7 +10,7 @@ import type { BodyInfo } from '../ingest/ingest-job.js';
 import { countEnvelopeItems } from './envelope-items.js';
 import { parseEnvelopeHeader } from './parse-envelope.js';
 import { sentryRateLimitHeaders } from './rate-limit-headers.js';
-import { errorResponses, type ApiOperation, type ApiResponse } from '../openapi/api-operation.js';
+import { errorResponses, preflightOperation, type ApiOperation, type ApiResponse } from '../openapi/api-operation.js';
 import { SENTRY_RESULT } from '../openapi/api-shapes.js';
 import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from './sentry-auth.js';
 
@@ -100,7 +100,7 @@ export const sentryOperations: ApiOperation[] = [
     summary: 'Sentry envelope endpoint, for unmodified Sentry SDKs',
     description: 'The key comes from `?sentry_key=`, `X-Sentry-Auth`, or the envelope header’s `dsn`. Bodies may be gzip, deflate or br compressed.',
     tags: ['sentry'],
-    security: 'sentryKey',
+    security: 'sentryKeyOrDsn',
     params: projectIdParams,
     body: { schema: { type: 'string', description: 'A Sentry envelope: a JSON header line, then items' }, contentTypes: ['application/x-sentry-envelope'] },
     responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
@@ -116,4 +116,6 @@ export const sentryOperations: ApiOperation[] = [
     body: { schema: { type: 'object', description: 'A Sentry event' }, contentTypes: ['application/json'] },
     responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
   },
+  preflightOperation('/api/{projectId}/envelope', 'sentryEnvelopePreflight', ['sentry'], projectIdParams),
+  preflightOperation('/api/{projectId}/store', 'sentryStorePreflight', ['sentry'], projectIdParams),
 ];
