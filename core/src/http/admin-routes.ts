@@ -143,7 +143,7 @@ export const adminOperations: ApiOperation[] = [
     operationId: 'createProject',
     summary: 'Create a project with its first public key (global admin)',
     body: { schema: newProject },
-    responses: { 201: { description: 'The project, its public key and DSN', schema: CREATED_PROJECT }, ...tokenErrors(400, 409) },
+    responses: { 201: { description: 'The project, its public key and DSN', schema: CREATED_PROJECT }, ...tokenErrors(400, 409, 413, 415) },
   }),
   admin({
     method: 'get',
@@ -168,7 +168,7 @@ export const adminOperations: ApiOperation[] = [
     summary: 'Create a public key (admin role)',
     params: projectParams,
     body: { schema: newKey, required: false },
-    responses: { 201: { description: 'The key and its DSN', schema: CREATED_PUBLIC_KEY }, ...tokenErrors(400, 404) },
+    responses: { 201: { description: 'The key and its DSN', schema: CREATED_PUBLIC_KEY }, ...tokenErrors(400, 404, 413, 415) },
   }),
   admin({
     method: 'delete',
@@ -191,7 +191,7 @@ export const adminOperations: ApiOperation[] = [
     operationId: 'createToken',
     summary: 'Create a secret token (global admin)',
     body: { schema: newToken },
-    responses: { 201: { description: 'The token', schema: CREATED_TOKEN }, ...tokenErrors(400) },
+    responses: { 201: { description: 'The token', schema: CREATED_TOKEN }, ...tokenErrors(400, 413, 415) },
   }),
   admin({
     method: 'delete',

@@ -53,7 +53,7 @@ export const issueOperations: ApiOperation[] = [
     security: 'secretToken',
     params: idParams,
     body: { schema: issuePatch },
-    responses: { 200: { description: 'The changed issue', schema: ISSUE }, ...tokenErrors(400, 404) },
+    responses: { 200: { description: 'The changed issue', schema: ISSUE }, ...tokenErrors(400, 404, 413, 415) },
   },
   {
     method: 'patch',
@@ -66,6 +66,6 @@ export const issueOperations: ApiOperation[] = [
     params: projectParams,
     query: bulkQuery,
     body: { schema: bulkPatch },
-    responses: { 200: { description: 'The changed issues', schema: listOf(ISSUE) }, ...tokenErrors(400, 404) },
+    responses: { 200: { description: 'The changed issues', schema: listOf(ISSUE) }, ...tokenErrors(400, 404, 413, 415) },
   },
 ];

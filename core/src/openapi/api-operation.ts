@@ -84,7 +84,7 @@ export function errorResponses(...statuses: number[]): Record<number, ApiRespons
   return out;
 }
 
-/** The errors of any call with a secret token, plus `more`. */
+/** The errors of any call with a secret token, plus `more` (a JSON body adds 413 and 415: express.json's size limit and encodings). */
 export function tokenErrors(...more: number[]): Record<number, ApiResponse> {
   return errorResponses(401, 403, 503, ...more);
 }
