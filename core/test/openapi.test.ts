@@ -112,11 +112,12 @@ describe('OpenAPI document', function () {
     expect(() => buildOpenApi({ operations: [{ plugin: 'p', operations: [aRoute('/healthz')] }] })).to.throw(/p documents GET \/healthz/);
   });
 
-  it('is served at <mount>/openapi.json without a token, cacheable, with an ETag', async () => {
+  it('is served at <mount>/openapi.json without a token, to any origin, cacheable, with an ETag', async () => {
     const res = await fetch(`${server.url}/openapi.json`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^application\/json/);
     expect(res.headers.get('cache-control')).to.match(/^public, max-age=\d+/);
+    expect(res.headers.get('access-control-allow-origin')).to.equal('*');
     const doc: any = await res.json();
     expect(doc.info.version).to.be.a('string');
     expect(Object.keys(doc.components.securitySchemes)).to.include.members(['secretToken', 'publicKeyBearer', 'sentryAuthHeader', 'sentryKeyQuery']);

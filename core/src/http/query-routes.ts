@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import { type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import type { Issue, IssueSort, IssueStatus, StatsInterval, StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
 import { parseIssueSearch } from '../query/parse-issue-search.js';
 import { parseInput } from './parse-input.js';

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { ApiOperation } from './api-operation.js';
 
-/** `GET /openapi.json`: the document of this router's API; public, cached by browsers and proxies with an ETag. */
+/**
+ * `GET /openapi.json`: the document of this router's API; public (no secret in it, so any origin may read
+ * it, as API viewers hosted elsewhere do), cached by browsers and proxies with an ETag.
+ */
 export function openApiRoute(document: () => Record<string, unknown>): Router {
   const router = Router();
   let body: string | undefined;
@@ -13,6 +16,7 @@ export function openApiRoute(document: () => Record<string, unknown>): Router {
       etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     }
     res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
+    res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('ETag', etag);
     // Compared here rather than with req.fresh, which ignores If-None-Match on requests with `Cache-Control: no-cache`, as fetch() sends them
     const ifNoneMatch = req.get('if-none-match');
