@@ -83,8 +83,8 @@ describe('OpenAPI document', function () {
   it('documents every route the router answers, and only those', async () => {
     const doc = (await request(server, `${server.url}/openapi.json`)).body;
     const { undocumented, unrouted } = compare(routerRoutes(server.faultline.router()), doc);
-    expect(undocumented).to.deep.equal([]);
-    expect(unrouted).to.deep.equal([]);
+    expect(undocumented, undocumented.join('\n')).to.deep.equal([]);
+    expect(unrouted, `documented, but no route answers: fix the operation's path or drop it\n${unrouted.join('\n')}`).to.deep.equal([]);
     expect(documented(doc).map(label)).to.include('GET /api/v1/plugin-thing');
   });
 
