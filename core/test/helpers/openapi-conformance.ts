@@ -55,7 +55,10 @@ export function checkAnswer(method: string, path: string, status: number, conten
   const json = /^application\/json\b/i.test(contentType ?? '');
   if (!found) {
     if (status === 404 && json) return validate(`${BASE}#/$defs/Error`, body, `${where} (no documented operation)`);
-    throw new Error(`${where}, but no operation in openapi.json documents ${method.toUpperCase()} ${path}`);
+    throw new Error(
+      `${where}, but no operation in openapi.json documents ${method.toUpperCase()} ${path}: add its operation next to the route ` +
+        '(a core route in its module’s exported *Operations, listed in coreOperations in core/src/openapi/build-openapi.ts)',
+    );
   }
   const response = found.operation.responses[String(status)];
   if (!response) {
