@@ -47,7 +47,7 @@ const SECURITY_SCHEMES = {
   publicKeyBearer: { type: 'http', scheme: 'bearer', description: 'A project’s public key' },
   publicKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Faultline-Key', description: 'A project’s public key' },
   publicKeyQuery: { type: 'apiKey', in: 'query', name: 'faultline_key', description: 'A project’s public key (for navigator.sendBeacon)' },
-  sentryAuthHeader: { type: 'apiKey', in: 'header', name: 'X-Sentry-Auth', description: '`Sentry sentry_key=<public key>, sentry_version=7, ...`' },
+  sentryAuthHeader: { type: 'apiKey', in: 'header', name: 'X-Sentry-Auth', description: '`Sentry sentry_key=<public key>, sentry_version=7, ...` (also read from `Authorization: Sentry ...`)' },
   sentryKeyQuery: { type: 'apiKey', in: 'query', name: 'sentry_key', description: 'A project’s public key' },
 };
 

@@ -113,7 +113,7 @@ export const sentryOperations: ApiOperation[] = [
     tags: ['sentry'],
     security: 'sentryKey',
     params: projectIdParams,
-    body: { schema: { type: 'object', description: 'A Sentry event' }, contentTypes: ['application/json'] },
+    body: { schema: { type: 'object', description: 'A Sentry event (very old clients: base64 zlib JSON); any content type' }, contentTypes: ['application/json', 'text/plain'] },
     responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
   },
   preflightOperation('/api/{projectId}/envelope', 'sentryEnvelopePreflight', ['sentry'], projectIdParams),
