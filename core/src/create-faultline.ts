@@ -23,6 +23,9 @@ import { crossSiteGuard } from './http/cross-site-guard.js';
 import { securityHeaders } from './http/security-headers.js';
 import { errorHandler } from './http/send-error.js';
 import { streamRoutes } from './http/stream-routes.js';
+import type { ApiOperation } from './openapi/api-operation.js';
+import { buildOpenApi } from './openapi/build-openapi.js';
+import { openApiRoute } from './openapi/openapi-route.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
 import { IngestThreads } from './ingest/ingest-threads.js';
@@ -89,11 +92,12 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const providers = new ProviderRegistry();
   const alertChannels = new AlertChannelRegistry();
   const pluginRouters: Router[] = [];
+  const pluginOperations: { plugin: string; operations: ApiOperation[] }[] = [];
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
   // Before the plugins' handlers, so theirs get an event core has scrubbed; ingest threads add it too.
   if (config.scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
-  await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters });
+  await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters, operations: pluginOperations });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();
   providers.provideDefault('queue', () => new InProcessQueue(config.batch));
@@ -196,6 +200,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use(securityHeaders());
+    r.use(openApiRoute(() => buildOpenApi({ limits: config.limits, operations: pluginOperations })));
     r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
     r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
     r.use(issueRoutes({ grant, issues }));

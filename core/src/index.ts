@@ -47,3 +47,5 @@ export { MemoryRateLimiter, consumeAcceptedOnly, type RateLimiterProvider, type 
 export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';
 export { DEFAULT_SCRUBBING_RULES, type ProjectScrubbing, type ScrubbingRules } from './scrub/scrubbing-rules.js';
+export { buildOpenApi, type OpenApiOptions } from './openapi/build-openapi.js';
+export { errorResponses, ERROR_BODY, type ApiOperation, type ApiResponse, type ApiMethod, type ApiSecurity } from './openapi/api-operation.js';

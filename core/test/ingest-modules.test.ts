@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin, type FaultlinePlugin, type JsonValue } from '../src/index.js';
-import { errorEvent } from './helpers/http.js';
+import { errorEvent, request } from './helpers/http.js';
 import { envelopeOf, fixture, storedEvent } from './sentry-helpers.js';
 
 const id = () => randomUUID().replace(/-/g, '');
@@ -33,9 +33,7 @@ interface Sent {
 async function send(server: PostgresTestServer, sent: Sent): Promise<{ status: number; body: any }> {
   const url = sent.route === 'native' ? `${server.url}/api/v1/events` : `${server.url}/api/${server.project.id}/envelope/?sentry_key=${server.project.publicKey}`;
   const headers: Record<string, string> = sent.route === 'native' ? { 'content-type': 'application/json', authorization: `Bearer ${server.project.publicKey}` } : {};
-  const res = await fetch(url, { method: 'POST', body: sent.body, headers });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  return request(server, url, { method: 'POST', body: sent.body, headers });
 }
 
 const envelope = (event: Record<string, unknown>) => envelopeOf({ event_id: event.event_id }, [{ header: { type: 'event' }, payload: JSON.stringify(event) }]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TestServer } from '@faultline/core/testing';
+import { answer } from './helpers/http.js';
 
 /** Helpers shared by the sentry-*.test.ts files (not a spec itself). */
 export function fixture(name: string): Record<string, any> {
@@ -18,8 +19,9 @@ export function envelopeOf(header: object, items: { header: object; payload: str
 
 export async function api(server: TestServer, path: string): Promise<any> {
   const res = await fetch(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${server.project.secretToken}` } });
-  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  const { status, body } = await answer(res, 'GET', `/api/v1${path}`);
+  if (status !== 200) throw new Error(`GET ${path}: ${status} ${JSON.stringify(body)}`);
+  return body;
 }
 
 /** Polls until `check` returns a value (events are stored asynchronously after the 200). */
@@ -35,7 +37,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 export async function storedEvent(server: TestServer, eventId: string): Promise<any> {
   return eventually(async () => {
     const res = await fetch(`${server.url}/api/v1/events/${eventId}`, { headers: { authorization: `Bearer ${server.project.secretToken}` } });
-    return res.status === 200 ? res.json() : undefined;
+    const { status, body } = await answer(res, 'GET', `/api/v1/events/${eventId}`);
+    return status === 200 ? body : undefined;
   }, `event ${eventId}`);
 }
 

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { request } from './helpers/http.js';
 import { envelopeOf, fixture, issues, storedEvent } from './sentry-helpers.js';
 
 const id = () => randomUUID().replace(/-/g, '');
@@ -24,15 +25,7 @@ describe('sentry: envelope and store routes', function () {
   }
 
   async function post(url: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(url, { method: 'POST', body, headers });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
+    return request(server, url, { method: 'POST', body, headers });
   }
 
   const withKey = (url: string) => `${url}?sentry_version=7&sentry_key=${server.project.publicKey}&sentry_client=test%2F1.0`;
@@ -244,6 +237,16 @@ describe('sentry: envelope and store routes', function () {
         if (path) expect(res.body.error.path).to.equal(path);
       });
     }
+
+    it('tags nested past the stack are refused as too deep, in a store body and in an envelope', async () => {
+      const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+      const store = await post(withKey(storeUrl), `{"message":"deep","tags":${deep}}`, { 'content-type': 'application/json' });
+      expect(store.status, JSON.stringify(store.body)).to.equal(400);
+      expect(store.body.error.code).to.equal('FAULTLINE_ERR_INGEST_TOO_DEEP');
+      const envelope = await post(withKey(envelopeUrl), `{}\n{"type":"event"}\n{"message":"deep","tags":${deep}}`);
+      expect(envelope.status, JSON.stringify(envelope.body)).to.equal(400);
+      expect(envelope.body.error.code).to.equal('FAULTLINE_ERR_INGEST_TOO_DEEP');
+    });
 
     it('an event over 1 MiB (after decompression) is 413, even gzipped small', async () => {
       const big = { event_id: id(), message: 'big', extra: { blob: 'a'.repeat(1024 * 1024 + 10) } };

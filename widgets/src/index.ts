@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Router } from 'express';
-import { definePlugin, FaultlineError, type FaultlinePlugin } from '@faultline/core';
+import { definePlugin, FaultlineError, type ApiOperation, type FaultlinePlugin } from '@faultline/core';
 
 export interface WidgetsOptions {
   /** The bundle to serve; defaults to this package's `dist/widgets.js` (made by `npm run build`). */
@@ -29,11 +29,27 @@ export default function widgets(options: WidgetsOptions = {}): FaultlinePlugin {
     core: '^0.1.0',
     async setup(ctx) {
       const bundle = await readBundle(bundlePath);
-      ctx.routes(serveBundle(bundle, maxAgeSeconds) as unknown as Router); // Express mounts any middleware function
+      ctx.routes(serveBundle(bundle, maxAgeSeconds) as unknown as Router, widgetsOperations); // Express mounts any middleware function
     },
   });
 }
 export { widgets };
+
+/** What the plugin's route serves, for `<mount>/openapi.json`. */
+export const widgetsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/widgets.js',
+    operationId: 'widgetsBundle',
+    summary: 'The dashboard web components, as one script (also HEAD)',
+    tags: ['widgets'],
+    security: 'none',
+    responses: {
+      200: { description: 'The bundle; gzip when accepted, cached with an ETag', contentType: 'text/javascript', schema: { type: 'string' } },
+      304: { description: 'Not modified (If-None-Match)' },
+    },
+  },
+];
 
 async function readBundle(bundlePath: string): Promise<Buffer> {
   try {

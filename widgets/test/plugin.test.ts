@@ -23,6 +23,12 @@ describe('widgets plugin (GET <mount>/widgets.js)', function () {
     await server?.stop();
   });
 
+  it('is described in <mount>/openapi.json', async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    expect(doc.paths['/widgets.js'].get.responses).to.have.keys('200', '304');
+    expect(doc.paths['/widgets.js'].get.security).to.deep.equal([]);
+  });
+
   it('serves the bundle as JavaScript with an ETag and cache headers, and 304 when the ETag matches', async () => {
     const res = await fetch(`${server.url}/widgets.js`, { headers: { 'accept-encoding': 'identity' } });
     expect(res.status).to.equal(200);

@@ -5,57 +5,15 @@ import { requireGlobalAdmin, requireProject, requireRole } from '../auth/grants.
 import { createProjectWithKey, createPublicKey, createToken } from '../admin/provisioning.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import { ROLES, type Role, type StorageProvider } from '../providers/storage.js';
+import type { Role, StorageProvider } from '../providers/storage.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
+import { PROJECT_SCRUBBING, AUDIT_ENTRY, CREATED_PROJECT, CREATED_PUBLIC_KEY, CREATED_TOKEN, listOf, pageOf, PROJECT, PUBLIC_KEY, TOKEN } from '../openapi/api-shapes.js';
+import { auditQuery, keyParams, newKey, newProject, newToken, tokenParams } from './admin-schemas.js';
 import { parseInput } from './parse-input.js';
 import { defaultProjectScrubbing } from '../scrub/scrubbing-rules.js';
-import { parseScrubbingRules } from './scrubbing-input.js';
-
-const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
-const keyParams = {
-  type: 'object',
-  required: ['id', 'keyId'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 }, keyId: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-};
-const tokenParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
-const newProject = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,49}$' },
-  },
-};
-const newKey = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    label: { type: 'string', maxLength: 200 },
-    allowedOrigins: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 500 } },
-    rateLimitPerMinute: { type: ['integer', 'null'], minimum: 0 },
-  },
-};
-const newToken = {
-  type: 'object',
-  required: ['role'],
-  additionalProperties: false,
-  properties: {
-    role: { type: 'string', enum: [...ROLES] },
-    label: { type: 'string', maxLength: 200 },
-    projectIds: { type: ['array', 'null'], maxItems: 1000, items: { type: 'integer', minimum: 1 } },
-  },
-};
-
-const auditQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    project: { type: 'integer', minimum: 1, maximum: 2147483647 },
-    cursor: { type: 'string', maxLength: 1000 },
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
-  },
-};
+import { parseScrubbingRules, scrubbingRulesSchema } from './scrubbing-input.js';
+import { projectParams } from './route-params.js';
 
 export interface AdminRouteDeps {
   storage(): StorageProvider;
@@ -193,3 +151,109 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
 
   return router;
 }
+
+const admin = (operation: Omit<ApiOperation, 'tags' | 'security'>): ApiOperation => ({ tags: ['admin'], security: 'secretToken', ...operation });
+
+/** The operations of these routes, for the OpenAPI document. */
+export const adminOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/projects/{id}/scrubbing',
+    operationId: 'getScrubbing',
+    summary: 'A project’s own scrubbing rules (on top of the defaults)',
+    tags: ['admin'],
+    security: 'secretToken',
+    params: projectParams,
+    responses: { 200: { description: 'The rules, version 0 when the project never set any', schema: PROJECT_SCRUBBING }, ...tokenErrors(400, 403, 404) },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/projects/{id}/scrubbing',
+    operationId: 'setScrubbing',
+    summary: 'Replace a project’s own scrubbing rules (recorded in the audit log)',
+    tags: ['admin'],
+    security: 'secretToken',
+    params: projectParams,
+    body: { schema: scrubbingRulesSchema },
+    responses: { 200: { description: 'The rules as stored, with their new version', schema: PROJECT_SCRUBBING }, ...tokenErrors(400, 403, 404) },
+  },
+  admin({
+    method: 'get',
+    path: '/api/v1/projects',
+    operationId: 'listProjects',
+    summary: 'List the projects the token may see',
+    responses: { 200: { description: 'The projects', schema: listOf(PROJECT) }, ...tokenErrors() },
+  }),
+  admin({
+    method: 'post',
+    path: '/api/v1/projects',
+    operationId: 'createProject',
+    summary: 'Create a project with its first public key (global admin)',
+    body: { schema: newProject },
+    responses: { 201: { description: 'The project, its public key and DSN', schema: CREATED_PROJECT }, ...tokenErrors(400, 409, 413, 415) },
+  }),
+  admin({
+    method: 'get',
+    path: '/api/v1/projects/{id}',
+    operationId: 'getProject',
+    summary: 'Get a project',
+    params: projectParams,
+    responses: { 200: { description: 'The project', schema: PROJECT }, ...tokenErrors(400, 404) },
+  }),
+  admin({
+    method: 'get',
+    path: '/api/v1/projects/{id}/keys',
+    operationId: 'listKeys',
+    summary: 'List a project’s public keys (admin role)',
+    params: projectParams,
+    responses: { 200: { description: 'The keys, by prefix', schema: listOf(PUBLIC_KEY) }, ...tokenErrors(400, 404) },
+  }),
+  admin({
+    method: 'post',
+    path: '/api/v1/projects/{id}/keys',
+    operationId: 'createKey',
+    summary: 'Create a public key (admin role)',
+    params: projectParams,
+    body: { schema: newKey, required: false },
+    responses: { 201: { description: 'The key and its DSN', schema: CREATED_PUBLIC_KEY }, ...tokenErrors(400, 404, 413, 415) },
+  }),
+  admin({
+    method: 'delete',
+    path: '/api/v1/projects/{id}/keys/{keyId}',
+    operationId: 'revokeKey',
+    summary: 'Revoke a public key (admin role)',
+    params: keyParams,
+    responses: { 204: { description: 'Revoked' }, ...tokenErrors(400, 404) },
+  }),
+  admin({
+    method: 'get',
+    path: '/api/v1/tokens',
+    operationId: 'listTokens',
+    summary: 'List secret tokens (global admin)',
+    responses: { 200: { description: 'The tokens, by prefix', schema: listOf(TOKEN) }, ...tokenErrors() },
+  }),
+  admin({
+    method: 'post',
+    path: '/api/v1/tokens',
+    operationId: 'createToken',
+    summary: 'Create a secret token (global admin)',
+    body: { schema: newToken },
+    responses: { 201: { description: 'The token', schema: CREATED_TOKEN }, ...tokenErrors(400, 413, 415) },
+  }),
+  admin({
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    operationId: 'revokeToken',
+    summary: 'Revoke a secret token (global admin)',
+    params: tokenParams,
+    responses: { 204: { description: 'Revoked' }, ...tokenErrors(400, 404) },
+  }),
+  admin({
+    method: 'get',
+    path: '/api/v1/audit',
+    operationId: 'listAudit',
+    summary: 'Read the audit log of admin actions, newest first (admin role)',
+    query: auditQuery,
+    responses: { 200: { description: 'A page of entries', schema: pageOf(AUDIT_ENTRY) }, ...tokenErrors(400, 404) },
+  }),
+];

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import type { AlertChannelRegistry } from '../alert-config/alert-channel-registry.js';
-import { parseAlertRulePatch, parseNewAlertRule } from './alert-rule-schema.js';
+import { newRule, parseAlertRulePatch, parseNewAlertRule, rulePatch } from './alert-rule-schema.js';
+import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
+import { ALERT_DELIVERY, ALERT_RULE, listOf, pageOf } from '../openapi/api-shapes.js';
 import { maskRule, unmaskActions } from '../alerts/alert-secrets.js';
 import { requireProject, requireRole } from '../auth/grants.js';
 import type { Grant } from '../config.js';
@@ -94,3 +96,43 @@ export function alertRuleRoutes(deps: AlertRuleRouteDeps): Router {
 
   return router;
 }
+
+const path = '/api/v1/projects/{id}/alert-rules';
+const rule = (operationId: string, summary: string, more: Partial<ApiOperation>): ApiOperation =>
+  ({ path, operationId, summary, tags: ['alerts'], security: 'secretToken', params: projectParams, method: 'get', responses: {}, ...more }) as ApiOperation;
+
+/** The OpenAPI operations of these routes (the schemas are the ones the routes validate with). */
+export const alertRuleOperations: ApiOperation[] = [
+  rule('listAlertRules', 'A project’s alert rules, secrets masked', {
+    responses: { 200: { description: 'Every rule of the project', schema: listOf(ALERT_RULE) }, ...tokenErrors(400, 403, 404) },
+  }),
+  rule('createAlertRule', 'Create an alert rule (the channel checks its own config)', {
+    method: 'post',
+    body: { schema: newRule },
+    responses: { 201: { description: 'The rule, secrets masked', schema: ALERT_RULE }, ...tokenErrors(400, 403, 404) },
+  }),
+  rule('getAlertRule', 'One alert rule, secrets masked', {
+    path: `${path}/{ruleId}`,
+    params: ruleParams,
+    responses: { 200: { description: 'The rule', schema: ALERT_RULE }, ...tokenErrors(400, 403, 404) },
+  }),
+  rule('updateAlertRule', 'Change an alert rule (a masked secret sent back keeps the stored one)', {
+    method: 'patch',
+    path: `${path}/{ruleId}`,
+    params: ruleParams,
+    body: { schema: rulePatch },
+    responses: { 200: { description: 'The rule as changed', schema: ALERT_RULE }, ...tokenErrors(400, 403, 404) },
+  }),
+  rule('deleteAlertRule', 'Delete an alert rule with its deliveries', {
+    method: 'delete',
+    path: `${path}/{ruleId}`,
+    params: ruleParams,
+    responses: { 204: { description: 'Deleted' }, ...tokenErrors(400, 403, 404) },
+  }),
+  rule('listAlertDeliveries', 'A rule’s delivery log, newest first', {
+    path: `${path}/{ruleId}/deliveries`,
+    params: ruleParams,
+    query: deliveryQuery,
+    responses: { 200: { description: 'A page of deliveries (`before` = the last id for the next page)', schema: pageOf(ALERT_DELIVERY) }, ...tokenErrors(400, 403, 404) },
+  }),
+];

@@ -61,8 +61,8 @@ const ruleFields = {
   throttleMinutes: { type: 'integer', minimum: 0, maximum: 10_080 },
   digestMinutes: { type: ['integer', 'null'], minimum: 1, maximum: 1440 },
 };
-const newRule = { type: 'object', additionalProperties: false, required: ['name', 'trigger', 'actions'], properties: ruleFields };
-const rulePatch = { type: 'object', additionalProperties: false, minProperties: 1, properties: ruleFields };
+export const newRule = { type: 'object', additionalProperties: false, required: ['name', 'trigger', 'actions'], properties: ruleFields };
+export const rulePatch = { type: 'object', additionalProperties: false, minProperties: 1, properties: ruleFields };
 
 /** Validates at `prefix` (`trigger`, `actions[0]`): a bad field's path is named from the rule's root. */
 function parseAt<T>(schema: object, value: unknown, prefix: string): T {

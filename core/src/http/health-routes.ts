@@ -1,9 +1,20 @@
 import { Router } from 'express';
 import type { Metrics } from '../metrics.js';
+import type { ApiOperation } from '../openapi/api-operation.js';
 import type { QueueProvider } from '../providers/queue.js';
 import type { StorageProvider } from '../providers/storage.js';
 
 const PING_TIMEOUT_MS = 2000;
+
+export const HEALTH = { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } };
+export const READINESS = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'unavailable'] },
+    checks: { type: 'object', additionalProperties: { type: 'string' }, description: '`ok`, or why not: `down: ...`, `full: ...`' },
+  },
+};
 
 /** Liveness, readiness (dependencies answer) and Prometheus metrics. */
 export function healthRoutes(deps: {
@@ -62,3 +73,39 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     }),
   ]);
 }
+
+const RETRY_AFTER = { description: 'Seconds to wait before asking again', schema: { type: 'integer', minimum: 0 } };
+
+/** The operations of these routes, for the OpenAPI document. */
+export const healthOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'healthz',
+    summary: 'Liveness: the process answers',
+    tags: ['health'],
+    security: 'none',
+    responses: { 200: { description: 'Alive', schema: HEALTH } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readyz',
+    summary: 'Readiness: storage and queue answer, and the queue has room',
+    tags: ['health'],
+    security: 'none',
+    responses: {
+      200: { description: 'Ready', schema: READINESS },
+      503: { description: 'Not ready; `checks` says what is not', schema: READINESS, headers: { 'Retry-After': RETRY_AFTER } },
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    tags: ['health'],
+    security: 'none',
+    responses: { 200: { description: 'The text exposition format', contentType: 'text/plain', schema: { type: 'string' } } },
+  },
+];

@@ -1,25 +1,13 @@
 import { Router, type Request } from 'express';
 import { requireProject, requireRole } from '../auth/grants.js';
 import type { Grant } from '../config.js';
-import { MAX_BULK_ISSUES, type IssueWorkflow } from '../issues/issue-workflow.js';
-import { ISSUE_STATUSES, type IssueStatus } from '../providers/storage.js';
+import type { IssueWorkflow } from '../issues/issue-workflow.js';
+import type { IssueStatus } from '../providers/storage.js';
+import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
+import { ISSUE, listOf } from '../openapi/api-shapes.js';
+import { bulkPatch, bulkQuery, issuePatch } from './issue-schemas.js';
 import { parseInput } from './parse-input.js';
-
-const issueId = { type: 'string', pattern: '^[1-9][0-9]{0,18}$' };
-const idParams = { type: 'object', required: ['id'], properties: { id: issueId } };
-const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
-const status = { type: 'string', enum: [...ISSUE_STATUSES] };
-const issuePatch = { type: 'object', required: ['status'], additionalProperties: false, properties: { status } };
-const bulkPatch = {
-  type: 'object',
-  required: ['status'],
-  additionalProperties: false,
-  properties: { status, ids: { type: 'array', minItems: 1, maxItems: MAX_BULK_ISSUES, items: issueId } },
-};
-const bulkQuery = {
-  type: 'object',
-  properties: { id: { anyOf: [issueId, { type: 'array', maxItems: MAX_BULK_ISSUES, items: issueId }] } },
-};
+import { issueParams as idParams, projectParams } from './route-params.js';
 
 export interface IssueRouteDeps {
   grant(req: Request): Promise<Grant>;
@@ -53,3 +41,31 @@ export function issueRoutes(deps: IssueRouteDeps): Router {
 
   return router;
 }
+
+/** The operations of these routes, for the OpenAPI document. */
+export const issueOperations: ApiOperation[] = [
+  {
+    method: 'patch',
+    path: '/api/v1/issues/{id}',
+    operationId: 'updateIssue',
+    summary: 'Resolve, ignore or reopen an issue (member role)',
+    tags: ['issues'],
+    security: 'secretToken',
+    params: idParams,
+    body: { schema: issuePatch },
+    responses: { 200: { description: 'The changed issue', schema: ISSUE }, ...tokenErrors(400, 404, 413, 415) },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/projects/{id}/issues',
+    operationId: 'updateIssues',
+    summary: 'Change the status of many issues of a project: every one, or none (member role)',
+    description: 'The ids as `?id=1&id=2`, as `ids` in the body, or both.',
+    tags: ['issues'],
+    security: 'secretToken',
+    params: projectParams,
+    query: bulkQuery,
+    body: { schema: bulkPatch },
+    responses: { 200: { description: 'The changed issues', schema: listOf(ISSUE) }, ...tokenErrors(400, 404, 413, 415) },
+  },
+];

@@ -2,37 +2,15 @@ import { Router, type Request } from 'express';
 import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import { ISSUE_SORTS, type Issue, type IssueSort, type StatsInterval, type StorageProvider } from '../providers/storage.js';
+import type { Issue, IssueSort, IssueStatus, StatsInterval, StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
 import { parseSearchQuery } from '../query/parse-search.js';
 import { parseInput } from './parse-input.js';
+import { eventParams, issueListQuery, pageQuery, statsQuery, tagsQuery } from './query-schemas.js';
+import { issueParams as idParams, projectParams } from './route-params.js';
+import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
+import { EVENT, ISSUE, pageOf, STATS, TAG_SUMMARY } from '../openapi/api-shapes.js';
 
-const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } } };
-const eventParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$' } } };
-const issueListQuery = {
-  type: 'object',
-  properties: {
-    query: { type: 'string', maxLength: 1000 },
-    sort: { type: 'string', enum: [...ISSUE_SORTS, 'date', 'new', 'freq'] },
-    cursor: { type: 'string', maxLength: 1000 },
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-  },
-};
-const pageQuery = {
-  type: 'object',
-  properties: { cursor: { type: 'string', maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
-};
-const statsQuery = {
-  type: 'object',
-  properties: {
-    since: { type: 'string', maxLength: 40 },
-    until: { type: 'string', maxLength: 40 },
-    interval: { type: 'string', enum: ['hour', 'day'], default: 'hour' },
-    issue: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
-  },
-};
-const tagsQuery = { type: 'object', properties: { values: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } };
 /** Sentry's sort names, for people used to them. */
 const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first_seen', freq: 'count' };
 
@@ -112,6 +90,74 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     return issue;
   }
 }
+
+/** The operations of these routes, for the OpenAPI document. */
+export const queryOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/issues/{id}/tags',
+    operationId: 'issueTagSummary',
+    summary: 'Top values per tag among an issue’s events',
+    tags: ['query'],
+    security: 'secretToken',
+    params: idParams,
+    query: tagsQuery,
+    responses: { 200: { description: 'Each tag with its top values', schema: TAG_SUMMARY }, ...tokenErrors(400, 404) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/projects/{id}/issues',
+    operationId: 'listIssues',
+    summary: 'List a project’s issues',
+    tags: ['query'],
+    security: 'secretToken',
+    params: projectParams,
+    query: issueListQuery,
+    responses: { 200: { description: 'A page of issues', schema: pageOf(ISSUE) }, ...tokenErrors(400, 404) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/issues/{id}',
+    operationId: 'getIssue',
+    summary: 'Get an issue',
+    tags: ['query'],
+    security: 'secretToken',
+    params: idParams,
+    responses: { 200: { description: 'The issue', schema: ISSUE }, ...tokenErrors(400, 404) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/issues/{id}/events',
+    operationId: 'listIssueEvents',
+    summary: 'List an issue’s events, newest first',
+    tags: ['query'],
+    security: 'secretToken',
+    params: idParams,
+    query: pageQuery,
+    responses: { 200: { description: 'A page of events', schema: pageOf(EVENT) }, ...tokenErrors(400, 404) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/events/{id}',
+    operationId: 'getEvent',
+    summary: 'Get an event by its event id (32 hex digits, or a UUID)',
+    tags: ['query'],
+    security: 'secretToken',
+    params: eventParams,
+    responses: { 200: { description: 'The event', schema: EVENT }, ...tokenErrors(400, 404) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/projects/{id}/stats',
+    operationId: 'projectStats',
+    summary: 'Event counts per hour or day (of a project, or of one issue)',
+    tags: ['query'],
+    security: 'secretToken',
+    params: projectParams,
+    query: statsQuery,
+    responses: { 200: { description: 'The series, oldest first', schema: STATS }, ...tokenErrors(400, 404) },
+  },
+];
 
 function parseTime(value: string, path: string): Date {
   const d = new Date(value);

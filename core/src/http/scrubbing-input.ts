@@ -3,7 +3,7 @@ import type { ScrubbingRules } from '../providers/scrubbing.js';
 import { compilePattern } from '../scrub/scrubbing-rules.js';
 import { parseInput } from './parse-input.js';
 
-const rulesSchema = {
+export const scrubbingRulesSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -22,7 +22,7 @@ export function parseScrubbingRules(body: unknown): ScrubbingRules {
     const at = Array.isArray(list) ? list.findIndex((item) => typeof item !== 'string') : -1;
     if (at >= 0) throw new FaultlineError('FAULTLINE_ERR_REQUEST_INVALID', `body ${field}[${at}] must be a string`, { path: `${field}[${at}]` });
   }
-  const input = parseInput<Partial<ScrubbingRules>>(rulesSchema, body ?? {}, 'body');
+  const input = parseInput<Partial<ScrubbingRules>>(scrubbingRulesSchema, body ?? {}, 'body');
   const rules: ScrubbingRules = {
     keys: input.keys ?? [],
     patterns: input.patterns ?? [],

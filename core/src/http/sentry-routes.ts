@@ -11,6 +11,8 @@ import { countEnvelopeItems } from '../sentry/envelope-items.js';
 import { parseEnvelopeHeader } from '../sentry/parse-envelope.js';
 import { sentryRateLimitHeaders } from '../sentry/rate-limit-headers.js';
 import { keyFromDsn as parseDsnKey, sentryClient, sentryRequestKey } from '../sentry/sentry-auth.js';
+import { errorResponses, preflightOperation, type ApiOperation, type ApiResponse } from '../openapi/api-operation.js';
+import { SENTRY_RESULT } from '../openapi/api-shapes.js';
 
 /** Sentry's limit on a request as sent (compressed): 20 MiB. */
 export const SENTRY_MAX_COMPRESSED_BYTES = 20 * 1024 * 1024;
@@ -78,3 +80,42 @@ export function sentryIngestRoutes(deps: IngestRouteDeps): { envelope: IngestRou
     return authenticateIngest(deps, req, fromDsn.publicKey, { projectId });
   }
 }
+
+const sentryErrors: Record<number, ApiResponse> = errorResponses(400, 401, 403, 413, 415, 429, 500, 503);
+sentryErrors[429] = {
+  ...sentryErrors[429],
+  headers: {
+    ...sentryErrors[429].headers,
+    'X-Sentry-Rate-Limits': { description: 'Sentry’s rate-limit header: `<seconds>:<categories>:key`', schema: { type: 'string' } },
+  },
+};
+const projectIdParams = { type: 'object', required: ['projectId'], properties: { projectId: { type: 'integer', minimum: 0, maximum: 999999999999999 } } };
+
+/** The operations of these routes, for the OpenAPI document. Both paths also answer with a final slash, as SDKs send them. */
+export const sentryOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/{projectId}/envelope',
+    operationId: 'sentryEnvelope',
+    summary: 'Sentry envelope endpoint, for unmodified Sentry SDKs',
+    description: 'The key comes from `?sentry_key=`, `X-Sentry-Auth`, or the envelope header’s `dsn`. Bodies may be gzip, deflate or br compressed.',
+    tags: ['sentry'],
+    security: 'sentryKeyOrDsn',
+    params: projectIdParams,
+    body: { schema: { type: 'string', description: 'A Sentry envelope: a JSON header line, then items' }, contentTypes: ['application/x-sentry-envelope'] },
+    responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/{projectId}/store',
+    operationId: 'sentryStore',
+    summary: 'Sentry’s older store endpoint: one event as JSON',
+    tags: ['sentry'],
+    security: 'sentryKey',
+    params: projectIdParams,
+    body: { schema: { type: 'object', description: 'A Sentry event (very old clients: base64 zlib JSON); any content type' }, contentTypes: ['application/json', 'text/plain'] },
+    responses: { 200: { description: 'Accepted', schema: SENTRY_RESULT }, ...sentryErrors },
+  },
+  preflightOperation('/api/{projectId}/envelope', 'sentryEnvelopePreflight', ['sentry'], projectIdParams),
+  preflightOperation('/api/{projectId}/store', 'sentryStorePreflight', ['sentry'], projectIdParams),
+];

@@ -2,9 +2,15 @@ import { Router, type Request, type Response } from 'express';
 import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import type { LiveFeed, LiveMessage } from '../pubsub/live-feed.js';
+import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
 import { parseInput } from './parse-input.js';
+import { projectParams } from './route-params.js';
 
-const projectParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } };
+/** Read by hand (a `Last-Event-ID` header takes precedence); described here for the document. */
+const streamQuery = {
+  type: 'object',
+  properties: { lastEventId: { type: 'string', description: 'Resume after this event id, for clients that cannot send `Last-Event-ID`' } },
+};
 
 export interface StreamRouteDeps {
   feed: LiveFeed;
@@ -61,3 +67,24 @@ export function streamRoutes(deps: StreamRouteDeps): Router & { closeAll(): void
 function frame(message: LiveMessage): string {
   return `id: ${message.id}\nevent: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
 }
+
+/** The operations of these routes, for the OpenAPI document. */
+export const streamOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/projects/{id}/stream',
+    operationId: 'projectStream',
+    summary: 'Live issues and events of a project (server-sent events)',
+    description:
+      'Events: `issue` `{kind: created|regressed|updated, issue}`, `events` `{events: [summary]}`, and `reset` when a ' +
+      '`Last-Event-ID` cannot be resumed (reload what you show). A comment line every 15 s keeps proxies from closing it.',
+    tags: ['query'],
+    security: 'secretToken',
+    params: projectParams,
+    query: streamQuery,
+    responses: {
+      200: { description: 'The stream, open until the client leaves', contentType: 'text/event-stream', schema: { type: 'string' } },
+      ...tokenErrors(400, 404),
+    },
+  },
+];

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { FaultlineConfig } from '../config.js';
 import type { HookTaps } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
+import type { ApiOperation } from '../openapi/api-operation.js';
 import type { AlertChannel } from '../providers/alert-channel.js';
 import type { ArchiveProvider } from '../providers/archive.js';
 import type { JobsProvider } from '../providers/jobs.js';
@@ -32,8 +33,11 @@ export interface PluginContext {
   need<S extends ProviderName>(service: S): ProviderMap[S];
   /** Registers an alert channel type (`email`, `slack`, ...); many per Faultline, one per type. */
   alertChannel(channel: AlertChannel<any>): void;
-  /** Extra routes mounted under the Faultline router. */
-  routes(router: Router): void;
+  /**
+   * Extra routes mounted under the Faultline router, with the operations that describe them in
+   * `<mount>/openapi.json` (paths relative to the mount, as `/widgets.js`).
+   */
+  routes(router: Router, operations?: ApiOperation[]): void;
   log: Logger;
   metrics: Metrics;
   config: Readonly<FaultlineConfig>;

@@ -6,6 +6,7 @@ import { FaultlineError, isFaultlineError } from '../errors.js';
 import type { AlertChannelRegistry } from '../alert-config/alert-channel-registry.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { Metrics } from '../metrics.js';
+import type { ApiOperation } from '../openapi/api-operation.js';
 import type { FaultlinePlugin } from './plugin-types.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
@@ -22,6 +23,8 @@ export async function setupPlugins(
     metrics: Metrics;
     config: FaultlineConfig;
     routers: Router[];
+    /** The operations each plugin declared with its routes, for the OpenAPI document. */
+    operations: { plugin: string; operations: ApiOperation[] }[];
   },
 ): Promise<void> {
   const seen = new Set<string>();
@@ -49,7 +52,10 @@ export async function setupPlugins(
         provide: (service, impl) => deps.providers.provide(plugin.name, service, impl),
         need: (service) => deps.providers.need(service),
         alertChannel: (channel) => deps.alertChannels.register(plugin.name, channel),
-        routes: (router) => deps.routers.push(router),
+        routes: (router, operations) => {
+          deps.routers.push(router);
+          if (operations?.length) deps.operations.push({ plugin: plugin.name, operations });
+        },
         log,
         metrics: deps.metrics,
         config: deps.config,

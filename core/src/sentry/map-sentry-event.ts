@@ -1,3 +1,5 @@
+import { FaultlineError } from '../errors.js';
+
 /**
  * Sentry event payload -> canonical incoming event. The canonical schema already uses Sentry's field
  * names, so this only folds legacy and alternative shapes into the one the validator expects:
@@ -5,7 +7,8 @@
  * held by `threads` or at the top level, breadcrumbs and tags and headers as lists, zone-less ISO
  * timestamps (float seconds are valid as they are: normalize reads them), nulls where the schema
  * wants a type. Unknown fields are kept as they are.
- * Pure: no I/O, never throws; what still does not fit is left for the validator to reject with a path.
+ * Pure: no I/O, and throws only for a value nested too deeply to print (FAULTLINE_ERR_INGEST_TOO_DEEP); what
+ * still does not fit is left for the validator to reject with a path.
  */
 type Json = Record<string, unknown>;
 
@@ -79,8 +82,10 @@ function show(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
     return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value); // nested past what JSON.stringify can write (a hostile tag or parameter): never a 500
+  } catch (err) {
+    // JSON.stringify recurses: a value nested past the stack (ingest threads have a small one) is refused as validation would refuse it
+    if (err instanceof RangeError) throw new FaultlineError('FAULTLINE_ERR_INGEST_TOO_DEEP');
+    throw err;
   }
 }
 

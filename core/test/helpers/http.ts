@@ -1,4 +1,5 @@
 import type { TestServer } from '@faultline/core/testing';
+import { checkAnswer } from './openapi-conformance.js';
 
 export interface Answer {
   status: number;
@@ -6,7 +7,8 @@ export interface Answer {
   body: any;
 }
 
-async function answer(res: Response): Promise<Answer> {
+/** The answer, once checked against the OpenAPI document (`path` relative to the mount, without the query). */
+export async function answer(res: Response, method: string, path: string): Promise<Answer> {
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -14,7 +16,15 @@ async function answer(res: Response): Promise<Answer> {
   } catch {
     // not JSON: keep the text
   }
+  checkAnswer(method, path.split('?')[0], res.status, res.headers.get('content-type'), body);
   return { status: res.status, headers: res.headers, body };
+}
+
+/** `fetch` of any Faultline URL of `server`, its answer checked against the OpenAPI document. */
+export async function request(server: { url: string }, url: string, init: RequestInit = {}): Promise<Answer> {
+  const res = await fetch(url, init);
+  const path = new URL(url).pathname.slice(new URL(server.url).pathname.length);
+  return answer(res, init.method ?? 'GET', path);
 }
 
 /** POST to the native ingest route with the project's public key (or `key`). */
@@ -31,7 +41,7 @@ export async function postEvents(
     headers,
     body: options.raw ? (body as string | Uint8Array as any) : JSON.stringify(body),
   });
-  return answer(res);
+  return answer(res, 'POST', '/api/v1/events');
 }
 
 /** A call to the query/admin API with a secret token (default: the project's member token). */
@@ -44,12 +54,13 @@ export async function api(
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const method = options.method ?? 'GET';
   const res = await fetch(`${server.url}/api/v1${path}`, {
-    method: options.method ?? 'GET',
+    method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
-  return answer(res);
+  return answer(res, method, `/api/v1${path}`);
 }
 
 /** A realistic error event; `line` moves the throwing frame without changing the error. */

@@ -1,0 +1,29 @@
+import { ISSUE_SORTS } from '../providers/storage.js';
+import { ISSUE_ID } from './route-params.js';
+
+export const eventParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$' } } };
+export const issueListQuery = {
+  type: 'object',
+  properties: {
+    query: { type: 'string', maxLength: 1000, description: 'Search, as `is:resolved level:error release:1.2 text`; unresolved issues when absent' },
+    sort: { type: 'string', enum: [...ISSUE_SORTS, 'date', 'new', 'freq'] },
+    cursor: { type: 'string', maxLength: 1000 },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+  },
+};
+export const pageQuery = {
+  type: 'object',
+  properties: { cursor: { type: 'string', maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+};
+export const statsQuery = {
+  type: 'object',
+  properties: {
+    since: { type: 'string', maxLength: 40 },
+    until: { type: 'string', maxLength: 40 },
+    interval: { type: 'string', enum: ['hour', 'day'], default: 'hour' },
+    issue: ISSUE_ID,
+  },
+};
+
+/** `GET /api/v1/issues/:id/tags`: how many top values per tag. */
+export const tagsQuery = { type: 'object', properties: { values: { type: 'integer', minimum: 1, maximum: 100, default: 10 } } };
