@@ -16,6 +16,7 @@ import { clientIpResolver } from './http/client-ip.js';
 import { healthRoutes } from './http/health-routes.js';
 import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
+import { retentionRoutes } from './http/retention-routes.js';
 import { errorHandler } from './http/send-error.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
@@ -31,6 +32,8 @@ import type { StorageProvider } from './providers/storage.js';
 import type { PubSubProvider } from './providers/pubsub.js';
 import type { JobsProvider } from './providers/jobs.js';
 import type { SearchProvider } from './providers/search.js';
+import type { ArchiveProvider } from './providers/archive.js';
+import { createRetention, type Retention } from './retention/retention-service.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 import { InProcessJobs } from './jobs/in-process-jobs.js';
@@ -59,6 +62,10 @@ export interface Faultline {
   readonly jobs: JobsProvider;
   /** Issue and event search (default: the storage's own). */
   readonly search: SearchProvider;
+  /** The archive plugin's provider, or null when none is configured. */
+  readonly archive: ArchiveProvider | null;
+  /** Retention: what the next run will do, and the run itself (also scheduled nightly on processing nodes). */
+  readonly retention: Retention;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
   readonly metrics: Metrics;
@@ -106,6 +113,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  const archive = () => (providers.has('archive') ? providers.need('archive') : null);
+  const retention = createRetention({ storage, archive, log: log.child({ component: 'retention' }) });
   const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
 
   let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';
@@ -119,6 +128,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       for (const plugin of plugins) await plugin.start?.();
       await providers.need('pubsub').start?.();
       await providers.need('search').start?.();
+      await archive()?.start?.();
+      if (config.processEvents && options.retentionSchedule !== false) retention.schedule(providers.need('jobs'), options.retentionSchedule);
       await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
@@ -139,6 +150,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     }
     await threads?.close();
     await providers.need('jobs').stop({ timeoutMs: JOBS_STOP_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, 'jobs failed to stop'));
+    await Promise.resolve(archive()?.stop?.()).catch((err: unknown) => log.error({ err }, 'archive failed to stop'));
     await Promise.resolve(providers.need('search').stop?.()).catch((err: unknown) => log.error({ err }, 'search failed to stop'));
     await Promise.resolve(providers.need('pubsub').stop?.()).catch((err: unknown) => log.error({ err }, 'pubsub failed to stop'));
     for (const plugin of [...plugins].reverse()) {
@@ -157,9 +169,10 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(ingestRoutes(ingestDeps));
     r.use(healthRoutes({ storage, queue, metrics, maxPending: config.batch.maxPending, ingestWaiting: () => threads?.waiting() ?? 0 }));
     r.use('/api/v1', express.json({ limit: '100kb' }));
-    r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
+    r.use(queryRoutes({ storage, search: () => providers.need('search'), grant, archive }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys }));
+    r.use(retentionRoutes({ storage, grant }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));
@@ -187,6 +200,10 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     get search() {
       return providers.need('search');
     },
+    get archive() {
+      return archive();
+    },
+    retention,
     alertChannels,
     metrics,
     config,

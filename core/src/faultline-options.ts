@@ -33,6 +33,11 @@ export interface FaultlineOptions {
    * as timed out (or FAULTLINE_NOTIFY_TIMEOUT_MS; default 10 s). Bounds `stop()`.
    */
   notifyTimeoutMs?: number;
+  /**
+   * When the retention run (archive, drop expired days) fires on nodes that process events: a cron
+   * expression and time zone (default '17 3 * * *' UTC, once across nodes), or false for never.
+   */
+  retentionSchedule?: { cron: string; timezone?: string } | false;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

@@ -4,6 +4,8 @@ import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { ISSUE_SORTS, type Issue, type IssueSort, type IssueStatus, type StatsInterval, type StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
+import type { ArchiveProvider } from '../providers/archive.js';
+import { eventGoneError } from '../retention/event-gone.js';
 import { parseIssueSearch } from '../query/parse-issue-search.js';
 import { parseInput } from './parse-input.js';
 
@@ -37,6 +39,8 @@ const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first
 
 export interface QueryRouteDeps {
   storage(): StorageProvider;
+  /** The archive, when one is configured: an event it holds answers 410 with where it is. */
+  archive?(): ArchiveProvider | null;
   /** Issue and event lists go through `search` (default: the storage's own). */
   search(): SearchProvider;
   grant(req: Request): Promise<Grant>;
@@ -70,7 +74,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     const { id } = parseInput<{ id: string }>(eventParams, req.params, 'params');
     const grant = await deps.grant(req);
     const event = await deps.storage().getEvent(id.replace(/-/g, '').toLowerCase(), grant.projectIds);
-    if (!event) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Event not found');
+    if (!event) throw await eventGoneError(deps.storage(), deps.archive?.() ?? null, id, grant.projectIds);
     res.json(event);
   });
 

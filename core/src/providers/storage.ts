@@ -204,6 +204,29 @@ export interface RestoreEventsResult {
   skipped: number;
 }
 
+/**
+ * How long a project's events live. Events stay in the database for `hotDays`; after that they go to the
+ * archive (when `archive` is on and an archive is configured) and their days are dropped. `deleteAfterDays`
+ * ends an event for good: archives past it are removed and its id leaves the de-duplication table.
+ * `maxEvents` is a second guard: a project holding more sends its oldest days out early.
+ */
+export interface RetentionPolicy {
+  hotDays: number;
+  archive: boolean;
+  deleteAfterDays: number;
+  /** Null: no cap. */
+  maxEvents: number | null;
+}
+
+export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = Object.freeze({ hotDays: 30, archive: true, deleteAfterDays: 90, maxEvents: null });
+
+/** Where an event id was seen: kept after the event itself left the database (until `deleteAfterDays`). */
+export interface EventRef {
+  projectId: number;
+  eventId: string;
+  receivedAt: string;
+}
+
 export type StatsInterval = 'hour' | 'day';
 
 export interface StatsQuery {
@@ -287,4 +310,17 @@ export interface StorageProvider {
    * there is skipped. Issues and counts are not changed (they still count these events).
    */
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult>;
+
+  // Retention (see retention/ in core).
+
+  /** The project's policy, or DEFAULT_RETENTION when none was set. */
+  getRetention(projectId: number): Promise<RetentionPolicy>;
+  setRetention(projectId: number, policy: RetentionPolicy): Promise<RetentionPolicy>;
+  /**
+   * An event id the de-duplication table still knows, within the given projects (null: any), whether or
+   * not the event is still stored: tells "archived" from "never seen".
+   */
+  findEventRef(eventId: string, projectIds: number[] | null): Promise<EventRef | null>;
+  /** Forgets the project's event ids received before `before` (retried events are then new). */
+  pruneEventIds(projectId: number, before: Date): Promise<number>;
 }

@@ -6,7 +6,9 @@ import {
   type Issue,
   type IssueQuery,
   type IssueStatus,
+  type EventRef,
   type Page,
+  type RetentionPolicy,
   type RestoreEventsResult,
   type StatsPoint,
   type StatsQuery,
@@ -32,6 +34,7 @@ import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
 import { getIssue, listIssues, updateIssue } from './issue-queries.js';
 import { runMigrations } from './migrate.js';
+import { findEventRef, getRetention, pruneEventIds, setRetention } from './retention-queries.js';
 import { defineModels } from './models.js';
 import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } from './options.js';
 import { ensurePartitions, schedulePartitionMaintenance } from './partitions.js';
@@ -208,5 +211,21 @@ export class PostgresStorage implements StorageProvider {
 
   restoreEvents(events: EventRecord[]): Promise<RestoreEventsResult> {
     return withClient(this.db, (client) => restoreEvents(client, events));
+  }
+
+  getRetention(projectId: number): Promise<RetentionPolicy> {
+    return withClient(this.db, (client) => getRetention(client, projectId));
+  }
+
+  setRetention(projectId: number, policy: RetentionPolicy): Promise<RetentionPolicy> {
+    return withClient(this.db, (client) => setRetention(client, projectId, policy));
+  }
+
+  findEventRef(eventId: string, projectIds: number[] | null): Promise<EventRef | null> {
+    return withClient(this.db, (client) => findEventRef(client, eventId, projectIds));
+  }
+
+  pruneEventIds(projectId: number, before: Date): Promise<number> {
+    return withClient(this.db, (client) => pruneEventIds(client, projectId, before));
   }
 }

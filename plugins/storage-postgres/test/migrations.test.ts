@@ -42,7 +42,7 @@ describe('migrations', () => {
     const storages = [1, 2, 3].map(() => new PostgresStorage({ url: db.url }));
     try {
       await Promise.all(storages.map((s) => s.migrate()));
-      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index', '0003-scheduled-runs']);
+      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index', '0003-scheduled-runs', '0006-retention']);
       const project = await storages[0].createProject({ name: 'A', slug: 'a' });
       expect(project.id).to.be.a('number');
     } finally {
@@ -68,7 +68,7 @@ describe('migrations', () => {
     const storage = new PostgresStorage({ url: db.url });
     try {
       await storage.migrate();
-      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index', '0003-scheduled-runs']);
+      expect(await appliedMigrations()).to.deep.equal(['0001-initial-schema', '0002-project-stats-and-release-index', '0003-scheduled-runs', '0006-retention']);
       const points = await storage.eventStats(1, { since: new Date('2026-01-01T10:00Z'), until: new Date('2026-01-01T12:00Z'), interval: 'hour' });
       expect(points.map((p) => p.count)).to.deep.equal([5, 4]);
     } finally {

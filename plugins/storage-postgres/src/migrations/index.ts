@@ -1,7 +1,8 @@
 import { initialSchema } from './0001-initial-schema.js';
 import { projectStatsAndReleaseIndex } from './0002-project-stats-and-release-index.js';
 import { scheduledRuns } from './0003-scheduled-runs.js';
+import { retention } from './0006-retention.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, retention];
