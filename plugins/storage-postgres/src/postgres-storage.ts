@@ -37,13 +37,14 @@ import { runMigrations } from './migrate.js';
 import { findEventRef, getRetention, pruneEventIds, setRetention } from './retention-queries.js';
 import { defineModels } from './models.js';
 import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } from './options.js';
-import { ensurePartitions, schedulePartitionMaintenance } from './partitions.js';
+import { ensurePartitions } from './partitions.js';
 import { silentLogger } from './silent-logger.js';
 import { storeBatch } from './store-batch.js';
 
 /**
  * The storage provider on PostgreSQL. `connect()` first (starts the embedded server when there is no
- * URL), then `migrate()` if the schema may be behind, then `startMaintenance()` for event partitions.
+ * URL), then `migrate()` if the schema may be behind, then `maintain()` now and on a schedule (the plugin
+ * schedules it on `jobs`).
  */
 export class PostgresStorage implements StorageProvider {
   private readonly options: ResolvedOptions;
@@ -51,7 +52,6 @@ export class PostgresStorage implements StorageProvider {
   private sequelize: Sequelize | null = null;
   private admin: AdminQueries | null = null;
   private embedded: RunningEmbeddedPostgres | null = null;
-  private stopMaintenance: (() => void) | null = null;
   private url: string | null = null;
   private connecting: Promise<void> | null = null;
 
@@ -112,16 +112,16 @@ export class PostgresStorage implements StorageProvider {
     }
   }
 
-  /** Creates event partitions ahead and prunes old schedule claims, now and every hour until `close()`. */
-  async startMaintenance(): Promise<void> {
-    const run = () =>
-      withClient(this.db, async (client) => {
-        await ensurePartitions(client, new Date(), this.log);
-        await pruneScheduledRuns(client);
-      });
-    await run();
-    this.stopMaintenance?.();
-    this.stopMaintenance = schedulePartitionMaintenance(run, this.log);
+  /**
+   * Partition upkeep, one pass: creates the daily event partitions a week ahead and prunes old schedule
+   * claims. The plugin runs it at start and then as a `jobs` schedule (once per slot across nodes); dropping
+   * old partitions is retention's, after their archive is verified.
+   */
+  maintain(now: Date = new Date()): Promise<void> {
+    return withClient(this.db, async (client) => {
+      await ensurePartitions(client, now, this.log);
+      await pruneScheduledRuns(client);
+    });
   }
 
   async ping(): Promise<void> {
@@ -129,8 +129,6 @@ export class PostgresStorage implements StorageProvider {
   }
 
   async close(): Promise<void> {
-    this.stopMaintenance?.();
-    this.stopMaintenance = null;
     const sequelize = this.sequelize;
     this.sequelize = null;
     this.admin = null;
