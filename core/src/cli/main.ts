@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { isFaultlineError } from '../errors.js';
+import { archiveListCommand, archiveRestoreCommand, archiveRunCommand } from './archive-command.js';
 import { issuesCommand } from './issues-command.js';
+import { retentionSetCommand, retentionStatusCommand } from './retention-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
@@ -40,6 +42,24 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       .option('--json', 'print one JSON object')
       .action(async (ids: string[], options) => issuesCommand(await config(), action, ids, options));
   }
+
+  const archive = program.command('archive').description('cold events: archive past hot days, list, restore');
+  archive.command('run').description('run retention now (what the nightly job does)').option('--json', 'print one JSON object')
+    .action(async (options) => archiveRunCommand(await config(), options));
+  archive.command('list').description("a project's archives").option('--project <id>', 'project id').option('--json', 'print one JSON object')
+    .action(async (options) => archiveListCommand(await config(), options));
+  archive.command('restore').description('bring archived days (UTC, both inclusive) back into the database')
+    .option('--project <id>', 'project id').option('--from <day>', 'first day, YYYY-MM-DD').option('--to <day>', 'last day, YYYY-MM-DD')
+    .option('--json', 'print one JSON object')
+    .action(async (options) => archiveRestoreCommand(await config(), options));
+
+  const retention = program.command('retention').description('retention policies and what the next run will do');
+  retention.command('status').description('rows and bytes per partition, and what the next run does with each').option('--json', 'print one JSON object')
+    .action(async (options) => retentionStatusCommand(await config(), options));
+  retention.command('set').description("show or change a project's policy").option('--project <id>', 'project id')
+    .option('--hot-days <n>', 'days in the database').option('--archive <on|off>', 'archive before dropping')
+    .option('--delete-after <n>', 'days until gone for good').option('--max-events <n|none>', 'event cap').option('--json', 'print one JSON object')
+    .action(async (options) => retentionSetCommand(await config(), options));
 
   program
     .command('send-test-event')
