@@ -17,7 +17,6 @@ interface RecordRow {
   event_id: string;
   issue_id: string;
   received_at: Date | string;
-  received_key: string;
   timestamp: Date | string | null;
   level: Level;
   release: string | null;
@@ -63,31 +62,35 @@ function dayRange(day: Date, rows: number, bytes: number, partition: string): Ev
   return { from: day.toISOString(), to: new Date(day.getTime() + DAY_MS).toISOString(), rows, bytes, partition };
 }
 
-/** One chunk of a project's events in the range after `after` (exclusive), in (received_at, event_id) order. */
-export async function readEventChunk(
-  client: PgClient,
-  projectId: number,
-  range: TimeRange,
-  after: { receivedKey: string; eventId: string } | null,
-  limit: number,
-): Promise<{ records: EventRecord[]; last: { receivedKey: string; eventId: string } | null }> {
-  const params: unknown[] = [projectId, range.from.toISOString(), range.to.toISOString(), limit];
-  let keyset = '';
-  if (after) {
-    params.push(after.receivedKey, after.eventId);
-    keyset = 'AND (received_at, event_id) > ($5::timestamptz, $6::uuid)';
+/**
+ * A project's events in the range in (received_at, event_id) order through a server-side cursor on one
+ * connection, fetched `limit` rows at a time: the range is read and sorted once (a keyset query per chunk
+ * would sort the whole day again for every chunk, as no index leads with received_at). The cursor lives
+ * in a read-only transaction that ends when the reader finishes or stops early.
+ */
+export async function* readEventsWithCursor(client: PgClient, projectId: number, range: TimeRange, limit: number): AsyncGenerator<EventRecord> {
+  await client.query('BEGIN READ ONLY');
+  let done = false;
+  try {
+    await client.query(
+      `DECLARE faultline_event_stream NO SCROLL CURSOR FOR
+       SELECT project_id, replace(event_id::text, '-', '') AS event_id, issue_id, received_at,
+              "timestamp", level, release, environment, payload
+         FROM events
+        WHERE project_id = $1 AND received_at >= $2 AND received_at < $3
+        ORDER BY received_at, event_id`,
+      [projectId, range.from.toISOString(), range.to.toISOString()],
+    );
+    for (;;) {
+      const { rows } = await client.query<RecordRow>(`FETCH ${limit} FROM faultline_event_stream`);
+      for (const row of rows) yield toRecord(row);
+      if (rows.length < limit) break;
+    }
+    await client.query('COMMIT');
+    done = true;
+  } finally {
+    if (!done) await client.query('ROLLBACK').catch(() => undefined);
   }
-  const { rows } = await client.query<RecordRow>(
-    `SELECT project_id, replace(event_id::text, '-', '') AS event_id, issue_id, received_at,
-            received_at::text AS received_key, "timestamp", level, release, environment, payload
-       FROM events
-      WHERE project_id = $1 AND received_at >= $2 AND received_at < $3 ${keyset}
-      ORDER BY received_at, event_id LIMIT $4`,
-    params,
-  );
-  const records = rows.map(toRecord);
-  const tail = rows.at(-1);
-  return { records, last: tail ? { receivedKey: tail.received_key, eventId: tail.event_id } : null };
 }
 
 function toRecord(row: RecordRow): EventRecord {

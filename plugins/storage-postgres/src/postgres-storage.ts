@@ -20,13 +20,14 @@ import {
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
-import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
+import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventsWithCursor, restoreEvents } from './archive-queries.js';
 import {
   connectWithRetry,
   createClient,
   createSequelize,
   inOwnTransaction,
   redactUrl,
+  type PgClient,
   withClient,
 } from './connection.js';
 import { guarded } from './database-errors.js';
@@ -191,15 +192,15 @@ export class PostgresStorage implements StorageProvider {
     return withClient(this.db, (client) => listEventRanges(client, filter));
   }
 
-  /** One pooled connection per chunk, released before the chunk is yielded (a slow reader holds none). */
+  /** One pooled connection for the whole read (a cursor; see readEventsWithCursor), released when it ends or stops. */
   async *streamEvents(projectId: number, range: TimeRange, options: { batchSize?: number } = {}): AsyncIterable<EventRecord> {
     const limit = Math.max(1, Math.min(options.batchSize ?? 500, 10_000));
-    let after: { receivedKey: string; eventId: string } | null = null;
-    for (;;) {
-      const chunk = await withClient(this.db, (client) => readEventChunk(client, projectId, range, after, limit));
-      yield* chunk.records;
-      if (chunk.records.length < limit) return;
-      after = chunk.last;
+    const connections = this.db.connectionManager;
+    const client = (await guarded(() => connections.getConnection({ type: 'read' }))) as unknown as PgClient;
+    try {
+      yield* readEventsWithCursor(client, projectId, range, limit);
+    } finally {
+      connections.releaseConnection(client as never);
     }
   }
 
