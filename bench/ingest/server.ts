@@ -4,7 +4,7 @@
  * a final report (peak RSS, SQL statement timings when FAULTLINE_BENCH_SQL_TIMING=1), then exits.
  */
 import { readFileSync } from 'node:fs';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { benchScrubPlugins } from '../shared/scrub-plugin.js';
 import { timeSqlStatements, type StatementTiming } from '../shared/sql-timing.js';
 
@@ -17,7 +17,7 @@ const send = (message: ServerMessage) => process.send?.(message);
 const sqlReport = process.env.FAULTLINE_BENCH_SQL_TIMING === '1' ? timeSqlStatements() : null;
 
 // BENCH_GROUP_COMMIT='{"maxSize":500,"concurrency":1}' tries other group-commit settings.
-const server = await startTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}'), plugins: benchScrubPlugins() });
+const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}'), plugins: benchScrubPlugins() });
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
   send({ type: 'rss', rssMB: mb(m.rss), heapTotalMB: mb(m.heapTotal), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) });

@@ -3,14 +3,14 @@
  * counted as the server's. IPC: sends `ready`; answers `stats` with the stored and accepted counters;
  * on `stop` stops the server and exits.
  */
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { benchScrubPlugins } from '../shared/scrub-plugin.js';
 
 export type SentryBenchMessage =
   | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
   | { type: 'stats'; stored: number; batches: number; batchSeconds: number; accepted: Record<string, number>; rejected: number };
 
-const server = await startTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins() });
+const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins() });
 const metrics = server.faultline.metrics;
 const send = (m: SentryBenchMessage) => process.send?.(m);
 

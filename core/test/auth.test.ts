@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { startTestServer, type TestProject, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { TestProject } from '@faultline/core/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 
 describe('auth matrix', function () {
   this.timeout(30_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let a: TestProject;
   let b: TestProject;
   let issueA: string;
@@ -14,7 +15,7 @@ describe('auth matrix', function () {
   const tokens: Record<string, string> = {};
 
   before(async () => {
-    server = await startTestServer({
+    server = await startPostgresTestServer({
       authorize: (req) => (req.get('x-host-session') === 'ops-team' ? { role: 'viewer', projectIds: [a.id] } : null),
     });
     a = server.project;
@@ -112,7 +113,7 @@ describe('auth matrix', function () {
   });
 
   it('rate-limits a key with 429 and Retry-After', async () => {
-    const limited = await startTestServer({ rateLimitPerMinute: 3 });
+    const limited = await startPostgresTestServer({ rateLimitPerMinute: 3 });
     try {
       const first = await postEvents(limited, { events: [errorEvent(), errorEvent(), errorEvent()] });
       expect(first.status).to.equal(202);

@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin, FileArchive, type ArchiveProvider } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 
 describe('FileArchive: gzip NDJSON files with a manifest, provided by a plugin', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let dir: string;
   let archive: ArchiveProvider;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'faultline-archive-'));
-    server = await startTestServer({
+    server = await startPostgresTestServer({
       plugins: [definePlugin({
         name: 'test-file-archive',
         core: '^0.1.0',

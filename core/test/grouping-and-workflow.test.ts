@@ -1,18 +1,18 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import type { Issue } from '../src/index.js';
 import { api, errorEvent, postEvents, randomEventId } from './helpers/http.js';
 
 describe('grouping and the issue workflow, end to end', function () {
   this.timeout(30_000);
-  let shared: TestServer;
-  let server: TestServer;
+  let shared: PostgresTestServer;
+  let server: PostgresTestServer;
   let created: Issue[] = [];
   let regressed: Issue[] = [];
 
   // One server; each test gets a project of its own, which also shows projects do not mix.
   before(async () => {
-    shared = await startTestServer();
+    shared = await startPostgresTestServer();
     shared.faultline.hooks.tap('issue:created', ({ issue }) => void created.push(issue));
     shared.faultline.hooks.tap('issue:regressed', ({ issue }) => void regressed.push(issue));
   });

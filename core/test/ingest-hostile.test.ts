@@ -1,15 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { api, errorEvent, postEvents, type Answer } from './helpers/http.js';
 
 /** Every hostile input gets a coded 4xx, and the server still takes a good event afterwards. */
 describe('native ingest: hostile input', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
   });
   after(async () => server?.stop());
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer as startTestServer, type PostgresTestServer as TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin, type FaultlinePlugin, type JsonValue } from '../src/index.js';
 import { errorEvent } from './helpers/http.js';
 import { envelopeOf, fixture, storedEvent } from './sentry-helpers.js';

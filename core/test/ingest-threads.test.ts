@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { resolveConfig } from '../src/resolve-config.js';
 import { errorEvent } from './helpers/http.js';
 import { envelopeOf, fixture, storedEvent } from './sentry-helpers.js';
@@ -23,15 +23,15 @@ interface Sent {
  */
 describe('ingest threads: same answers and same events as the main thread', function () {
   this.timeout(60_000);
-  let threaded: TestServer;
-  let inline: TestServer;
+  let threaded: PostgresTestServer;
+  let inline: PostgresTestServer;
 
   before(async () => {
-    [threaded, inline] = await Promise.all([startTestServer({ ingestThreads: 2 }), startTestServer({ ingestThreads: 0 })]);
+    [threaded, inline] = await Promise.all([startPostgresTestServer({ ingestThreads: 2 }), startPostgresTestServer({ ingestThreads: 0 })]);
   });
   after(async () => Promise.all([threaded?.stop(), inline?.stop()]));
 
-  async function send(server: TestServer, sent: Sent): Promise<{ status: number; body: any }> {
+  async function send(server: PostgresTestServer, sent: Sent): Promise<{ status: number; body: any }> {
     const url =
       sent.route === 'native'
         ? `${server.url}/api/v1/events`
@@ -89,7 +89,7 @@ describe('ingest threads: same answers and same events as the main thread', func
   });
 
   it('keeps single events as sent (normalized when read) on a thread and on the main thread alike', async () => {
-    const forms = async (server: TestServer) => {
+    const forms = async (server: PostgresTestServer) => {
       const client = new pg.Client({ connectionString: server.database.url });
       await client.connect();
       try {
@@ -135,7 +135,7 @@ describe('ingest threads: same answers and same events as the main thread', func
   });
 
   it('runs per-event hooks on the main thread: a scrub hook sees every event even with threads', async () => {
-    const server = await startTestServer({ ingestThreads: 2 });
+    const server = await startPostgresTestServer({ ingestThreads: 2 });
     try {
       server.faultline.hooks.tap('ingest:scrub', (event) => ({ ...event, tags: { ...event.tags, scrubbed: 'yes' } }));
       const eventId = id();
@@ -153,7 +153,7 @@ describe('ingest threads: same answers and same events as the main thread', func
   it('ends its threads on stop', async () => {
     const workers = () => readdirSync('/proc/self/task').length; // OS threads of this process (Linux)
     const before = workers();
-    const server = await startTestServer({ ingestThreads: 2 });
+    const server = await startPostgresTestServer({ ingestThreads: 2 });
     const res = await fetch(`${server.url}/api/v1/events`, {
       method: 'POST',
       body: JSON.stringify(errorEvent()),

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { startTestServer, type TestProject, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer as startTestServer, type PostgresTestServer as TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { TestProject } from '@faultline/core/testing';
 import { createToken, type Issue } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 import { eventually } from './sentry-helpers.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { createTestDatabase, startTestServer, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
+import { createTestDatabase, startPostgresTestServer, type TestDatabase } from '@faultline/plugin-storage-postgres/testing';
 import { storagePostgres } from '@faultline/plugin-storage-postgres';
 import { createFaultline, createProjectWithKey, definePlugin, FaultlineError, type FaultlinePlugin } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
@@ -51,7 +51,7 @@ describe('lifecycle, plugins and hooks', function () {
   });
 
   it('a failing notify handler is logged and counted, and never fails ingest', async () => {
-    const server = await startTestServer();
+    const server = await startPostgresTestServer();
     try {
       server.faultline.hooks.tap('issue:created', () => {
         throw new Error('alert channel down');
@@ -78,7 +78,7 @@ describe('lifecycle, plugins and hooks', function () {
         ctx.hooks.tap('ingest:fingerprint', (parts, { event }) => (event.tags.tenant ? [...parts, event.tags.tenant] : parts));
       },
     });
-    const server = await startTestServer({ plugins: [scrubber] });
+    const server = await startPostgresTestServer({ plugins: [scrubber] });
     try {
       const res = await postEvents(server, {
         events: [
@@ -125,7 +125,7 @@ describe('lifecycle, plugins and hooks', function () {
   });
 
   it('answers health, readiness and metrics', async () => {
-    const server = await startTestServer();
+    const server = await startPostgresTestServer();
     try {
       expect((await fetch(`${server.url}/healthz`)).status).to.equal(200);
       const ready = await fetch(`${server.url}/readyz`);

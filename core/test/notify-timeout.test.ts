@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer as startTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { resolveConfig } from '../src/resolve-config.js';
 import { errorEvent, postEvents } from './helpers/http.js';
 import { eventually } from './sentry-helpers.js';

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 
 describe('issue list pagination under concurrent ingest', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   const ISSUES = 120;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     const events = Array.from({ length: ISSUES }, (_, i) => errorEvent({ type: `Error${i}` }));
     expect((await postEvents(server, { events })).status).to.equal(202);
   });

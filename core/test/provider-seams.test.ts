@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { storagePostgres } from '@faultline/plugin-storage-postgres';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { createFaultline, definePlugin, jobType, type Faultline, type IssueSearchQuery, type SearchProvider } from '../src/index.js';
 import { api, errorEvent, postEvents } from './helpers/http.js';
 
@@ -9,7 +9,7 @@ const silent = pino({ level: 'silent' });
 
 describe('provider seams a plugin can fill', function () {
   this.timeout(60_000);
-  const servers: TestServer[] = [];
+  const servers: PostgresTestServer[] = [];
   const extra: Faultline[] = [];
   afterEach(async () => {
     await Promise.all(extra.splice(0).map((f) => f.stop()));
@@ -28,7 +28,7 @@ describe('provider seams a plugin can fill', function () {
         return { data: [], nextCursor: null };
       },
     };
-    const server = await startTestServer({ plugins: [definePlugin({ name: 'test-search', core: '^0.1.0', setup: (ctx) => ctx.provide('search', search) })] });
+    const server = await startPostgresTestServer({ plugins: [definePlugin({ name: 'test-search', core: '^0.1.0', setup: (ctx) => ctx.provide('search', search) })] });
     servers.push(server);
     const res = await api(server, `/projects/${server.project.id}/issues?query=${encodeURIComponent('is:resolved level:error release:"1.2" env:prod checkout failed')}&sort=freq&limit=5`);
     expect(res.status).to.equal(200);
@@ -42,7 +42,7 @@ describe('provider seams a plugin can fill', function () {
   });
 
   it('the default search is the storage\'s: issues and an issue\'s events, and a coded 400 for what it cannot answer', async () => {
-    const server = await startTestServer();
+    const server = await startPostgresTestServer();
     servers.push(server);
     expect((await postEvents(server, { events: [errorEvent({ type: 'SeamError' }), errorEvent({ type: 'SeamError' })] })).status).to.equal(202);
     const list = await api(server, `/projects/${server.project.id}/issues?query=SeamError`);
@@ -56,7 +56,7 @@ describe('provider seams a plugin can fill', function () {
   });
 
   it('two Faultlines on one database fire a schedule once per slot', async () => {
-    const server = await startTestServer();
+    const server = await startPostgresTestServer();
     servers.push(server);
     const second = await createFaultline({ logger: silent, defaultMetrics: false, migrate: false, plugins: [storagePostgres({ url: server.database.url })] });
     extra.push(second);
@@ -87,7 +87,7 @@ describe('provider seams a plugin can fill', function () {
       send: async () => ({}),
       test: async () => ({}),
     };
-    const server = await startTestServer({ plugins: [definePlugin({ name: 'test-pager', core: '^0.1.0', setup: (ctx) => ctx.alertChannel(channel) })] });
+    const server = await startPostgresTestServer({ plugins: [definePlugin({ name: 'test-pager', core: '^0.1.0', setup: (ctx) => ctx.alertChannel(channel) })] });
     servers.push(server);
     const channels = server.faultline.alertChannels;
     expect(channels.types()).to.deep.equal(['pager']);
@@ -114,7 +114,7 @@ describe('provider seams a plugin can fill', function () {
 
   it('has no default archive: asking for one is a coded error that says what to add', async () => {
     let message = '';
-    const server = await startTestServer({
+    const server = await startPostgresTestServer({
       plugins: [definePlugin({
         name: 'wants-archive',
         core: '^0.1.0',

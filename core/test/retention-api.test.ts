@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer as startTestServer, type PostgresTestServer as TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { definePlugin, FileArchive } from '../src/index.js';
 import { api, errorEvent, postEvents, randomEventId } from './helpers/http.js';
 

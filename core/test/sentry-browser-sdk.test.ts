@@ -3,7 +3,7 @@ import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { eventually, issues, storedEvent } from './sentry-helpers.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -100,9 +100,9 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
   }
 
   describe('reporting', () => {
-    let server: TestServer;
+    let server: PostgresTestServer;
     before(async () => {
-      server = await startTestServer();
+      server = await startPostgresTestServer();
     });
     after(() => server?.stop());
 
@@ -159,9 +159,9 @@ describe('sentry: the real @sentry/browser SDK in Chromium, cross-origin', funct
   });
 
   describe('rate limits', () => {
-    let server: TestServer;
+    let server: PostgresTestServer;
     before(async () => {
-      server = await startTestServer({ rateLimitPerMinute: 1 });
+      server = await startPostgresTestServer({ rateLimitPerMinute: 1 });
     });
     after(() => server?.stop());
 

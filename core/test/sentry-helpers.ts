@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { TestServer } from '@faultline/core/testing';
 
 /** Helpers shared by the sentry-*.test.ts files (not a spec itself). */
 export function fixture(name: string): Record<string, any> {

@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { api, eventually, issues, storedEvent } from './sentry-helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/sentry/node-sdk-app.ts', import.meta.url));
@@ -47,12 +47,12 @@ async function runApp(dsn: string, scenario: string): Promise<Record<string, str
 
 describe('sentry: the real @sentry/node SDK against a real server', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let proxy: Awaited<ReturnType<typeof recordingProxy>>;
   let dsn: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     proxy = await recordingProxy(server.origin);
     dsn = server.project.dsn.replace(server.origin.replace('http://', ''), proxy.origin.replace('http://', ''));
   });

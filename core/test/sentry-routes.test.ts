@@ -2,18 +2,18 @@ import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { envelopeOf, fixture, issues, storedEvent } from './sentry-helpers.js';
 
 const id = () => randomUUID().replace(/-/g, '');
 
 describe('sentry: envelope and store routes', function () {
-  let server: TestServer;
+  let server: PostgresTestServer;
   let envelopeUrl: string;
   let storeUrl: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     envelopeUrl = `${server.url}/api/${server.project.id}/envelope/`;
     storeUrl = `${server.url}/api/${server.project.id}/store/`;
   });
@@ -309,7 +309,7 @@ describe('sentry: envelope and store routes', function () {
           expect(res.status, `${name} ${round}: ${JSON.stringify(res.body)}`).to.equal(200);
         }
       }
-      const view = { ...server, project: other } as TestServer;
+      const view = { ...server, project: other } as PostgresTestServer;
       const found = await (async () => {
         for (let t = 0; t < 100; t++) {
           const list = await issues(view);
@@ -331,9 +331,9 @@ describe('sentry: envelope and store routes', function () {
 });
 
 describe('sentry: rate limits', () => {
-  let server: TestServer;
+  let server: PostgresTestServer;
   before(async () => {
-    server = await startTestServer({ rateLimitPerMinute: 2 });
+    server = await startPostgresTestServer({ rateLimitPerMinute: 2 });
   });
   after(() => server?.stop());
 

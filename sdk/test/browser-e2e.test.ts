@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
 declare const Faultline: { lastEventId(): string | undefined; flush(t?: number): Promise<boolean> };
@@ -35,13 +35,13 @@ function page(dsn: string): string {
 
 describe('browser SDK end to end (Chromium)', function () {
   this.timeout(90_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let browser: Browser;
   let context: BrowserContext;
   let tab: Page;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     const bundle = await esbuild.build({
       entryPoints: ['sdk/src/browser/global.ts'],
       bundle: true,

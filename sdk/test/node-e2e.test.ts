@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer, type PostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { storedEvents, waitFor } from './helpers/server-events.js';
 
 function runChild(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -25,11 +25,11 @@ function runChild(env: Record<string, string>): Promise<{ code: number | null; s
 
 describe('Node SDK end to end', function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: PostgresTestServer;
   let dir: string;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startPostgresTestServer();
     dir = mkdtempSync(join(tmpdir(), 'faultline-sdk-e2e-'));
   });
 

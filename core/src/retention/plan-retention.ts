@@ -1,5 +1,5 @@
 import type { ArchiveProvider, ArchiveRecord } from '../providers/archive.js';
-import type { RetentionPolicy, StorageProvider } from '../providers/storage.js';
+import type { EventTimeRange, RetentionPolicy, StorageProvider } from '../providers/storage.js';
 
 /**
  * What the next retention run will do, worked out from storage and the archive without changing either:
@@ -14,6 +14,13 @@ import type { RetentionPolicy, StorageProvider } from '../providers/storage.js';
  */
 
 const DAY_MS = 86_400_000;
+/** Postgres' catch-all partition: never dropped (its rows move out when their day's partition is made). */
+const DEFAULT_PARTITION = 'events_default';
+
+/** The storage's name for a day, or the day itself for a storage without partitions. */
+function partitionOf(range: EventTimeRange): string {
+  return range.partition ?? `day ${range.from.slice(0, 10)}`;
+}
 
 /** A project's rows in one day and what happens to them. */
 export interface ProjectDayPlan {
@@ -70,7 +77,7 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
     const policy = policies.get(project.id)!;
     const days: ProjectDayPlan[] = [];
     for (const range of await storage.listEventRanges({ projectId: project.id })) {
-      if (!range.partition || range.partition === 'events_default' || range.rows === 0) continue;
+      if (range.partition === DEFAULT_PARTITION || range.rows === 0) continue;
       const record = archived.get(dayKey(project.id, range.from, range.to));
       const day: ProjectDayPlan = {
         projectId: project.id,
@@ -81,9 +88,9 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
         action: dayAction(policy, Date.parse(range.to), now.getTime(), record, range.rows, archive !== null),
       };
       days.push(day);
-      const list = byPartition.get(range.partition) ?? [];
+      const list = byPartition.get(partitionOf(range)) ?? [];
       list.push(day);
-      byPartition.set(range.partition, list);
+      byPartition.set(partitionOf(range), list);
     }
     byProject.set(project.id, days);
   }
@@ -92,15 +99,15 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
   const minHot = Math.min(...[...policies.values()].map((p) => p.hotDays), Number.POSITIVE_INFINITY);
   const partitions: PartitionPlan[] = [];
   for (const range of await storage.listEventRanges()) {
-    if (!range.partition || range.partition === 'events_default') continue;
-    const days = byPartition.get(range.partition) ?? [];
+    if (range.partition === DEFAULT_PARTITION) continue;
+    const days = byPartition.get(partitionOf(range)) ?? [];
     const holding = days.filter((d) => d.action === 'hot' || d.action === 'wait');
     let reason: string | null = null;
     if (days.length === 0 && !(Date.parse(range.to) <= now.getTime() - minHot * DAY_MS)) reason = 'inside hot days';
     else if (holding.length > 0) {
       reason = holding.map((d) => `project ${d.projectId} ${d.action === 'hot' ? 'is inside hot days' : 'waits for an archive'}`).join('; ');
     }
-    partitions.push({ partition: range.partition, from: range.from, to: range.to, rows: range.rows, bytes: range.bytes, drop: reason === null, reason, projects: days });
+    partitions.push({ partition: partitionOf(range), from: range.from, to: range.to, rows: range.rows, bytes: range.bytes, drop: reason === null, reason, projects: days });
   }
 
   const dropped = new Set(partitions.filter((p) => p.drop).map((p) => p.from));

@@ -1,4 +1,4 @@
-import type { TestServer } from '@faultline/plugin-storage-postgres/testing';
+import type { TestServer } from '@faultline/core/testing';
 
 export interface Answer {
   status: number;

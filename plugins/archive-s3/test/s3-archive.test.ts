@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { expect } from 'chai';
 import pg from 'pg';
 import type { EventRecord } from '@faultline/core';
-import { startTestServer, type TestServer } from '@faultline/plugin-storage-postgres/testing';
+import { startPostgresTestServer as startTestServer, type PostgresTestServer as TestServer } from '@faultline/plugin-storage-postgres/testing';
 import { archiveS3, type ExportStep } from '../src/index.js';
 import { errorEvent, sendEvents, startTestS3, type TestS3 } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { decodePayload, type CanonicalEvent, type GroupedEvent, type Level } from '@faultline/core';
+import { decodePayload, type CanonicalEvent, type GroupedEvent } from '@faultline/core';
 import { PostgresStorage } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
@@ -40,59 +40,8 @@ export async function createHarness(): Promise<Harness> {
   };
 }
 
-export const newEventId = () => randomBytes(16).toString('hex');
-
-let clock = Date.now();
-/** Strictly increasing server times, so ordering never depends on timing. */
-export const nextReceivedAt = () => new Date((clock += 1000));
-
-export function groupedEvent(
-  projectId: number,
-  fingerprint: string,
-  over: {
-    eventId?: string;
-    receivedAt?: Date;
-    level?: Level;
-    release?: string;
-    environment?: string;
-    userKey?: string | null;
-    title?: string;
-    value?: string;
-    padding?: number;
-    message?: string;
-    timestamp?: string;
-  } = {},
-): GroupedEvent {
-  const eventId = over.eventId ?? newEventId();
-  const title = over.title ?? `Error ${fingerprint}`;
-  const event: CanonicalEvent = {
-    event_id: eventId,
-    timestamp: over.timestamp ?? new Date().toISOString(),
-    level: over.level ?? 'error',
-    platform: 'javascript',
-    tags: {},
-    ...(over.message !== undefined ? { message: over.message } : {}),
-    ...(over.release !== undefined ? { release: over.release } : {}),
-    ...(over.environment !== undefined ? { environment: over.environment } : {}),
-    exception: { values: [{ type: 'Error', value: over.value ?? title }] },
-    extra: over.padding ? { padding: 'x'.repeat(over.padding) } : {},
-  };
-  return {
-    projectId,
-    eventId,
-    receivedAt: (over.receivedAt ?? nextReceivedAt()).toISOString(),
-    timestamp: event.timestamp,
-    level: event.level,
-    platform: event.platform,
-    release: over.release ?? null,
-    environment: over.environment ?? null,
-    fingerprint,
-    groupingVersion: '1',
-    userKey: over.userKey ?? null,
-    meta: { title, culprit: `app.js in handler`, type: 'Error', value: over.value ?? title },
-    payload: new TextEncoder().encode(JSON.stringify(event)),
-  };
-}
+/** Grouped events as ingest hands them to storage, shared with the storage contract's cases. */
+export { groupedEvent, newEventId, nextReceivedAt } from '@faultline/core/testing';
 
 /** The event a grouped event carries, as storage should give it back. */
 export const eventOf = (grouped: GroupedEvent): CanonicalEvent => decodePayload(grouped.payload);

@@ -1,10 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { pino } from 'pino';
-import { buildDsn, createFaultline, createProjectWithKey, createToken, type Faultline, type FaultlineOptions } from '@faultline/core';
-import { storagePostgres } from '../index.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createProjectWithKey, createToken } from '../admin/provisioning.js';
+import { buildDsn } from '../auth/dsn.js';
+import { createFaultline, type Faultline } from '../create-faultline.js';
+import type { FaultlineOptions } from '../faultline-options.js';
+import type { FaultlinePlugin } from '../plugins/plugin-types.js';
+import { memoryStorage } from './memory-storage/memory-storage.js';
 
 export interface TestProject {
   id: number;
@@ -12,6 +15,15 @@ export interface TestProject {
   dsn: string;
   /** A member token scoped to this project. */
   secretToken: string;
+}
+
+export interface TestServerOptions extends Omit<FaultlineOptions, 'plugins'> {
+  /** The storage plugin, listed first; the in-memory storage when not given. */
+  storage?: FaultlinePlugin;
+  /** More plugins, after the storage. */
+  plugins?: FaultlinePlugin[];
+  /** Runs once Faultline has stopped, or when it failed to start (drop a throwaway database, say). */
+  afterStop?: () => Promise<void>;
 }
 
 export interface TestServer {
@@ -26,18 +38,17 @@ export interface TestServer {
   /** The host app; add routes to it (pages for browser tests, say). */
   app: Express;
   server: Server;
-  database: TestDatabase;
   /** Another project with its own key and token, for isolation tests. */
   createProject(name: string): Promise<TestProject>;
   stop(): Promise<void>;
 }
 
 /**
- * A real Faultline mounted at /faultline in a real Express app on a loopback port, on a throwaway
- * database, with one project. For tests of the SDK, the Sentry routes, and core end to end.
+ * A real Faultline mounted at /faultline in a real Express app on a loopback port, with one project, on
+ * the storage given (in memory by default). For end-to-end tests of plugins, SDKs and core.
  */
-export async function startTestServer(options: Omit<FaultlineOptions, 'plugins'> & { plugins?: FaultlineOptions['plugins'] } = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { storage = memoryStorage(), plugins = [], afterStop, ...faultlineOptions } = options;
   const adminToken = `test-admin-${Math.random().toString(36).slice(2)}-token`;
   let faultline: Faultline;
   try {
@@ -45,11 +56,11 @@ export async function startTestServer(options: Omit<FaultlineOptions, 'plugins'>
       logger: pino({ level: process.env.FAULTLINE_TEST_LOG_LEVEL ?? 'silent' }),
       defaultMetrics: false,
       adminToken,
-      ...options,
-      plugins: [storagePostgres({ url: database.url }), ...(options.plugins ?? [])],
+      ...faultlineOptions,
+      plugins: [storage, ...plugins],
     });
   } catch (err) {
-    await database.drop();
+    await afterStop?.();
     throw err;
   }
   const app = express();
@@ -66,25 +77,25 @@ export async function startTestServer(options: Omit<FaultlineOptions, 'plugins'>
     return { id: project.id, publicKey, dsn: buildDsn(url, publicKey, project.id), secretToken: token };
   }
 
-  const project = await createProject('Test project');
   let stopped = false;
-  return {
-    url,
-    origin,
-    project,
-    adminToken,
-    faultline,
-    app,
-    server,
-    database,
-    createProject,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
       await faultline.stop();
-      await database.drop();
-    },
-  };
+    } finally {
+      await afterStop?.();
+    }
+  }
+
+  let project: TestProject;
+  try {
+    project = await createProject('Test project');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, origin, project, adminToken, faultline, app, server, createProject, stop };
 }
