@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 
+// The AWS SDK's notice about Node 22 would print on the tests' own clients; the plugin turns it off too.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface TestS3 {
   endpoint: string;
   bucket: string;
+  /** Every request the server got, as 'METHOD path?query', oldest first. */
+  requests: string[];
   options: { bucket: string; endpoint: string; forcePathStyle: true; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   close(): Promise<void>;
 }
@@ -16,12 +21,19 @@ export async function startTestS3(): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'faultline-s3rver-'));
   const bucket = `faultline-${randomBytes(3).toString('hex')}`;
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const requests: string[] = [];
+  // Koa composes its middleware when the server starts listening, so this runs before s3rver's routes.
+  server.middleware.unshift(async (ctx, next) => {
+    requests.push(`${ctx.method} ${ctx.url}`);
+    await next();
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | null = null;
   return {
     endpoint,
     bucket,
+    requests,
     options: { bucket, endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
     close() {
       closed ??= (async () => {

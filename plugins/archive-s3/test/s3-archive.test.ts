@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import pg from 'pg';
@@ -31,6 +32,7 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
       plugins: [archiveS3({
         ...s3.options,
         prefix: 'test',
+        partSize: 5 * 1024 * 1024, // S3's smallest, so the large-day case needs only ~6 MB
         afterStep(step) {
           if (step === failAt) throw new Error(`stopped after ${step}`);
         },
@@ -129,6 +131,44 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
     const err = await server.faultline.archive!.restore({ projectId: server.project.id, ...todayRange() }).then(() => null, (e: unknown) => e);
     expect(err).to.include({ code: 'FAULTLINE_ERR_ARCHIVE_CORRUPT' });
     expect(await stored()).to.deep.equal([]);
+  });
+
+  it('removes archives past their project\'s delete-after days', async () => {
+    await ingest(3);
+    await server.faultline.retention.run({ now: later() });
+    expect(await keys()).to.have.length(2);
+    const report = await server.faultline.retention.run({ now: new Date(Date.now() + 91 * DAY) });
+    expect(report.archivesRemoved).to.equal(1);
+    expect(await keys()).to.deep.equal([]);
+    expect(await server.faultline.archive!.list()).to.deep.equal([]);
+  });
+
+  it('uploads a large day in multipart parts and restores it exactly', async () => {
+    // Random base64 barely compresses: ~9 MB of payloads give an object of two 5 MiB parts.
+    const day = utcDay(Date.now() - 40 * DAY);
+    const records: EventRecord[] = Array.from({ length: 120 }, (_, i) => ({
+      projectId: server.project.id,
+      eventId: randomBytes(16).toString('hex'),
+      issueId: '1',
+      receivedAt: new Date(day.getTime() + i * 1000).toISOString(),
+      timestamp: null,
+      level: 'error',
+      release: null,
+      environment: null,
+      payload: new TextEncoder().encode(JSON.stringify({ blob: randomBytes(56_000).toString('base64') })),
+    }));
+    await server.faultline.storage.restoreEvents(records);
+    const range = { projectId: server.project.id, from: day, to: new Date(day.getTime() + DAY) };
+    const before = await collect(server.faultline.storage.streamEvents(server.project.id, range));
+    const record = await server.faultline.archive!.exportRange(range);
+    expect(record.bytes).to.be.greaterThan(5 * 1024 * 1024);
+    const key = `/${s3.bucket}/test/${record.id}.ndjson.gz`;
+    const parts = s3.requests.filter((r) => r.startsWith(`PUT ${key}?`) && r.includes('partNumber='));
+    expect(parts).to.have.length(2);
+    expect(s3.requests.some((r) => r.startsWith(`POST ${key}?`) && r.includes('uploadId='))).to.equal(true);
+    await server.faultline.storage.dropEvents(range);
+    expect(await server.faultline.archive!.restore(range)).to.include({ restored: 120 });
+    expect(await collect(server.faultline.storage.streamEvents(server.project.id, range))).to.deep.equal(before);
   });
 
   it('an unreachable store is a coded error and nothing is dropped', async () => {
