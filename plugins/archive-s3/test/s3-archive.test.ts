@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import pg from 'pg';
@@ -8,6 +10,8 @@ import { archiveS3, type ExportStep } from '../src/index.js';
 import { errorEvent, sendEvents, startTestS3, type TestS3 } from './helpers.js';
 
 const DAY = 86_400_000;
+const tsx = import.meta.resolve('tsx');
+const killedRun = fileURLToPath(new URL('./fixtures/killed-run.ts', import.meta.url));
 const utcDay = (t: number) => new Date(Math.floor(t / DAY) * DAY);
 
 async function collect(iterable: AsyncIterable<EventRecord>): Promise<Array<Omit<EventRecord, 'payload'> & { payload: string }>> {
@@ -116,6 +120,32 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
     expect(archives.map((a) => a.events)).to.deep.equal([30]);
     expect(await keys()).to.deep.equal([`test/${archives[0].id}.manifest.json`, `test/${archives[0].id}.ndjson.gz`]);
     expect((await server.faultline.retention.run({ now: later() })).eventsArchived).to.equal(0);
+    await server.faultline.archive!.restore({ projectId: server.project.id, ...todayRange() });
+    expect(await stored()).to.deep.equal(before);
+  });
+
+  it('a run SIGKILLed after its upload leaves PostgreSQL whole, and the next run resumes without a second copy', async () => {
+    await ingest(20);
+    const before = await stored();
+    const child = spawn(process.execPath, ['--import', tsx, '--conditions=faultline-source', killedRun], {
+      env: { ...process.env, DATABASE_URL: server.database.url, S3_OPTIONS: JSON.stringify({ ...s3.options, prefix: 'test' }), NOW: later().toISOString() },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+    expect(signal).to.equal('SIGKILL');
+    expect(out).to.equal('');
+    expect(await stored()).to.deep.equal(before);
+    expect(await server.faultline.archive!.list()).to.deep.equal([]);
+    expect((await keys()).filter((k) => k.endsWith('.ndjson.gz'))).to.have.length(1); // uploaded, never verified
+
+    const resumed = await server.faultline.retention.run({ now: later() });
+    expect(resumed.failures).to.deep.equal([]);
+    expect(resumed.eventsArchived).to.equal(20);
+    expect(await stored()).to.deep.equal([]);
+    const [record] = await server.faultline.archive!.list();
+    expect(await keys()).to.deep.equal([`test/${record.id}.manifest.json`, `test/${record.id}.ndjson.gz`]);
     await server.faultline.archive!.restore({ projectId: server.project.id, ...todayRange() });
     expect(await stored()).to.deep.equal(before);
   });
