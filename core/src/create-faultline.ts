@@ -114,7 +114,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     inFlight.add(tracked);
   };
   const archive = () => (providers.has('archive') ? providers.need('archive') : null);
-  const retention = createRetention({ storage, archive, log: log.child({ component: 'retention' }) });
+  const retention = createRetention({ storage, archive, log: log.child({ component: 'retention' }), metrics });
   const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
 
   let state: 'idle' | 'starting' | 'started' | 'stopped' = 'idle';

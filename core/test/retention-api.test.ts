@@ -69,6 +69,8 @@ describe('retention API: policies per project, and archived events answer 410', 
     expect(gone.status).to.equal(410);
     expect(gone.body.error.code).to.equal('FAULTLINE_ERR_EVENT_ARCHIVED');
     expect(gone.body.error.message).to.contain(dir).and.contain(`faultline archive restore --project ${project.id}`);
+    const metrics = await server.faultline.metrics.registry.getSingleMetricAsString('faultline_retention_events_total');
+    expect(metrics).to.contain('faultline_retention_events_total{action="archived"} 1');
     // Another project's token learns nothing about it.
     expect((await api(server, `/events/${id}`)).status).to.equal(404);
     expect((await api(server, `/events/${randomEventId()}`, { token: project.secretToken })).status).to.equal(404);

@@ -11,9 +11,15 @@ export async function eventGoneError(storage: StorageProvider, archive: ArchiveP
   const ref = await storage.findEventRef(eventId, projectIds);
   if (!ref) return new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Event not found');
   const at = Date.parse(ref.receivedAt);
-  const record = archive
-    ? (await archive.list({ projectId: ref.projectId }).catch(() => [])).find((a) => Date.parse(a.from) <= at && at < Date.parse(a.to))
-    : undefined;
+  let record;
+  try {
+    record = archive ? (await archive.list({ projectId: ref.projectId })).find((a) => Date.parse(a.from) <= at && at < Date.parse(a.to)) : undefined;
+  } catch {
+    // The archive cannot be asked now: say what the policy did, without a location.
+    if ((await storage.getRetention(ref.projectId)).archive) {
+      return new FaultlineError('FAULTLINE_ERR_EVENT_ARCHIVED', `Event ${ref.eventId} (received ${ref.receivedAt}) was moved to the archive, which could not be reached to say where`);
+    }
+  }
   if (!record) return new FaultlineError('FAULTLINE_ERR_EVENT_EXPIRED', `Event ${ref.eventId} (received ${ref.receivedAt}) was removed by the project's retention`);
   const from = record.from.slice(0, 10);
   const to = new Date(Date.parse(record.to) - 1).toISOString().slice(0, 10); // --to names the last day, inclusive

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 import type { ArchiveProvider } from '../providers/archive.js';
 import { jobType, type JobsProvider } from '../providers/jobs.js';
 import type { StorageProvider } from '../providers/storage.js';
@@ -17,8 +18,8 @@ export interface Retention {
 }
 
 /** Retention bound to a Faultline's storage and archive. */
-export function createRetention(deps: { storage: () => StorageProvider; archive: () => ArchiveProvider | null; log: Logger }): Retention {
-  const bound = () => ({ storage: deps.storage(), archive: deps.archive(), log: deps.log });
+export function createRetention(deps: { storage: () => StorageProvider; archive: () => ArchiveProvider | null; log: Logger; metrics?: Metrics }): Retention {
+  const bound = () => ({ storage: deps.storage(), archive: deps.archive(), log: deps.log, metrics: deps.metrics });
   return {
     plan: (now = new Date()) => planRetention(deps.storage(), deps.archive(), now),
     run: (options) => runRetention(bound(), options),

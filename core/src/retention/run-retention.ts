@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { FaultlineError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
 import type { ArchiveProvider } from '../providers/archive.js';
 import type { StorageProvider } from '../providers/storage.js';
 import { planRetention, type ProjectDayPlan, type RetentionPlan } from './plan-retention.js';
@@ -23,6 +24,7 @@ export interface RetentionDeps {
   storage: StorageProvider;
   archive: ArchiveProvider | null;
   log: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -91,6 +93,10 @@ export async function runRetention(deps: RetentionDeps, options: { now?: Date; o
     });
   }
   options.onProgress?.({ done, total, step: 'done' });
+  deps.metrics?.retentionEvents.inc({ action: 'archived' }, report.eventsArchived);
+  deps.metrics?.retentionEvents.inc({ action: 'dropped' }, report.eventsDropped);
+  deps.metrics?.retentionEvents.inc({ action: 'event_id_pruned' }, report.eventIdsPruned);
+  deps.metrics?.retentionFailures.inc(report.failures.length);
   log.info(
     { partitionsDropped: report.partitionsDropped, eventsArchived: report.eventsArchived, eventsDropped: report.eventsDropped, eventIdsPruned: report.eventIdsPruned, failures: report.failures.length },
     'retention run finished',

@@ -46,6 +46,7 @@ export type ExportStep = 'uploaded' | 'verified';
 export class S3Archive implements ArchiveProvider {
   readonly name = 's3';
   private readonly client: S3Client;
+  private readonly manifestCache = new Map<string, { etag: string; manifest: Manifest }>();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -210,19 +211,28 @@ export class S3Archive implements ArchiveProvider {
 
   private async manifests(projectId?: number): Promise<Manifest[]> {
     const prefix = `${this.options.prefix}${projectId === undefined ? 'p' : `p${projectId}/`}`;
-    const keys: string[] = [];
+    const found: Array<{ key: string; etag: string }> = [];
     await this.s3('list', async () => {
       let token: string | undefined;
       do {
         const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }));
-        for (const object of page.Contents ?? []) if (object.Key?.endsWith(MANIFEST_SUFFIX)) keys.push(object.Key);
+        for (const object of page.Contents ?? []) if (object.Key?.endsWith(MANIFEST_SUFFIX)) found.push({ key: object.Key, etag: object.ETag ?? '' });
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     });
     const out: Manifest[] = [];
-    for (const key of keys) {
+    for (const { key, etag } of found) {
+      // A manifest read before is used again while its ETag is the same (a re-export or another process
+      // rewriting it changes the ETag), so listing a year of days is one LIST, not 365 GETs.
+      const cached = this.manifestCache.get(key);
+      if (cached && etag !== '' && cached.etag === etag) {
+        out.push(cached.manifest);
+        continue;
+      }
       const text = await this.s3(`read ${key}`, async () => (await this.getBody(key)).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8')));
-      out.push(JSON.parse(text) as Manifest);
+      const manifest = JSON.parse(text) as Manifest;
+      this.manifestCache.set(key, { etag, manifest });
+      out.push(manifest);
     }
     return out;
   }
