@@ -30,7 +30,7 @@ import {
   type PgClient,
   withClient,
 } from './connection.js';
-import { guarded } from './database-errors.js';
+import { guarded, translateDatabaseError } from './database-errors.js';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
 import { getIssue, listIssues, updateIssue } from './issue-queries.js';
@@ -199,6 +199,8 @@ export class PostgresStorage implements StorageProvider {
     const client = (await guarded(() => connections.getConnection({ type: 'read' }))) as unknown as PgClient;
     try {
       yield* readEventsWithCursor(client, projectId, range, limit);
+    } catch (err) {
+      throw translateDatabaseError(err);
     } finally {
       connections.releaseConnection(client as never);
     }
