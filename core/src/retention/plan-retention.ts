@@ -121,7 +121,8 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
     for (const day of days) {
       if (total <= policy.maxEvents || Date.parse(day.from) >= today) break;
       if (policy.archive && !archive && day.action !== 'expire') break; // nothing leaves unarchived
-      capped.push({ ...day, action: day.action === 'archived' || day.action === 'expire' || !policy.archive ? (day.action === 'archived' ? 'archived' : 'expire') : 'archive' });
+      const action = day.action === 'archived' ? 'archived' : day.action === 'expire' || !policy.archive ? 'expire' : 'archive';
+      capped.push({ ...day, action });
       total -= day.rows;
     }
   }
