@@ -197,6 +197,11 @@ export interface EventTimeRange {
   partition: string | null;
 }
 
+export interface EventRangeFilter {
+  projectId?: number;
+  before?: Date;
+}
+
 export interface RestoreEventsResult {
   /** Events written. */
   restored: number;
@@ -291,8 +296,11 @@ export interface StorageProvider {
 
   // What an archive needs (see providers/archive.ts).
 
-  /** The time ranges that hold events, oldest first; empty ranges may be left out. */
-  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]>;
+  /**
+   * The time ranges that hold events, oldest first; empty ranges may be left out. With `before`, only
+   * ranges that end by then (a storage may answer more; retention asks so it need not count hot days).
+   */
+  listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]>;
   /**
    * A project's events received in the range, ordered by (receivedAt, eventId), read in chunks of
    * `batchSize` (default 500) so memory stays bounded whatever the range holds. Breaking out of the loop

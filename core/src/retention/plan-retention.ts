@@ -63,7 +63,13 @@ export interface RetentionPlan {
   removeArchives: ArchiveRecord[];
 }
 
-export async function planRetention(storage: StorageProvider, archive: ArchiveProvider | null, now: Date): Promise<RetentionPlan> {
+/**
+ * `all: false` (what a run uses) leaves out partitions inside every project's hot days, and counts each
+ * project's rows only in days past its hot days (all of them for a project with an event cap), so a run
+ * reads old partitions only. `retention status` lists every partition.
+ */
+export async function planRetention(storage: StorageProvider, archive: ArchiveProvider | null, now: Date, options: { all?: boolean } = {}): Promise<RetentionPlan> {
+  const all = options.all ?? true;
   const projects = await storage.listProjects();
   const policies = new Map<number, RetentionPolicy>();
   for (const p of projects) policies.set(p.id, await storage.getRetention(p.id));
@@ -76,7 +82,8 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
   for (const project of projects) {
     const policy = policies.get(project.id)!;
     const days: ProjectDayPlan[] = [];
-    for (const range of await storage.listEventRanges({ projectId: project.id })) {
+    const before = all || policy.maxEvents !== null ? undefined : new Date(now.getTime() - policy.hotDays * DAY_MS);
+    for (const range of await storage.listEventRanges({ projectId: project.id, ...(before ? { before } : {}) })) {
       if (range.partition === DEFAULT_PARTITION || range.rows === 0) continue;
       const record = archived.get(dayKey(project.id, range.from, range.to));
       const day: ProjectDayPlan = {
@@ -97,13 +104,18 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
 
   // An empty partition may go once it is older than every project's hot days.
   const minHot = Math.min(...[...policies.values()].map((p) => p.hotDays), Number.POSITIVE_INFINITY);
+  const oldest = Number.isFinite(minHot) ? new Date(now.getTime() - minHot * DAY_MS) : new Date(0);
   const partitions: PartitionPlan[] = [];
-  for (const range of await storage.listEventRanges()) {
+  for (const range of await storage.listEventRanges(all ? {} : { before: oldest })) {
     if (range.partition === DEFAULT_PARTITION) continue;
     const days = byPartition.get(partitionOf(range)) ?? [];
     const holding = days.filter((d) => d.action === 'hot' || d.action === 'wait');
+    const accounted = days.reduce((n, d) => n + d.rows, 0);
     let reason: string | null = null;
-    if (days.length === 0 && !(Date.parse(range.to) <= now.getTime() - minHot * DAY_MS)) reason = 'inside hot days';
+    if (days.length === 0 && range.rows === 0 && Date.parse(range.to) > oldest.getTime()) reason = 'inside hot days';
+    // Rows no project's plan accounts for (a project inside its hot days, or rows that came in since it
+    // was counted) keep the partition: it is only ever dropped when every row in it has been decided.
+    else if (accounted < range.rows) reason = 'holds events of a project inside its hot days';
     else if (holding.length > 0) {
       reason = holding.map((d) => `project ${d.projectId} ${d.action === 'hot' ? 'is inside hot days' : 'waits for an archive'}`).join('; ');
     }

@@ -36,7 +36,7 @@ export interface RetentionDeps {
  */
 export async function runRetention(deps: RetentionDeps, options: { now?: Date; onProgress?: RetentionProgress; signal?: AbortSignal } = {}): Promise<RetentionReport> {
   const { storage, archive, log } = deps;
-  const plan = await planRetention(storage, archive, options.now ?? new Date());
+  const plan = await planRetention(storage, archive, options.now ?? new Date(), { all: false });
   const report: RetentionReport = { plan, archivesWritten: 0, eventsArchived: 0, partitionsDropped: 0, eventsDropped: 0, eventIdsPruned: 0, archivesRemoved: 0, failures: [] };
   const drops = plan.partitions.filter((p) => p.drop);
   const total = drops.length + plan.capped.length + plan.pruneEventIds.length + plan.removeArchives.length;

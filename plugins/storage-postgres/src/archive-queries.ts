@@ -1,4 +1,4 @@
-import type { EventRecord, EventTimeRange, Level, RestoreEventsResult, TimeRange } from '@faultline/core';
+import type { EventRangeFilter, EventRecord, EventTimeRange, Level, RestoreEventsResult, TimeRange } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { toIso } from './issue-row.js';
 import { createPartition, PARTITION_LOCK_KEY, partitionName, partitionNames, utcDay } from './partitions.js';
@@ -28,13 +28,15 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Every daily partition (with rows or not), then the days parked in the default partition. */
-export async function listEventRanges(client: PgClient, filter: { projectId?: number } = {}): Promise<EventTimeRange[]> {
+export async function listEventRanges(client: PgClient, filter: EventRangeFilter = {}): Promise<EventTimeRange[]> {
+  // `before` bounds received_at to whole days that end by then, so only those partitions are read.
+  const before = filter.before ? new Date(Math.floor(filter.before.getTime() / DAY_MS) * DAY_MS) : null;
   if (filter.projectId !== undefined) {
     const { rows } = await client.query<{ partition: string; day: Date; rows: string; bytes: string }>(
       `SELECT tableoid::regclass::text AS partition, date_trunc('day', received_at, 'UTC') AS day,
               count(*) AS rows, sum(octet_length(payload)) AS bytes
-         FROM events WHERE project_id = $1 GROUP BY 1, 2 ORDER BY 2`,
-      [filter.projectId],
+         FROM events WHERE project_id = $1 AND ($2::timestamptz IS NULL OR received_at < $2) GROUP BY 1, 2 ORDER BY 2`,
+      [filter.projectId, before?.toISOString() ?? null],
     );
     return rows.map((r) => dayRange(new Date(r.day), Number(r.rows), Number(r.bytes), r.partition));
   }
@@ -47,12 +49,14 @@ export async function listEventRanges(client: PgClient, filter: { projectId?: nu
   for (const p of partitions) {
     const m = PARTITION_NAME.exec(p.name);
     if (!m) continue;
+    if (before && Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) + DAY_MS > before.getTime()) continue;
     const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${p.name}`);
     ranges.push(dayRange(new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`), Number(rows[0].n), Number(p.bytes), p.name));
   }
   const { rows: parked } = await client.query<{ day: Date; rows: string; bytes: string }>(
     `SELECT date_trunc('day', received_at, 'UTC') AS day, count(*) AS rows, sum(octet_length(payload)) AS bytes
-       FROM events_default GROUP BY 1`,
+       FROM events_default WHERE $1::timestamptz IS NULL OR received_at < $1 GROUP BY 1`,
+    [before?.toISOString() ?? null],
   );
   for (const r of parked) ranges.push(dayRange(new Date(r.day), Number(r.rows), Number(r.bytes), 'events_default'));
   return ranges.sort((a, b) => a.from.localeCompare(b.from) || (a.partition ?? '').localeCompare(b.partition ?? ''));

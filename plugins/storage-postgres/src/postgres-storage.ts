@@ -6,6 +6,7 @@ import {
   type Issue,
   type IssueQuery,
   type IssueStatus,
+  type EventRangeFilter,
   type EventRef,
   type Page,
   type RetentionPolicy,
@@ -188,7 +189,7 @@ export class PostgresStorage implements StorageProvider {
     return withClient(this.db, (client) => claimScheduledRun(client, name, slot));
   }
 
-  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+  listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]> {
     return withClient(this.db, (client) => listEventRanges(client, filter));
   }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_RETENTION, type EventRef, type RetentionPolicy } from '../../providers/storage.js';
+import { normalizeEventId } from './memory-ids.js';
 import type { MemoryState } from './memory-state.js';
 
 /** Retention policies and the de-duplication table by age, as the Postgres storage keeps them. */
@@ -16,8 +17,8 @@ export class MemoryRetention {
   }
 
   findEventRef(eventId: string, projectIds: number[] | null): EventRef | null {
-    const id = eventId.replaceAll('-', '').toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(id)) return null;
+    const id = normalizeEventId(eventId);
+    if (id === null) return null;
     for (const [key, receivedAt] of this.state.eventIds) {
       const [project, stored] = key.split(':');
       if (stored !== id) continue;

@@ -2,6 +2,7 @@ import { FaultlineError } from '../../errors.js';
 import { definePlugin, type FaultlinePlugin } from '../../plugins/plugin-types.js';
 import type {
   EventRecord,
+  EventRangeFilter,
   EventRef,
   EventTimeRange,
   GroupedEvent,
@@ -115,7 +116,7 @@ export class MemoryStorage implements StorageProvider {
   async claimScheduledRun(name: string, slot: string): Promise<boolean> {
     return this.open().archive.claimScheduledRun(name, slot);
   }
-  async listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+  async listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]> {
     return this.open().archive.listEventRanges(filter);
   }
   streamEvents(projectId: number, range: TimeRange, options?: { batchSize?: number }): AsyncIterable<EventRecord> {

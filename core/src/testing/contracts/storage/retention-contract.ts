@@ -21,6 +21,16 @@ export function retentionContract(t: StorageContractContext): void {
       assert.deepEqual(await storage.getRetention(a), changed);
     });
 
+    it('lists only days that end by `before` when asked, so retention need not count hot days', async () => {
+      const storage = t.storage();
+      const projectId = await t.newProject();
+      const day = Math.floor(Date.now() / DAY) * DAY - (6000 + Math.floor(Math.random() * 1000)) * DAY;
+      await storage.storeBatch([0, 1, 2].map((n) => groupedEvent(projectId, newFingerprint(), { receivedAt: new Date(day + n * DAY + 1000) })));
+      const days = (filter: { before?: Date }) => storage.listEventRanges({ projectId, ...filter }).then((ranges) => ranges.map((r) => r.from));
+      assert.deepEqual(await days({}), [0, 1, 2].map((n) => new Date(day + n * DAY).toISOString()));
+      assert.deepEqual(await days({ before: new Date(day + 2 * DAY + 5000) }), [0, 1].map((n) => new Date(day + n * DAY).toISOString()));
+    });
+
     it('knows a dropped event’s id and time until its project’s ids are pruned, within the projects asked', async () => {
       const storage = t.storage();
       const [projectId, other] = [await t.newProject(), await t.newProject()];
