@@ -110,7 +110,13 @@ export class S3Archive implements ArchiveProvider {
       queueSize: this.options.queueSize,
       leavePartsOnError: false,
     });
-    await this.s3(`upload ${key}`, () => Promise.all([writing, upload.done()]));
+    // A failed upload stops reading the body; destroying it ends the read from storage too (the cursor's
+    // transaction is rolled back and its connection released) instead of leaving it waiting.
+    const uploading = upload.done().catch((err: unknown) => {
+      body.destroy(err as Error);
+      throw err;
+    });
+    await this.s3(`upload ${key}`, () => Promise.all([writing, uploading]));
     const written = tap.result();
     await this.afterStep('uploaded', key);
 

@@ -12,6 +12,8 @@ export interface TestS3 {
   bucket: string;
   /** Every request the server got, as 'METHOD path?query', oldest first. */
   requests: string[];
+  /** While true, every PUT and POST answers 500 (a store that fails mid-upload). */
+  failWrites: boolean;
   options: { bucket: string; endpoint: string; forcePathStyle: true; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   close(): Promise<void>;
 }
@@ -25,15 +27,21 @@ export async function startTestS3(): Promise<TestS3> {
   // Koa composes its middleware when the server starts listening, so this runs before s3rver's routes.
   server.middleware.unshift(async (ctx, next) => {
     requests.push(`${ctx.method} ${ctx.url}`);
+    if (testS3.failWrites && (ctx.method === 'PUT' || ctx.method === 'POST')) {
+      ctx.status = 500;
+      ctx.body = '<Error><Code>InternalError</Code><Message>injected</Message></Error>';
+      return;
+    }
     await next();
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | null = null;
-  return {
+  const testS3: TestS3 = {
     endpoint,
     bucket,
     requests,
+    failWrites: false,
     options: { bucket, endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
     close() {
       closed ??= (async () => {
@@ -43,6 +51,7 @@ export async function startTestS3(): Promise<TestS3> {
       return closed;
     },
   };
+  return testS3;
 }
 
 export function randomEventId(): string {

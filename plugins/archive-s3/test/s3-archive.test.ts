@@ -76,6 +76,23 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
     const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'test/' }));
     return (page.Contents ?? []).map((o) => o.Key!).sort();
   }
+  /** A day 40 days back of ~9 MB of random base64 (it barely compresses): two 5 MiB parts. */
+  async function largeDay(): Promise<{ projectId: number; from: Date; to: Date }> {
+    const day = utcDay(Date.now() - 40 * DAY);
+    const records: EventRecord[] = Array.from({ length: 120 }, (_, i) => ({
+      projectId: server.project.id,
+      eventId: randomBytes(16).toString('hex'),
+      issueId: '1',
+      receivedAt: new Date(day.getTime() + i * 1000).toISOString(),
+      timestamp: null,
+      level: 'error',
+      release: null,
+      environment: null,
+      payload: new TextEncoder().encode(JSON.stringify({ blob: randomBytes(56_000).toString('base64') })),
+    }));
+    await server.faultline.storage.restoreEvents(records);
+    return { projectId: server.project.id, from: day, to: new Date(day.getTime() + DAY) };
+  }
   const stored = () => collect(server.faultline.storage.streamEvents(server.project.id, todayRange()));
 
   it('archives, verifies, drops the partition (its size falls) and restores byte-identical events, idempotently', async () => {
@@ -174,21 +191,7 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
   });
 
   it('uploads a large day in multipart parts and restores it exactly', async () => {
-    // Random base64 barely compresses: ~9 MB of payloads give an object of two 5 MiB parts.
-    const day = utcDay(Date.now() - 40 * DAY);
-    const records: EventRecord[] = Array.from({ length: 120 }, (_, i) => ({
-      projectId: server.project.id,
-      eventId: randomBytes(16).toString('hex'),
-      issueId: '1',
-      receivedAt: new Date(day.getTime() + i * 1000).toISOString(),
-      timestamp: null,
-      level: 'error',
-      release: null,
-      environment: null,
-      payload: new TextEncoder().encode(JSON.stringify({ blob: randomBytes(56_000).toString('base64') })),
-    }));
-    await server.faultline.storage.restoreEvents(records);
-    const range = { projectId: server.project.id, from: day, to: new Date(day.getTime() + DAY) };
+    const range = await largeDay();
     const before = await collect(server.faultline.storage.streamEvents(server.project.id, range));
     const record = await server.faultline.archive!.exportRange(range);
     expect(record.bytes).to.be.greaterThan(5 * 1024 * 1024);
@@ -199,6 +202,25 @@ describe('@faultline/plugin-archive-s3 against a real S3 protocol server (s3rver
     await server.faultline.storage.dropEvents(range);
     expect(await server.faultline.archive!.restore(range)).to.include({ restored: 120 });
     expect(await collect(server.faultline.storage.streamEvents(server.project.id, range))).to.deep.equal(before);
+  });
+
+  it('a store failing mid-upload fails that day only, keeps its events and releases the database read', async () => {
+    // Larger than a part, so the upload fails with most of the day still unread.
+    const range = await largeDay();
+    s3.failWrites = true;
+    const report = await server.faultline.retention.run({ now: later() });
+    s3.failWrites = false;
+    expect(report.failures.map((f) => f.error).join()).to.match(/S3 upload .* failed/);
+    expect(await collect(server.faultline.storage.streamEvents(server.project.id, range))).to.have.length(120);
+    const sql = new pg.Client({ connectionString: server.database.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+      expect(Number(rows[0].n)).to.equal(0);
+    } finally {
+      await sql.end();
+    }
+    expect((await server.faultline.retention.run({ now: later() })).eventsArchived).to.equal(120);
   });
 
   it('an unreachable store is a coded error and nothing is dropped', async () => {

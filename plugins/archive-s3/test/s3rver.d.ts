@@ -4,7 +4,7 @@ declare module 's3rver' {
     constructor(options: { address?: string; port?: number; silent?: boolean; directory: string; configureBuckets?: Array<{ name: string }>; resetOnClose?: boolean });
     run(): Promise<AddressInfo>;
     /** Koa's middleware list (s3rver is a Koa app). */
-    middleware: Array<(ctx: { method: string; url: string }, next: () => Promise<void>) => Promise<void>>;
+    middleware: Array<(ctx: { method: string; url: string; status: number; body: unknown }, next: () => Promise<void>) => Promise<void>>;
     close(): Promise<void>;
   }
 }
