@@ -1,4 +1,5 @@
 import { FaultlineError } from '../errors.js';
+import type { RetentionPolicy } from '../providers/storage.js';
 import { applyRetentionPatch, MAX_RETENTION_DAYS, type RetentionPatch } from '../retention/retention-policy.js';
 import { formatBytes, onOffArg, positiveIntegerArg } from './cli-args.js';
 import { openFaultline, type CliContext } from './open-faultline.js';
@@ -13,6 +14,7 @@ export async function retentionStatusCommand(ctx: CliContext, options: { json?: 
     const plan = await faultline.retention.plan();
     if (options.json) return out(JSON.stringify(plan));
     out(`Archive: ${faultline.archive ? faultline.archive.name : 'none configured'}`);
+    for (const { projectId, policy } of plan.policies) out(`Project ${projectId}: ${describePolicy(policy)}`);
     for (const p of plan.partitions) {
       const archive = p.projects.filter((d) => d.action === 'archive').length;
       const what = p.drop ? `drop${archive ? ` after archiving ${archive} project-day(s)` : ''}` : `keep (${p.reason})`;
@@ -43,10 +45,14 @@ export async function retentionSetCommand(
     const next = applyRetentionPatch(await faultline.storage.getRetention(projectId), patch);
     const saved = Object.keys(patch).length > 0 ? await faultline.storage.setRetention(projectId, next) : next;
     if (options.json) out(JSON.stringify(saved));
-    else out(`Project ${projectId}: hot ${saved.hotDays} days, archive ${saved.archive ? 'on' : 'off'}, delete after ${saved.deleteAfterDays} days, cap ${saved.maxEvents ?? 'none'}`);
+    else out(`Project ${projectId}: ${describePolicy(saved)}`);
   } finally {
     await faultline.stop();
   }
+}
+
+function describePolicy(p: RetentionPolicy): string {
+  return `hot ${p.hotDays} days, archive ${p.archive ? 'on' : 'off'}, delete after ${p.deleteAfterDays} days, cap ${p.maxEvents ?? 'none'}`;
 }
 
 function days(name: string, value: string): number {

@@ -53,6 +53,8 @@ export interface PartitionPlan {
 
 export interface RetentionPlan {
   now: string;
+  /** Each project's policy as the plan read it. */
+  policies: Array<{ projectId: number; policy: RetentionPolicy }>;
   /** Daily partitions, oldest first (the default partition is left out: it is never dropped). */
   partitions: PartitionPlan[];
   /** Whole project-days removed because the project is over its event cap (archived first when on). */
@@ -148,6 +150,7 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
 
   return {
     now: now.toISOString(),
+    policies: projects.map((p) => ({ projectId: p.id, policy: policies.get(p.id)! })),
     partitions,
     capped,
     pruneEventIds: projects.map((p) => ({ projectId: p.id, before: new Date(now.getTime() - policies.get(p.id)!.deleteAfterDays * DAY_MS).toISOString() })),
