@@ -14,11 +14,16 @@ import type { EventTimeRange, RetentionPolicy, StorageProvider } from '../provid
  */
 
 const DAY_MS = 86_400_000;
-/** Postgres' catch-all partition: never dropped (its rows move out when their day's partition is made). */
+/**
+ * Postgres' catch-all partition, where events land when their day has no partition (upkeep stopped for a
+ * week, a clock jump). It is never dropped; each of its days is planned like a partition and removed
+ * with the day's range (rows deleted: the one place where that cannot be helped).
+ */
 const DEFAULT_PARTITION = 'events_default';
 
-/** The storage's name for a day, or the day itself for a storage without partitions. */
+/** The storage's name for a day's rows: its partition, a day of the default one, or the day itself. */
 function partitionOf(range: EventTimeRange): string {
+  if (range.partition === DEFAULT_PARTITION) return `${DEFAULT_PARTITION} ${range.from.slice(0, 10)}`;
   return range.partition ?? `day ${range.from.slice(0, 10)}`;
 }
 
@@ -55,7 +60,7 @@ export interface RetentionPlan {
   now: string;
   /** Each project's policy as the plan read it. */
   policies: Array<{ projectId: number; policy: RetentionPolicy }>;
-  /** Daily partitions, oldest first (the default partition is left out: it is never dropped). */
+  /** Daily partitions (and days of the default partition), oldest first. */
   partitions: PartitionPlan[];
   /** Whole project-days removed because the project is over its event cap (archived first when on). */
   capped: ProjectDayPlan[];
@@ -86,7 +91,7 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
     const days: ProjectDayPlan[] = [];
     const before = all || policy.maxEvents !== null ? undefined : new Date(now.getTime() - policy.hotDays * DAY_MS);
     for (const range of await storage.listEventRanges({ projectId: project.id, ...(before ? { before } : {}) })) {
-      if (range.partition === DEFAULT_PARTITION || range.rows === 0) continue;
+      if (range.rows === 0) continue;
       const record = archived.get(dayKey(project.id, range.from, range.to));
       const day: ProjectDayPlan = {
         projectId: project.id,
@@ -109,7 +114,6 @@ export async function planRetention(storage: StorageProvider, archive: ArchivePr
   const oldest = Number.isFinite(minHot) ? new Date(now.getTime() - minHot * DAY_MS) : new Date(0);
   const partitions: PartitionPlan[] = [];
   for (const range of await storage.listEventRanges(all ? {} : { before: oldest })) {
-    if (range.partition === DEFAULT_PARTITION) continue;
     const days = byPartition.get(partitionOf(range)) ?? [];
     const holding = days.filter((d) => d.action === 'hot' || d.action === 'wait');
     const accounted = days.reduce((n, d) => n + d.rows, 0);

@@ -130,6 +130,18 @@ describe('retention on Postgres: archive, drop whole partitions, keep issues, pr
     expect((await deps.archive!.list({ projectId: capped })).map((a) => a.events)).to.deep.equal([3]);
   });
 
+  it('removes days parked in the default partition too (no partition was made for them), archived first', async () => {
+    const day = oldDay(250); // no partition: its events land in events_default
+    const events = [0, 1, 2].map((i) => groupedEvent(h.projectId, 'parked', { receivedAt: new Date(day.getTime() + i * 1000) }));
+    await h.storage.storeBatch(events);
+    const parked = async () => Number((await (await h.sql()).query<{ n: string }>('SELECT count(*) AS n FROM events_default WHERE received_at >= $1 AND received_at < $2', [day, new Date(day.getTime() + DAY)])).rows[0].n);
+    expect(await parked()).to.equal(3);
+    const report = await runRetention(deps, { now: new Date(day.getTime() + 40 * DAY) });
+    expect(report.failures).to.deep.equal([]);
+    expect(await parked()).to.equal(0);
+    expect((await deps.archive!.list({ projectId: h.projectId })).find((a) => a.from === day.toISOString())).to.include({ events: 3 });
+  });
+
   it('stores a policy per project, defaults when none was set', async () => {
     const fresh = (await h.storage.createProject({ name: 'Fresh', slug: `fresh-${Date.now()}` })).id;
     expect(await h.storage.getRetention(fresh)).to.deep.equal({ hotDays: 30, archive: true, deleteAfterDays: 90, maxEvents: null });
