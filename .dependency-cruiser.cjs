@@ -14,6 +14,7 @@ const CORE_LEVELS = [
   ['providers'], // provider contracts: storage, queue, pubsub, rate limiter, ...
   ['hooks'], // hook names and the registry
   ['scrub'], // core's server-side scrubbing: default rules, each project's rules, the ingest handler
+  ['openapi'], // how routes describe themselves (operations) and the answers' shapes, for the OpenAPI document
   ['alert-config'], // the alert channel registry (plugins register channels into it) and alerting's options
   ['plugins'], // the plugin contract and its loading
   ['faultline-options.ts'], // createFaultline's options
@@ -21,7 +22,7 @@ const CORE_LEVELS = [
   ['sentry'], // the Sentry protocol: envelopes, store bodies, mapping Sentry events
   ['ingest'], // the per-event pipeline, ingest threads, payloads, batches
   // services on top of providers (some are folders that issue 10's other changes add)
-  ['auth', 'audit', 'queue', 'pubsub', 'query', 'issues', 'jobs', 'search', 'archive'],
+  ['auth', 'audit', 'queue', 'pubsub', 'query', 'issues', 'jobs', 'search', 'archive', 'retention'],
   ['alerts'], // alert rules evaluated from pubsub, delivered through jobs
   ['admin'], // provisioning projects, keys and tokens (uses auth's secrets)
   ['http'], // routers: validate input, call the pipeline or a provider, answer

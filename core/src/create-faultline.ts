@@ -21,11 +21,12 @@ import { ingestRoutes } from './http/ingest-routes.js';
 import { queryRoutes } from './http/query-routes.js';
 import { crossSiteGuard } from './http/cross-site-guard.js';
 import { securityHeaders } from './http/security-headers.js';
+import { retentionRoutes } from './http/retention-routes.js';
 import { errorHandler } from './http/send-error.js';
 import { streamRoutes } from './http/stream-routes.js';
 import type { ApiOperation } from './openapi/api-operation.js';
-import { buildOpenApi } from './openapi/build-openapi.js';
-import { openApiRoute } from './openapi/openapi-route.js';
+import { buildOpenApi } from './http/build-openapi.js';
+import { openApiRoute } from './http/openapi-route.js';
 import { createIngestPipeline, type AcceptResult } from './ingest/accept-events.js';
 import { createIngestRunner } from './ingest/ingest-runner.js';
 import { IngestThreads } from './ingest/ingest-threads.js';
@@ -42,6 +43,8 @@ import type { PubSubProvider } from './providers/pubsub.js';
 import type { QueueProvider } from './providers/queue.js';
 import type { JobsProvider } from './providers/jobs.js';
 import type { SearchProvider } from './providers/search.js';
+import type { ArchiveProvider } from './providers/archive.js';
+import { createRetention, type Retention } from './retention/retention-service.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import { InProcessPubSub } from './pubsub/in-process-pubsub.js';
 import { InProcessJobs } from './jobs/in-process-jobs.js';
@@ -74,6 +77,10 @@ export interface Faultline {
   readonly jobs: JobsProvider;
   /** Issue and event search (default: the storage's own). */
   readonly search: SearchProvider;
+  /** The archive plugin's provider, or null when none is configured. */
+  readonly archive: ArchiveProvider | null;
+  /** Retention: what the next run will do, and the run itself (also scheduled nightly on processing nodes). */
+  readonly retention: Retention;
   /** Cross-process notifications: the live stream and alert rules subscribe here. */
   readonly pubsub: PubSubProvider;
   /** Where accepted events wait for processing (in-process, or Redis across processes). */
@@ -132,6 +139,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     const tracked = p.catch((err) => log.error({ err }, 'background task failed')).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  const archive = () => (providers.has('archive') ? providers.need('archive') : null);
+  const retention = createRetention({ storage, archive, log: log.child({ component: 'retention' }), metrics });
   const issues = createIssueWorkflow({ storage, hooks, pubsub: () => providers.need('pubsub'), track });
   const alerting = createAlerting({
     storage,
@@ -157,6 +166,8 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
       liveFeed.attach(providers.need('pubsub'));
       await providers.need('search').start?.();
       alerting.start();
+      await archive()?.start?.();
+      if (config.processEvents && options.retentionSchedule !== false) retention.schedule(providers.need('jobs'), options.retentionSchedule);
       await providers.need('jobs').start();
       if (config.processEvents) queue().consume(createBatchProcessor({ storage: storage(), hooks, pubsub: providers.need('pubsub'), metrics, log, track }));
       await queue().start();
@@ -182,6 +193,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     }
     await threads?.close();
     await providers.need('jobs').stop({ timeoutMs: JOBS_STOP_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, 'jobs failed to stop'));
+    await Promise.resolve(archive()?.stop?.()).catch((err: unknown) => log.error({ err }, 'archive failed to stop'));
     await Promise.resolve(providers.need('search').stop?.()).catch((err: unknown) => log.error({ err }, 'search failed to stop'));
     await Promise.resolve(providers.need('pubsub').stop?.()).catch((err: unknown) => log.error({ err }, 'pubsub failed to stop'));
     for (const plugin of [...plugins].reverse()) {
@@ -202,13 +214,14 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     r.use(securityHeaders());
     r.use(openApiRoute(() => buildOpenApi({ limits: config.limits, operations: pluginOperations })));
     r.use('/api/v1', crossSiteGuard(config.trustedOrigins), express.json({ limit: '100kb' }));
-    r.use(queryRoutes({ storage, search: () => providers.need('search'), grant }));
+    r.use(queryRoutes({ storage, search: () => providers.need('search'), grant, archive }));
     r.use(issueRoutes({ grant, issues }));
     r.use(adminRoutes({ storage, grant, keys, audit, forgetScrubbing: (id) => scrubbing?.forget(id) }));
     const streams = streamRoutes({ feed: liveFeed, grant });
     openStreams.add(streams.closeAll);
     r.use(streams);
     r.use(alertRuleRoutes({ storage, grant, alertChannels, changed: () => alerting.invalidate() }));
+    r.use(retentionRoutes({ storage, grant }));
     for (const pluginRouter of pluginRouters) r.use(pluginRouter);
     r.use('/api', function notFound(_req, _res, next) {
       next(new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'No such route'));
@@ -244,6 +257,10 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
     get search() {
       return providers.need('search');
     },
+    get archive() {
+      return archive();
+    },
+    retention,
     alertChannels,
     metrics,
     config,

@@ -60,6 +60,10 @@ export const ERRORS = {
   FAULTLINE_ERR_JOB_SCHEDULE_INVALID: { status: 500, message: 'Invalid cron expression or time zone' },
   FAULTLINE_ERR_JOB_DEADLINE: { status: 500, message: 'Job passed its deadline' },
   FAULTLINE_ERR_ARCHIVE_CORRUPT: { status: 500, message: 'Archive does not match its checksum' },
+  FAULTLINE_ERR_ARCHIVE_UNAVAILABLE: { status: 503, message: 'The archive store could not be reached' },
+  FAULTLINE_ERR_EVENT_ARCHIVED: { status: 410, message: 'Event was moved to the archive' },
+  FAULTLINE_ERR_EVENT_EXPIRED: { status: 410, message: 'Event was removed by retention' },
+  FAULTLINE_ERR_RETENTION_INCOMPLETE: { status: 500, message: 'Some retention steps failed; the next run retries them' },
   FAULTLINE_ERR_ALERT_CHANNEL_UNKNOWN: { status: 400, message: 'Unknown alert channel type' },
   FAULTLINE_ERR_ALERT_CHANNEL_CONFIG: { status: 400, message: 'Invalid alert channel config' },
 

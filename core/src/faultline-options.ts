@@ -46,6 +46,11 @@ export interface FaultlineOptions {
    * true). Turn it off only when a plugin of your own scrubs instead.
    */
   scrubbing?: boolean;
+  /**
+   * When the retention run (archive, drop expired days) fires on nodes that process events: a cron
+   * expression and time zone (default '17 3 * * *' UTC, once across nodes), or false for never.
+   */
+  retentionSchedule?: { cron: string; timezone?: string } | false;
   /** Collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
 }

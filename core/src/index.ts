@@ -20,6 +20,9 @@ export type * from './providers/search.js';
 export { isSearchableStorage } from './providers/search.js';
 export type { ArchiveProvider, ArchiveRange, ArchiveRecord, RestoreResult } from './providers/archive.js';
 export { FileArchive, type FileArchiveOptions } from './archive/file-archive.js';
+export { RETENTION_JOB, DEFAULT_RETENTION_CRON, type Retention } from './retention/retention-service.js';
+export { planRetention, type RetentionPlan, type PartitionPlan, type ProjectDayPlan } from './retention/plan-retention.js';
+export { runRetention, type RetentionReport, type RetentionProgress, type RetentionDeps } from './retention/run-retention.js';
 export { InProcessJobs, type InProcessJobsOptions } from './jobs/in-process-jobs.js';
 export { StorageSearch } from './search/storage-search.js';
 export { parseSearchQuery, SEARCH_LIMITS, type ParseSearchOptions } from './query/parse-search.js';
@@ -47,5 +50,5 @@ export { MemoryRateLimiter, consumeAcceptedOnly, type RateLimiterProvider, type 
 export { writeInstanceFile, type InstanceFile } from './cli/instance-file.js';
 export { gracefulServer, type GracefulServer } from './http/graceful-close.js';
 export { DEFAULT_SCRUBBING_RULES, type ProjectScrubbing, type ScrubbingRules } from './scrub/scrubbing-rules.js';
-export { buildOpenApi, type OpenApiOptions } from './openapi/build-openapi.js';
+export { buildOpenApi, type OpenApiOptions } from './http/build-openapi.js';
 export { errorResponses, ERROR_BODY, type ApiOperation, type ApiResponse, type ApiMethod, type ApiSecurity } from './openapi/api-operation.js';

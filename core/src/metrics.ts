@@ -92,6 +92,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['hook', 'plugin'],
       registers,
     }),
+    retentionEvents: new Counter({
+      name: 'faultline_retention_events_total',
+      help: 'Events retention handled, by what it did (archived, dropped, event_id_pruned)',
+      labelNames: ['action'],
+      registers,
+    }),
+    retentionFailures: new Counter({ name: 'faultline_retention_step_failures_total', help: 'Retention steps that failed (retried by the next run)', registers }),
   };
 }
 

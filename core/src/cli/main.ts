@@ -3,6 +3,8 @@ import { isFaultlineError } from '../errors.js';
 import { alertsCreateCommand, alertsListCommand, alertsTestCommand } from './alerts-command.js';
 import { issuesCommand } from './issues-command.js';
 import { configPrintCommand } from './config-print-command.js';
+import { archiveListCommand, archiveRestoreCommand, archiveRunCommand } from './archive-command.js';
+import { retentionSetCommand, retentionStatusCommand } from './retention-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { readCliConfig } from './open-faultline.js';
 import { projectCreateCommand } from './project-create-command.js';
@@ -84,6 +86,23 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .option('--project <id>', 'one project (default: all)')
     .option('--since <time>', 'events received since a date (2026-01-01) or a duration back (7d)')
     .action(async (options) => searchReindexCommand(await config(), options));
+  const archive = program.command('archive').description('cold events: archive past hot days, list, restore');
+  archive.command('run').description('run retention now (what the nightly job does)').option('--json', 'print one JSON object')
+    .action(async (options) => archiveRunCommand(await config(), options));
+  archive.command('list').description("a project's archives").option('--project <id>', 'project id').option('--json', 'print one JSON object')
+    .action(async (options) => archiveListCommand(await config(), options));
+  archive.command('restore').description('bring archived days (UTC, both inclusive) back into the database')
+    .option('--project <id>', 'project id').option('--from <day>', 'first day, YYYY-MM-DD').option('--to <day>', 'last day, YYYY-MM-DD')
+    .option('--json', 'print one JSON object')
+    .action(async (options) => archiveRestoreCommand(await config(), options));
+
+  const retention = program.command('retention').description('retention policies and what the next run will do');
+  retention.command('status').description('rows and bytes per partition, and what the next run does with each').option('--json', 'print one JSON object')
+    .action(async (options) => retentionStatusCommand(await config(), options));
+  retention.command('set').description("show or change a project's policy").option('--project <id>', 'project id')
+    .option('--hot-days <n>', 'days in the database').option('--archive <on|off>', 'archive before dropping')
+    .option('--delete-after <n>', 'days until gone for good').option('--max-events <n|none>', 'event cap').option('--json', 'print one JSON object')
+    .action(async (options) => retentionSetCommand(await config(), options));
 
   program
     .command('send-test-event')

@@ -5,6 +5,8 @@ import { FaultlineError } from '../errors.js';
 import type { Issue, IssueSort, IssueStatus, StatsInterval, StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
 import { parseSearchQuery } from '../query/parse-search.js';
+import type { ArchiveProvider } from '../providers/archive.js';
+import { eventGoneError } from '../retention/event-gone.js';
 import { parseInput } from './parse-input.js';
 import { eventParams, issueListQuery, pageQuery, statsQuery, tagsQuery } from './query-schemas.js';
 import { issueParams as idParams, projectParams } from './route-params.js';
@@ -16,6 +18,8 @@ const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first
 
 export interface QueryRouteDeps {
   storage(): StorageProvider;
+  /** The archive, when one is configured: an event it holds answers 410 with where it is. */
+  archive?(): ArchiveProvider | null;
   /** Issue and event lists go through `search` (default: the storage's own). */
   search(): SearchProvider;
   grant(req: Request): Promise<Grant>;
@@ -55,7 +59,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
     const { id } = parseInput<{ id: string }>(eventParams, req.params, 'params');
     const grant = await deps.grant(req);
     const event = await deps.storage().getEvent(id.replace(/-/g, '').toLowerCase(), grant.projectIds);
-    if (!event) throw new FaultlineError('FAULTLINE_ERR_NOT_FOUND', 'Event not found');
+    if (!event) throw await eventGoneError(deps.storage(), deps.archive?.() ?? null, id, grant.projectIds);
     res.json(event);
   });
 
@@ -144,7 +148,7 @@ export const queryOperations: ApiOperation[] = [
     tags: ['query'],
     security: 'secretToken',
     params: eventParams,
-    responses: { 200: { description: 'The event', schema: EVENT }, ...tokenErrors(400, 404) },
+    responses: { 200: { description: 'The event', schema: EVENT }, ...tokenErrors(400, 404, 410) },
   },
   {
     method: 'get',

@@ -64,6 +64,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   403: 'The credential may not do this (role, project, origin, cross-site)',
   404: 'Not found, or not visible to this credential',
   409: 'Already exists',
+  410: 'The event was archived (the message says where and how to restore it) or expired',
   413: 'Body, event or batch too large',
   415: 'Unsupported content type or encoding',
   429: 'Rate limited; Retry-After says when to come back',

@@ -213,6 +213,18 @@ export const TAG_SUMMARY = {
   },
 };
 
+/** A project's retention policy (README, Retention). */
+export const RETENTION_POLICY = {
+  type: 'object',
+  required: ['hotDays', 'archive', 'deleteAfterDays', 'maxEvents'],
+  properties: {
+    hotDays: { type: 'integer', minimum: 1 },
+    archive: { type: 'boolean' },
+    deleteAfterDays: { type: 'integer', minimum: 1 },
+    maxEvents: { type: ['integer', 'null'], minimum: 1 },
+  },
+};
+
 /** A project's own scrubbing rules, on top of the defaults. */
 export const PROJECT_SCRUBBING = {
   type: 'object',
@@ -260,4 +272,5 @@ export const API_SHAPES: Record<string, object> = {
   AlertDelivery: ALERT_DELIVERY,
   TagSummary: TAG_SUMMARY,
   ProjectScrubbing: PROJECT_SCRUBBING,
+  RetentionPolicy: RETENTION_POLICY,
 };

@@ -57,6 +57,11 @@ export interface ArchiveProvider {
   list(filter?: { projectId?: number }): Promise<ArchiveRecord[]>;
   /** Writes back every archived event of the project in the range; idempotent. */
   restore(range: ArchiveRange): Promise<RestoreResult>;
+  /**
+   * Deletes one archive for good (retention's delete-after). Optional: without it, archives stay until
+   * removed by other means (an S3 lifecycle rule, say).
+   */
+  remove?(id: string): Promise<void>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

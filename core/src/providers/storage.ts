@@ -225,6 +225,11 @@ export interface EventTimeRange {
   partition: string | null;
 }
 
+export interface EventRangeFilter {
+  projectId?: number;
+  before?: Date;
+}
+
 export interface RestoreEventsResult {
   /** Events written. */
   restored: number;
@@ -256,6 +261,29 @@ export interface AuditQuery {
   projectIds: number[] | null;
   cursor?: string;
   limit: number;
+}
+
+/**
+ * How long a project's events live. Events stay in the database for `hotDays`; after that they go to the
+ * archive (when `archive` is on and an archive is configured) and their days are dropped. `deleteAfterDays`
+ * ends an event for good: archives past it are removed and its id leaves the de-duplication table.
+ * `maxEvents` is a second guard: a project holding more sends its oldest days out early.
+ */
+export interface RetentionPolicy {
+  hotDays: number;
+  archive: boolean;
+  deleteAfterDays: number;
+  /** Null: no cap. */
+  maxEvents: number | null;
+}
+
+export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = Object.freeze({ hotDays: 30, archive: true, deleteAfterDays: 90, maxEvents: null });
+
+/** Where an event id was seen: kept after the event itself left the database (until `deleteAfterDays`). */
+export interface EventRef {
+  projectId: number;
+  eventId: string;
+  receivedAt: string;
 }
 
 export type StatsInterval = 'hour' | 'day';
@@ -322,8 +350,11 @@ export interface StorageProvider {
 
   // What an archive needs (see providers/archive.ts).
 
-  /** The time ranges that hold events, oldest first; empty ranges may be left out. */
-  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]>;
+  /**
+   * The time ranges that hold events, oldest first; empty ranges may be left out. With `before`, only
+   * ranges that end by then (a storage may answer more; retention asks so it need not count hot days).
+   */
+  listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]>;
   /**
    * A project's events received in the range, ordered by (receivedAt, eventId), read in chunks of
    * `batchSize` (default 500) so memory stays bounded whatever the range holds. Breaking out of the loop
@@ -378,4 +409,17 @@ export interface StorageProvider {
   getScrubbing(projectId: number): Promise<ProjectScrubbing | null>;
   /** Replaces a project's scrubbing rules; the version grows by one with each call. */
   setScrubbing(projectId: number, rules: ScrubbingRules): Promise<ProjectScrubbing>;
+
+  // Retention (see retention/ in core).
+
+  /** The project's policy, or DEFAULT_RETENTION when none was set. */
+  getRetention(projectId: number): Promise<RetentionPolicy>;
+  setRetention(projectId: number, policy: RetentionPolicy): Promise<RetentionPolicy>;
+  /**
+   * An event id the de-duplication table still knows, within the given projects (null: any), whether or
+   * not the event is still stored: tells "archived" from "never seen".
+   */
+  findEventRef(eventId: string, projectIds: number[] | null): Promise<EventRef | null>;
+  /** Forgets the project's event ids received before `before` (retried events are then new). */
+  pruneEventIds(projectId: number, before: Date): Promise<number>;
 }

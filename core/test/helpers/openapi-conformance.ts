@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { buildOpenApi } from '../../src/openapi/build-openapi.js';
+import { buildOpenApi } from '../../src/http/build-openapi.js';
 
 /**
  * Checks answers of the running router against the OpenAPI document: the shared HTTP helpers call

@@ -1,4 +1,4 @@
-import type { EventRecord, EventTimeRange, Level, RestoreEventsResult, TimeRange } from '@faultline/core';
+import type { EventRangeFilter, EventRecord, EventTimeRange, Level, RestoreEventsResult, TimeRange } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { toIso } from './issue-row.js';
 import { createPartition, PARTITION_LOCK_KEY, partitionName, partitionNames, utcDay } from './partitions.js';
@@ -17,7 +17,6 @@ interface RecordRow {
   event_id: string;
   issue_id: string;
   received_at: Date | string;
-  received_key: string;
   timestamp: Date | string | null;
   level: Level;
   release: string | null;
@@ -29,13 +28,15 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Every daily partition (with rows or not), then the days parked in the default partition. */
-export async function listEventRanges(client: PgClient, filter: { projectId?: number } = {}): Promise<EventTimeRange[]> {
+export async function listEventRanges(client: PgClient, filter: EventRangeFilter = {}): Promise<EventTimeRange[]> {
+  // `before` bounds received_at to whole days that end by then, so only those partitions are read.
+  const before = filter.before ? new Date(Math.floor(filter.before.getTime() / DAY_MS) * DAY_MS) : null;
   if (filter.projectId !== undefined) {
     const { rows } = await client.query<{ partition: string; day: Date; rows: string; bytes: string }>(
       `SELECT tableoid::regclass::text AS partition, date_trunc('day', received_at, 'UTC') AS day,
               count(*) AS rows, sum(octet_length(payload)) AS bytes
-         FROM events WHERE project_id = $1 GROUP BY 1, 2 ORDER BY 2`,
-      [filter.projectId],
+         FROM events WHERE project_id = $1 AND ($2::timestamptz IS NULL OR received_at < $2) GROUP BY 1, 2 ORDER BY 2`,
+      [filter.projectId, before?.toISOString() ?? null],
     );
     return rows.map((r) => dayRange(new Date(r.day), Number(r.rows), Number(r.bytes), r.partition));
   }
@@ -48,12 +49,14 @@ export async function listEventRanges(client: PgClient, filter: { projectId?: nu
   for (const p of partitions) {
     const m = PARTITION_NAME.exec(p.name);
     if (!m) continue;
+    if (before && Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) + DAY_MS > before.getTime()) continue;
     const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${p.name}`);
     ranges.push(dayRange(new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`), Number(rows[0].n), Number(p.bytes), p.name));
   }
   const { rows: parked } = await client.query<{ day: Date; rows: string; bytes: string }>(
     `SELECT date_trunc('day', received_at, 'UTC') AS day, count(*) AS rows, sum(octet_length(payload)) AS bytes
-       FROM events_default GROUP BY 1`,
+       FROM events_default WHERE $1::timestamptz IS NULL OR received_at < $1 GROUP BY 1`,
+    [before?.toISOString() ?? null],
   );
   for (const r of parked) ranges.push(dayRange(new Date(r.day), Number(r.rows), Number(r.bytes), 'events_default'));
   return ranges.sort((a, b) => a.from.localeCompare(b.from) || (a.partition ?? '').localeCompare(b.partition ?? ''));
@@ -63,31 +66,35 @@ function dayRange(day: Date, rows: number, bytes: number, partition: string): Ev
   return { from: day.toISOString(), to: new Date(day.getTime() + DAY_MS).toISOString(), rows, bytes, partition };
 }
 
-/** One chunk of a project's events in the range after `after` (exclusive), in (received_at, event_id) order. */
-export async function readEventChunk(
-  client: PgClient,
-  projectId: number,
-  range: TimeRange,
-  after: { receivedKey: string; eventId: string } | null,
-  limit: number,
-): Promise<{ records: EventRecord[]; last: { receivedKey: string; eventId: string } | null }> {
-  const params: unknown[] = [projectId, range.from.toISOString(), range.to.toISOString(), limit];
-  let keyset = '';
-  if (after) {
-    params.push(after.receivedKey, after.eventId);
-    keyset = 'AND (received_at, event_id) > ($5::timestamptz, $6::uuid)';
+/**
+ * A project's events in the range in (received_at, event_id) order through a server-side cursor on one
+ * connection, fetched `limit` rows at a time: the range is read and sorted once (a keyset query per chunk
+ * would sort the whole day again for every chunk, as no index leads with received_at). The cursor lives
+ * in a read-only transaction that ends when the reader finishes or stops early.
+ */
+export async function* readEventsWithCursor(client: PgClient, projectId: number, range: TimeRange, limit: number): AsyncGenerator<EventRecord> {
+  await client.query('BEGIN READ ONLY');
+  let done = false;
+  try {
+    await client.query(
+      `DECLARE faultline_event_stream NO SCROLL CURSOR FOR
+       SELECT project_id, replace(event_id::text, '-', '') AS event_id, issue_id, received_at,
+              "timestamp", level, release, environment, payload
+         FROM events
+        WHERE project_id = $1 AND received_at >= $2 AND received_at < $3
+        ORDER BY received_at, event_id`,
+      [projectId, range.from.toISOString(), range.to.toISOString()],
+    );
+    for (;;) {
+      const { rows } = await client.query<RecordRow>(`FETCH ${limit} FROM faultline_event_stream`);
+      for (const row of rows) yield toRecord(row);
+      if (rows.length < limit) break;
+    }
+    await client.query('COMMIT');
+    done = true;
+  } finally {
+    if (!done) await client.query('ROLLBACK').catch(() => undefined);
   }
-  const { rows } = await client.query<RecordRow>(
-    `SELECT project_id, replace(event_id::text, '-', '') AS event_id, issue_id, received_at,
-            received_at::text AS received_key, "timestamp", level, release, environment, payload
-       FROM events
-      WHERE project_id = $1 AND received_at >= $2 AND received_at < $3 ${keyset}
-      ORDER BY received_at, event_id LIMIT $4`,
-    params,
-  );
-  const records = rows.map(toRecord);
-  const tail = rows.at(-1);
-  return { records, last: tail ? { receivedKey: tail.received_key, eventId: tail.event_id } : null };
 }
 
 function toRecord(row: RecordRow): EventRecord {
@@ -105,7 +112,7 @@ function toRecord(row: RecordRow): EventRecord {
 }
 
 /**
- * Without a project: drops the daily partitions that lie wholly inside the range, then deletes what is
+ * Without a project: detaches and drops the daily partitions that lie wholly inside the range, then deletes what is
  * left in it (partial days, the default partition). With one: deletes that project's rows. Runs under the
  * partition lock so partition upkeep does not race it.
  */
@@ -131,6 +138,9 @@ export async function dropEvents(client: PgClient, range: TimeRange & { projectI
       if (start < range.from.getTime() || start + DAY_MS > range.to.getTime()) continue;
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name}`);
       events += Number(rows[0].n);
+      // Detached first, so the parent's partition bounds no longer name it; the DROP then frees its files
+      // at commit (no dead rows left for VACUUM, unlike a DELETE).
+      await client.query(`ALTER TABLE events DETACH PARTITION ${name}`);
       await client.query(`DROP TABLE ${name}`);
     }
     const { rowCount } = await client.query('DELETE FROM events WHERE received_at >= $1 AND received_at < $2', [from, to]);

@@ -17,10 +17,16 @@ export interface StoragePostgresOptions {
   statementTimeoutMs?: number;
   /** Limit for opening a connection. */
   connectTimeoutMs?: number;
+  /**
+   * When partition upkeep (daily partitions made a week ahead, old schedule claims pruned) runs, as a
+   * `jobs` schedule: once per slot across nodes. Default hourly, at minute 7.
+   */
+  maintenanceCron?: string;
 }
 
 export const defaultOptions = {
   dataDir: './.faultline/postgres',
+  maintenanceCron: '7 * * * *',
   database: 'faultline',
 } as const;
 
@@ -30,6 +36,7 @@ export interface ResolvedOptions {
   port: number | undefined;
   database: string;
   connection: ConnectionSettings;
+  maintenanceCron: string;
 }
 
 /** Checks options (naming the bad one) and fills defaults; reads FAULTLINE_DATABASE_URL. */
@@ -53,7 +60,9 @@ export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS
   if (options.connectTimeoutMs !== undefined) {
     connection.connectTimeoutMs = positiveInt('connectTimeoutMs', options.connectTimeoutMs, 600_000);
   }
-  return { url: url ?? null, dataDir, port: options.port, database, connection };
+  const maintenanceCron = options.maintenanceCron ?? defaultOptions.maintenanceCron;
+  if (typeof maintenanceCron !== 'string' || maintenanceCron.trim() === '') invalid('maintenanceCron', 'a cron expression');
+  return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron };
 }
 
 function positiveInt(name: string, value: unknown, max: number): number {

@@ -83,12 +83,3 @@ export async function createPartition(client: PgClient, day: Date): Promise<bool
     throw err;
   }
 }
-
-/** Runs `ensurePartitions` now and then every hour until the returned function is called. */
-export function schedulePartitionMaintenance(run: () => Promise<void>, log: Logger, everyMs = 3_600_000): () => void {
-  const timer = setInterval(() => {
-    run().catch((err: unknown) => log.error({ err }, 'event partition maintenance failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

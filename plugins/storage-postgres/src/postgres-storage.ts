@@ -14,7 +14,10 @@ import {
   type TagSummary,
   type TagSummaryQuery,
   type IssueStatus,
+  type EventRangeFilter,
+  type EventRef,
   type Page,
+  type RetentionPolicy,
   type RestoreEventsResult,
   type StatsPoint,
   type StatsQuery,
@@ -27,32 +30,35 @@ import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AdminQueries } from './admin-queries.js';
 import * as alerts from './alert-queries.js';
-import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventChunk, restoreEvents } from './archive-queries.js';
 import { listAudit, recordAudit } from './audit-queries.js';
 import { getScrubbing, setScrubbing } from './scrubbing-queries.js';
+import { claimScheduledRun, dropEvents, listEventRanges, pruneScheduledRuns, readEventsWithCursor, restoreEvents } from './archive-queries.js';
 import {
   connectWithRetry,
   createClient,
   createSequelize,
   inOwnTransaction,
   redactUrl,
+  type PgClient,
   withClient,
 } from './connection.js';
-import { guarded } from './database-errors.js';
+import { guarded, translateDatabaseError } from './database-errors.js';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
 import { getIssue, listIssues, updateIssue } from './issue-queries.js';
 import { searchIssues, tagSummary } from './search-queries.js';
 import { runMigrations } from './migrate.js';
+import { findEventRef, getRetention, pruneEventIds, setRetention } from './retention-queries.js';
 import { defineModels } from './models.js';
 import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } from './options.js';
-import { ensurePartitions, schedulePartitionMaintenance } from './partitions.js';
+import { ensurePartitions } from './partitions.js';
 import { silentLogger } from './silent-logger.js';
 import { storeBatch } from './store-batch.js';
 
 /**
  * The storage provider on PostgreSQL. `connect()` first (starts the embedded server when there is no
- * URL), then `migrate()` if the schema may be behind, then `startMaintenance()` for event partitions.
+ * URL), then `migrate()` if the schema may be behind, then `maintain()` now and on a schedule (the plugin
+ * schedules it on `jobs`).
  */
 export class PostgresStorage implements StorageProvider {
   private readonly options: ResolvedOptions;
@@ -60,7 +66,6 @@ export class PostgresStorage implements StorageProvider {
   private sequelize: Sequelize | null = null;
   private admin: AdminQueries | null = null;
   private embedded: RunningEmbeddedPostgres | null = null;
-  private stopMaintenance: (() => void) | null = null;
   private url: string | null = null;
   private connecting: Promise<void> | null = null;
 
@@ -121,16 +126,16 @@ export class PostgresStorage implements StorageProvider {
     }
   }
 
-  /** Creates event partitions ahead and prunes old schedule claims, now and every hour until `close()`. */
-  async startMaintenance(): Promise<void> {
-    const run = () =>
-      withClient(this.db, async (client) => {
-        await ensurePartitions(client, new Date(), this.log);
-        await pruneScheduledRuns(client);
-      });
-    await run();
-    this.stopMaintenance?.();
-    this.stopMaintenance = schedulePartitionMaintenance(run, this.log);
+  /**
+   * Partition upkeep, one pass: creates the daily event partitions a week ahead and prunes old schedule
+   * claims. The plugin runs it at start and then as a `jobs` schedule (once per slot across nodes); dropping
+   * old partitions is retention's, after their archive is verified.
+   */
+  maintain(now: Date = new Date()): Promise<void> {
+    return withClient(this.db, async (client) => {
+      await ensurePartitions(client, now, this.log);
+      await pruneScheduledRuns(client);
+    });
   }
 
   async ping(): Promise<void> {
@@ -138,8 +143,6 @@ export class PostgresStorage implements StorageProvider {
   }
 
   async close(): Promise<void> {
-    this.stopMaintenance?.();
-    this.stopMaintenance = null;
     const sequelize = this.sequelize;
     this.sequelize = null;
     this.admin = null;
@@ -221,19 +224,21 @@ export class PostgresStorage implements StorageProvider {
     return withClient(this.db, (client) => claimScheduledRun(client, name, slot));
   }
 
-  listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+  listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]> {
     return withClient(this.db, (client) => listEventRanges(client, filter));
   }
 
-  /** One pooled connection per chunk, released before the chunk is yielded (a slow reader holds none). */
+  /** One pooled connection for the whole read (a cursor; see readEventsWithCursor), released when it ends or stops. */
   async *streamEvents(projectId: number, range: TimeRange, options: { batchSize?: number } = {}): AsyncIterable<EventRecord> {
     const limit = Math.max(1, Math.min(options.batchSize ?? 500, 10_000));
-    let after: { receivedKey: string; eventId: string } | null = null;
-    for (;;) {
-      const chunk = await withClient(this.db, (client) => readEventChunk(client, projectId, range, after, limit));
-      yield* chunk.records;
-      if (chunk.records.length < limit) return;
-      after = chunk.last;
+    const connections = this.db.connectionManager;
+    const client = (await guarded(() => connections.getConnection({ type: 'read' }))) as unknown as PgClient;
+    try {
+      yield* readEventsWithCursor(client, projectId, range, limit);
+    } catch (err) {
+      throw translateDatabaseError(err);
+    } finally {
+      connections.releaseConnection(client as never);
     }
   }
 
@@ -259,5 +264,21 @@ export class PostgresStorage implements StorageProvider {
 
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
     return withClient(this.db, (client) => listAudit(client, query));
+  }
+
+  getRetention(projectId: number): Promise<RetentionPolicy> {
+    return withClient(this.db, (client) => getRetention(client, projectId));
+  }
+
+  setRetention(projectId: number, policy: RetentionPolicy): Promise<RetentionPolicy> {
+    return withClient(this.db, (client) => setRetention(client, projectId, policy));
+  }
+
+  findEventRef(eventId: string, projectIds: number[] | null): Promise<EventRef | null> {
+    return withClient(this.db, (client) => findEventRef(client, eventId, projectIds));
+  }
+
+  pruneEventIds(projectId: number, before: Date): Promise<number> {
+    return withClient(this.db, (client) => pruneEventIds(client, projectId, before));
   }
 }

@@ -32,6 +32,11 @@ describe('embedded PostgreSQL through the plugin', function () {
         provide: (service: string, impl: StorageProvider) => {
           if (service === 'storage') provided = impl;
         },
+        // The plugin schedules partition upkeep on `jobs` at start; this test runs no scheduler.
+        need: (service: string) => {
+          if (service !== 'jobs') throw new Error(`unexpected need(${service})`);
+          return { define() {}, schedule() {} };
+        },
       } as unknown as PluginContext;
       expect(plugin.name).to.equal('@faultline/plugin-storage-postgres');
       await plugin.setup(ctx);

@@ -1,5 +1,5 @@
 import { FaultlineError } from '../../errors.js';
-import type { EventRecord, EventTimeRange, RestoreEventsResult, TimeRange } from '../../providers/storage.js';
+import type { EventRangeFilter, EventRecord, EventTimeRange, RestoreEventsResult, TimeRange } from '../../providers/storage.js';
 import { normalizeEventId } from './memory-ids.js';
 import { eventKey, type MemoryEvent, type MemoryState } from './memory-state.js';
 
@@ -13,10 +13,12 @@ const DAY_MS = 86_400_000;
 export class MemoryArchive {
   constructor(private readonly state: MemoryState) {}
 
-  listEventRanges(filter: { projectId?: number } = {}): EventTimeRange[] {
+  listEventRanges(filter: EventRangeFilter = {}): EventTimeRange[] {
     const days = new Map<number, { rows: number; bytes: number }>();
+    const before = filter.before?.getTime();
     for (const e of this.state.events.values()) {
       if (filter.projectId !== undefined && e.projectId !== filter.projectId) continue;
+      if (before !== undefined && Math.floor(e.receivedAt / DAY_MS) * DAY_MS + DAY_MS > before) continue;
       const day = Math.floor(e.receivedAt / DAY_MS) * DAY_MS;
       const totals = days.get(day) ?? { rows: 0, bytes: 0 };
       totals.rows++;
@@ -86,7 +88,7 @@ export class MemoryArchive {
     });
     for (const [key, e] of fresh) {
       this.state.events.set(key, e);
-      this.state.eventIds.add(key);
+      this.state.eventIds.set(key, e.receivedAt);
     }
     return { restored: fresh.size, skipped: events.length - fresh.size };
   }

@@ -49,7 +49,7 @@ export function storeBatch(state: MemoryState, events: GroupedEvent[]): StoreBat
   for (const e of fresh) {
     const issueId = issueOf.get(e)!;
     const projectId = e.source.projectId;
-    state.eventIds.add(eventKey(projectId, e.eventId));
+    state.eventIds.set(eventKey(projectId, e.eventId), e.receivedAt);
     state.events.set(eventKey(projectId, e.eventId), {
       projectId,
       eventId: e.eventId,

@@ -1,5 +1,5 @@
 import type { Level } from '../../event/types.js';
-import type { Issue, Project, PublicKeyRecord, TokenRecord } from '../../providers/storage.js';
+import type { Issue, Project, PublicKeyRecord, RetentionPolicy, TokenRecord } from '../../providers/storage.js';
 
 export interface MemoryEvent {
   projectId: number;
@@ -30,8 +30,13 @@ export class MemoryState {
   issueByFingerprint = new Map<string, string>();
   /** `${projectId}:${eventId}` -> event */
   events = new Map<string, MemoryEvent>();
-  /** Every (project, event id) ever stored, kept when events are dropped, so a retry stays a duplicate. */
-  eventIds = new Set<string>();
+  /**
+   * Every (project, event id) stored, with its receive time, kept when events are dropped so a retry stays
+   * a duplicate, until retention prunes it (`pruneEventIds`).
+   */
+  eventIds = new Map<string, number>();
+  /** Retention policies set per project (unset: DEFAULT_RETENTION). */
+  retention = new Map<number, RetentionPolicy>();
   /** `${name}\0${slot}` of claimed scheduled runs. */
   scheduledRuns = new Set<string>();
   /** Hourly rollups, `${projectId}:${bucketMs}` and `${projectId}:${bucketMs}:${issueId}` -> count. */

@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   AuditQuery,
   EventRecord,
+  EventRangeFilter,
+  EventRef,
   EventTimeRange,
   GroupedEvent,
   Issue,
@@ -16,6 +18,7 @@ import type {
   Project,
   PublicKeyRecord,
   RestoreEventsResult,
+  RetentionPolicy,
   StatsPoint,
   StatsQuery,
   StorageProvider,
@@ -31,6 +34,7 @@ import { MemoryAudit } from './memory-audit.js';
 import { MemoryScrubbing } from './memory-scrubbing.js';
 import { storeBatch } from './memory-batch.js';
 import { MemoryQueries } from './memory-queries.js';
+import { MemoryRetention } from './memory-retention.js';
 import { MemoryState } from './memory-state.js';
 
 /**
@@ -46,6 +50,7 @@ export class MemoryStorage implements StorageProvider {
   private audit = new MemoryAudit();
   private scrubbing = new MemoryScrubbing();
   private alerts = new MemoryAlerts(this.state);
+  private retention = new MemoryRetention(this.state);
   private closed = false;
 
   async migrate(): Promise<void> {
@@ -120,7 +125,7 @@ export class MemoryStorage implements StorageProvider {
   async claimScheduledRun(name: string, slot: string): Promise<boolean> {
     return this.open().archive.claimScheduledRun(name, slot);
   }
-  async listEventRanges(filter?: { projectId?: number }): Promise<EventTimeRange[]> {
+  async listEventRanges(filter?: EventRangeFilter): Promise<EventTimeRange[]> {
     return this.open().archive.listEventRanges(filter);
   }
   streamEvents(projectId: number, range: TimeRange, options?: { batchSize?: number }): AsyncIterable<EventRecord> {
@@ -156,6 +161,18 @@ export class MemoryStorage implements StorageProvider {
   setAlertLatch: StorageProvider['setAlertLatch'] = async (ruleId, key, on) => this.open().alerts.setAlertLatch(ruleId, key, on);
   countEvents: StorageProvider['countEvents'] = async (projectId, query) => this.open().alerts.countEvents(projectId, query);
   projectActivity: StorageProvider['projectActivity'] = async (projectId, range, top) => this.open().alerts.projectActivity(projectId, range, top);
+  async getRetention(projectId: number): Promise<RetentionPolicy> {
+    return this.open().retention.getRetention(projectId);
+  }
+  async setRetention(projectId: number, policy: RetentionPolicy): Promise<RetentionPolicy> {
+    return this.open().retention.setRetention(projectId, policy);
+  }
+  async findEventRef(eventId: string, projectIds: number[] | null): Promise<EventRef | null> {
+    return this.open().retention.findEventRef(eventId, projectIds);
+  }
+  async pruneEventIds(projectId: number, before: Date): Promise<number> {
+    return this.open().retention.pruneEventIds(projectId, before);
+  }
 
   /** Refuses work after close(), as a closed database connection would. */
   private open(): this {

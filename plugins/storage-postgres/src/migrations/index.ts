@@ -3,9 +3,10 @@ import { projectStatsAndReleaseIndex } from './0002-project-stats-and-release-in
 import { scheduledRuns } from './0003-scheduled-runs.js';
 import { auditLog } from './0004-audit-log.js';
 import { alertRules } from './0005-alert-rules.js';
+import { retention } from './0006-retention.js';
 import { search } from './0007-search.js';
 import { scrubbing } from './0008-scrubbing.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, search, scrubbing];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing];

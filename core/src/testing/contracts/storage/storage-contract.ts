@@ -6,6 +6,7 @@ import { auditContract } from './audit-contract.js';
 import { scrubbingContract } from './scrubbing-contract.js';
 import { eventQueriesContract } from './event-queries-contract.js';
 import { issueQueriesContract } from './issue-queries-contract.js';
+import { retentionContract } from './retention-contract.js';
 import { scheduleClaimsContract } from './schedule-claims-contract.js';
 import { storageContext, type StorageFactory } from './storage-fixtures.js';
 import { storeBatchContract } from './store-batch-contract.js';
@@ -28,5 +29,6 @@ export function storageContract(factory: StorageFactory): void {
     auditContract(context);
     scrubbingContract(context);
     alertRulesContract(context);
+    retentionContract(context);
   });
 }

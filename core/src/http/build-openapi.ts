@@ -2,17 +2,18 @@ import type { IngestLimits } from '../config.js';
 import { DEFAULT_LIMITS } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { buildEventSchema } from '../event/event-schema.js';
-import { adminOperations } from '../http/admin-routes.js';
-import { healthOperations } from '../http/health-routes.js';
-import { ingestOperations } from '../http/ingest-routes.js';
-import { issueOperations } from '../http/issue-routes.js';
-import { queryOperations } from '../http/query-routes.js';
-import { streamOperations } from '../http/stream-routes.js';
+import { adminOperations } from './admin-routes.js';
+import { healthOperations } from './health-routes.js';
+import { ingestOperations } from './ingest-routes.js';
+import { issueOperations } from './issue-routes.js';
+import { queryOperations } from './query-routes.js';
+import { streamOperations } from './stream-routes.js';
 import { CORE_VERSION } from '../plugins/setup-plugins.js';
-import type { ApiOperation, ApiResponse, ApiSecurity } from './api-operation.js';
-import { API_SHAPES } from './api-shapes.js';
+import type { ApiOperation, ApiResponse, ApiSecurity } from '../openapi/api-operation.js';
+import { API_SHAPES } from '../openapi/api-shapes.js';
 import { openApiOperations } from './openapi-route.js';
-import { alertRuleOperations } from '../http/alert-rule-routes.js';
+import { alertRuleOperations } from './alert-rule-routes.js';
+import { retentionOperations } from './retention-routes.js';
 
 export interface OpenApiOptions {
   /** The ingest limits the event schema is built with (the instance's own). */
@@ -32,6 +33,7 @@ export function coreOperations(eventSchema: object): ApiOperation[] {
     ...adminOperations,
     ...streamOperations,
     ...alertRuleOperations,
+    ...retentionOperations,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import type { ApiOperation } from './api-operation.js';
+import type { ApiOperation } from '../openapi/api-operation.js';
 
 /**
  * `GET /openapi.json`: the document of this router's API; public (no secret in it, so any origin may read
