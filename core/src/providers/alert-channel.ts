@@ -87,3 +87,18 @@ export interface AlertChannel<Config = Record<string, unknown>> {
   /** Sends a test message (reason `test`) to check the config works; rejects with why it does not. */
   test(config: Config): Promise<AlertSendResult>;
 }
+
+/** The message a channel's `test(config)` sends: the same shape as a real alert, about no issue. */
+export function testAlertMessage(text: string): AlertMessage {
+  return {
+    id: `test-${Date.now()}`,
+    reason: 'test',
+    title: 'Faultline test alert',
+    text,
+    level: 'info',
+    project: { id: 0, name: 'Faultline', slug: 'faultline' },
+    issue: null,
+    url: null,
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,4 +1,4 @@
-import { FaultlineError, type AlertChannel, type AlertMessage } from '@faultline/core';
+import { FaultlineError, testAlertMessage, type AlertChannel, type AlertMessage } from '@faultline/core';
 import type { Transporter } from 'nodemailer';
 import { emailView } from './email-view.js';
 import type { EmailTemplates } from './templates.js';
@@ -74,20 +74,7 @@ export function emailChannel(deps: EmailChannelDeps): AlertChannel<EmailConfig> 
     },
     send: deliver,
     test(config) {
-      return deliver(
-        {
-          id: `test-${Date.now()}`,
-          reason: 'test',
-          title: 'Faultline test alert',
-          text: 'This is a test message: alerts from this rule reach this address.',
-          level: 'info',
-          project: { id: 0, name: 'Faultline', slug: 'faultline' },
-          issue: null,
-          url: null,
-          createdAt: new Date().toISOString(),
-        },
-        config,
-      );
+      return deliver(testAlertMessage('This is a test message: alerts from this rule reach this address.'), config);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { FaultlineError, postAlert, type AlertChannel, type AlertMessage } from '@faultline/core';
+import { FaultlineError, postAlert, testAlertMessage, type AlertChannel, type AlertMessage } from '@faultline/core';
 import { slackPayload } from './slack-blocks.js';
 
 export interface SlackConfig {
@@ -35,19 +35,6 @@ export function slackChannel(options: SlackChannelOptions = {}): AlertChannel<Sl
     },
     send: post,
     test: (config) =>
-      post(
-        {
-          id: `test-${Date.now()}`,
-          reason: 'test',
-          title: 'Faultline test alert',
-          text: 'Alerts from this rule reach this channel.',
-          level: 'info',
-          project: { id: 0, name: 'Faultline', slug: 'faultline' },
-          issue: null,
-          url: null,
-          createdAt: new Date().toISOString(),
-        },
-        config,
-      ),
+      post(testAlertMessage('Alerts from this rule reach this channel.'), config),
   };
 }

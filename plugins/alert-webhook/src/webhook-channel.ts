@@ -1,4 +1,4 @@
-import { postAlert, type AlertChannel, type AlertMessage } from '@faultline/core';
+import { postAlert, testAlertMessage, type AlertChannel, type AlertMessage } from '@faultline/core';
 import { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.js';
 import { webhookPayload } from './webhook-payload.js';
 
@@ -66,19 +66,6 @@ export function webhookChannel(options: WebhookChannelOptions = {}): AlertChanne
     },
     send: post,
     test: (config) =>
-      post(
-        {
-          id: `test-${Date.now()}`,
-          reason: 'test',
-          title: 'Faultline test alert',
-          text: 'Alerts from this rule reach this webhook.',
-          level: 'info',
-          project: { id: 0, name: 'Faultline', slug: 'faultline' },
-          issue: null,
-          url: null,
-          createdAt: new Date().toISOString(),
-        },
-        config,
-      ),
+      post(testAlertMessage('Alerts from this rule reach this webhook.'), config),
   };
 }
