@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { EventRecord } from '@faultline/core';
+import type { ArchiveRecord, EventRecord } from '@faultline/core';
 
 /**
  * The archive's bytes: gzip NDJSON, one EventRecord per line with its payload as the UTF-8 text it is
@@ -12,17 +12,8 @@ import type { EventRecord } from '@faultline/core';
 export type ArchiveLine = Omit<EventRecord, 'payload'> & { payload: string };
 
 /** What `<key>.manifest.json` holds: the ArchiveRecord and the events' own time range. */
-export interface Manifest {
+export interface Manifest extends ArchiveRecord {
   version: 1;
-  id: string;
-  projectId: number;
-  from: string;
-  to: string;
-  events: number;
-  bytes: number;
-  sha256: string;
-  createdAt: string;
-  location: string;
   key: string;
   /** receivedAt of the first and last event, or null for an empty range. */
   firstEventAt: string | null;
