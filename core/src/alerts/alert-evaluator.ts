@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { AlertRule, AlertTrigger } from '../providers/alert-rules.js';
-import type { StoredEventSummary } from '../providers/pubsub.js';
+import { groupByProject, type StoredEventSummary } from '../providers/pubsub.js';
 import type { Issue, Project, StorageProvider } from '../providers/storage.js';
 import type { AlertDeliveryService } from './alert-delivery.js';
 import { atOrAbove, hasTagFilters, passesFields, passesTags } from './alert-filters.js';
@@ -143,9 +143,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps) {
   }
 
   async function onEvents({ events }: { events: StoredEventSummary[] }): Promise<void> {
-    const byProject = new Map<number, StoredEventSummary[]>();
-    for (const e of events) byProject.set(e.projectId, [...(byProject.get(e.projectId) ?? []), e]);
-    for (const [projectId, own] of byProject) {
+    for (const [projectId, own] of groupByProject(events)) {
       for (const rule of await deps.rules.forProject(projectId)) {
         const type = rule.trigger.type;
         if (type !== 'level' && type !== 'issue.frequency' && type !== 'project.frequency') continue;

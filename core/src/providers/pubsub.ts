@@ -46,3 +46,14 @@ export interface PubSubProvider {
   /** Stops delivering and closes connections. */
   stop?(): Promise<void>;
 }
+
+/** The items of a message (or any list) grouped by project, each group in the list's order. Linear. */
+export function groupByProject<T extends { projectId: number }>(items: readonly T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.projectId);
+    if (group) group.push(item);
+    else groups.set(item.projectId, [item]);
+  }
+  return groups;
+}

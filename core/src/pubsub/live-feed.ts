@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PubSubProvider } from '../providers/pubsub.js';
+import { groupByProject, type PubSubProvider } from '../providers/pubsub.js';
 
 /** One message of the live stream, as an SSE event: `issue` (created, regressed, updated) or `events`. */
 export interface LiveMessage {
@@ -35,9 +35,7 @@ export class LiveFeed {
       pubsub.subscribe('issue:regressed', ({ issue }) => this.push(issue.projectId, 'issue', { kind: 'regressed', issue })),
       pubsub.subscribe('issue:updated', ({ issue }) => this.push(issue.projectId, 'issue', { kind: 'updated', issue })),
       pubsub.subscribe('event:stored', ({ events }) => {
-        const byProject = new Map<number, typeof events>();
-        for (const event of events) byProject.set(event.projectId, [...(byProject.get(event.projectId) ?? []), event]);
-        for (const [projectId, list] of byProject) this.push(projectId, 'events', { events: list });
+        for (const [projectId, list] of groupByProject(events)) this.push(projectId, 'events', { events: list });
       }),
     ];
   }

@@ -1,4 +1,4 @@
-import { decodePayload, FaultlineError, type EventRecord, type StorageProvider } from '@faultline/core';
+import { decodePayload, FaultlineError, groupByProject, type EventRecord, type StorageProvider } from '@faultline/core';
 import type { Logger } from 'pino';
 import { eventDocument } from './event-document.js';
 import { eventIndexName } from './event-index.js';
@@ -34,10 +34,8 @@ export class EventIndexer {
    * streams it), keeping the referenced ones.
    */
   async indexRefs(refs: EventRef[]): Promise<number> {
-    const byProject = new Map<number, EventRef[]>();
-    for (const r of refs) byProject.set(r.projectId, [...(byProject.get(r.projectId) ?? []), r]);
     let indexed = 0;
-    for (const [projectId, list] of byProject) {
+    for (const [projectId, list] of groupByProject(refs)) {
       const wanted = new Set(list.map((r) => r.eventId.replace(/-/g, '').toLowerCase()));
       const times = list.map((r) => Date.parse(r.receivedAt));
       const range = { from: new Date(Math.min(...times)), to: new Date(Math.max(...times) + 1) };
