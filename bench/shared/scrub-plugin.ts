@@ -6,6 +6,13 @@ import { definePlugin, type FaultlinePlugin } from '@faultline/core';
  * The module's URL is relative to where this code runs: bench/shared/ from the sources, bench/<name>/
  * once bundled (server-entry.ts); both reach bench/shared/ through `..`.
  */
+/**
+ * The keys it filters. The bench's events carry none of them, so the module changes no event and ingest
+ * keeps their bytes as sent; BENCH_SCRUB_KEYS=`...|email` makes it change every one (they all have a
+ * user email), to measure a plugin whose changes must be serialized.
+ */
+const DEFAULT_KEYS = 'password|secret|token|authorization|cookie';
+
 export function benchScrubPlugins(): FaultlinePlugin[] {
   if (process.env.BENCH_SCRUB_MODULE !== '1') return [];
   return [
@@ -13,7 +20,7 @@ export function benchScrubPlugins(): FaultlinePlugin[] {
       name: 'bench-scrubber',
       core: '^0.1.0',
       setup(ctx) {
-        ctx.hooks.module(new URL('../shared/scrub-module.mjs', import.meta.url), { keys: 'password|secret|token|authorization|cookie|email' });
+        ctx.hooks.module(new URL('../shared/scrub-module.mjs', import.meta.url), { keys: process.env.BENCH_SCRUB_KEYS || DEFAULT_KEYS });
       },
     }),
   ];

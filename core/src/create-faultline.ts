@@ -53,6 +53,7 @@ import { LiveFeed } from './pubsub/live-feed.js';
 import { resolveConfig } from './resolve-config.js';
 import { createScrubbingSource } from './scrub/project-scrubbing.js';
 import scrubModule from './scrub/scrub-module.js';
+import { startIngestModule } from './hooks/ingest-module.js';
 import { CORE } from './scrub/scrubbing-rules.js';
 
 /** How long stop() lets running jobs finish before abandoning them. */
@@ -103,7 +104,7 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const plugins: FaultlinePlugin[] = options.plugins ?? [];
 
   // Before the plugins' handlers, so theirs get an event core has scrubbed; ingest threads add it too.
-  if (config.scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
+  if (config.scrubbing) hooks.addBuiltin(CORE, await startIngestModule(scrubModule, undefined));
   await setupPlugins(plugins, { hooks, providers, alertChannels, log, metrics, config, routers: pluginRouters, operations: pluginOperations });
   // Here too, not only in ingest threads: for `ingest()`, for threads off, and to fail now if one cannot load.
   await hooks.loadModules();

@@ -7,7 +7,7 @@ export { DEFAULT_LIMITS, DEFAULT_BATCH } from './config.js';
 export type { HookTaps } from './hooks/hook-registry.js';
 export type { HookName, HookSignatures, HookHandler, IngestHookContext, IngestHookName, NotifyContext, HookFailurePolicy } from './hooks/hook-names.js';
 export { HOOK_KINDS, HOOK_ON_ERROR, INGEST_HOOKS } from './hooks/hook-names.js';
-export { defineIngestModule, type IngestModule, type IngestModuleHandlers, type JsonValue } from './hooks/ingest-module.js';
+export { defineIngestModule, type IngestModule, type IngestModuleHandlers, type IngestModuleOptions, type JsonValue } from './hooks/ingest-module.js';
 export type { IssueWorkflow, IssueChange, IssueScope } from './issues/issue-workflow.js';
 export * from './providers/storage.js';
 export { decodePayload } from './ingest/event-payload.js';

@@ -11,7 +11,7 @@ import {
   type HookResult,
   type HookRunArgs,
 } from './hook-names.js';
-import { loadIngestModule, moduleSpec, type IngestModuleHandlers, type IngestModuleSpec, type JsonValue } from './ingest-module.js';
+import { loadIngestModule, moduleSpec, type IngestModuleSpec, type JsonValue, type LoadedIngestModule } from './ingest-module.js';
 
 interface Tap {
   plugin: string;
@@ -20,7 +20,12 @@ interface Tap {
   order: number;
   /** A function of this thread (`tap`), as opposed to one loaded from an ingest module. */
   inProcess: boolean;
+  /** Its module promised never to change the event it is given (IngestModuleOptions). */
+  copyOnWrite: boolean;
 }
+
+/** The hooks whose handlers may change the event itself. */
+const EVENT_CHANGING_HOOKS = ['ingest:normalize', 'ingest:scrub'] as const;
 
 /** What a plugin sees: it can register handlers, not run hooks. */
 export interface HookTaps {
@@ -56,6 +61,11 @@ export interface HookRegistryOptions {
 }
 
 const TIMED_OUT = Symbol('timed out');
+const FAILED = Symbol('failed');
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
 
 /**
  * Holds the handlers of every hook and runs them by the hook's declared kind (`run`), so a caller cannot
@@ -88,7 +98,7 @@ export class HookRegistry {
     if (!Object.hasOwn(HOOK_KINDS, name)) {
       throw new FaultlineError('FAULTLINE_ERR_HOOK_UNKNOWN', `Unknown hook "${String(name)}" (plugin ${plugin})`);
     }
-    const entry: Tap = { plugin, fn: fn as Tap['fn'], order: this.order++, inProcess: true };
+    const entry: Tap = { plugin, fn: fn as Tap['fn'], order: this.order++, inProcess: true, copyOnWrite: false };
     this.insert(name, entry);
     return () => this.taps.set(name, (this.taps.get(name) ?? []).filter((t) => t !== entry));
   }
@@ -105,9 +115,9 @@ export class HookRegistry {
    * it with their own code (from the sources under tsx too, where a thread cannot import a .ts URL).
    * Its handlers run before every plugin's, and count as a module's: they keep ingest on the threads.
    */
-  addBuiltin(plugin: string, handlers: IngestModuleHandlers): void {
+  addBuiltin(plugin: string, { handlers, copyOnWrite }: LoadedIngestModule): void {
     for (const [name, fn] of Object.entries(handlers)) {
-      this.insert(name as HookName, { plugin, fn: fn as Tap['fn'], order: -1, inProcess: false });
+      this.insert(name as HookName, { plugin, fn: fn as Tap['fn'], order: -1, inProcess: false, copyOnWrite });
     }
   }
 
@@ -120,9 +130,9 @@ export class HookRegistry {
   async loadModules(specs: readonly IngestModuleSpec[] = this.modules): Promise<void> {
     this.sealed = true;
     for (const spec of specs) {
-      const handlers = await loadIngestModule(spec);
+      const { handlers, copyOnWrite } = await loadIngestModule(spec);
       for (const [name, fn] of Object.entries(handlers)) {
-        this.insert(name as HookName, { plugin: spec.plugin, fn: fn as Tap['fn'], order: spec.order, inProcess: false });
+        this.insert(name as HookName, { plugin: spec.plugin, fn: fn as Tap['fn'], order: spec.order, inProcess: false, copyOnWrite });
       }
     }
   }
@@ -143,7 +153,28 @@ export class HookRegistry {
 
   /** Whether a handler may change the event itself, so the bytes as sent no longer describe it (event-payload.ts). */
   mayChangeEvents(): boolean {
-    return this.has('ingest:normalize') || this.has('ingest:scrub');
+    return EVENT_CHANGING_HOOKS.some((name) => this.has(name));
+  }
+
+  /** Whether every handler that may change the event is copy-on-write: an event they left alone is then the very object they were given. */
+  changesAreVisible(): boolean {
+    return EVENT_CHANGING_HOOKS.every((name) => (this.taps.get(name) ?? []).every((t) => t.copyOnWrite));
+  }
+
+  /**
+   * `run` for the per-event hooks, without a promise while every handler answers synchronously (they
+   * mostly do, and a promise per hook per event is measurable at ingest rates); a promise otherwise.
+   */
+  runEach<N extends 'ingest:normalize' | 'ingest:scrub' | 'ingest:filter' | 'ingest:fingerprint'>(
+    name: N,
+    ...args: HookRunArgs<N>
+  ): HookResult<N> | Promise<HookResult<N>> {
+    const list = this.taps.get(name);
+    const [value, context] = args as [unknown, unknown];
+    if (!list) return (HOOK_KINDS[name] === 'filter' ? true : value) as HookResult<N>;
+    return (HOOK_KINDS[name] === 'filter' ? this.filterFrom(name, list, 0, value, context) : this.waterfallFrom(name, list, 0, value, context)) as
+      | HookResult<N>
+      | Promise<HookResult<N>>;
   }
 
   /** Runs a hook by its declared kind: the last value (waterfall), keep or drop (filter), nothing (notify). */
@@ -167,29 +198,72 @@ export class HookRegistry {
   }
 
   private async waterfall(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<unknown> {
+    return this.waterfallFrom(name, list, 0, value, context);
+  }
+
+  private async filter(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<boolean> {
+    return this.filterFrom(name, list, 0, value, context);
+  }
+
+  /** The waterfall from handler `i` on: synchronous until a handler answers with a promise. */
+  private waterfallFrom(name: HookName, list: Tap[], i: number, value: unknown, context: unknown): unknown {
     let current = value;
-    for (const tap of list) {
-      try {
-        const next = await tap.fn(current, context);
-        const wrong = wrongResult(name, next);
-        if (wrong) throw new TypeError(wrong);
-        current = next;
-      } catch (err) {
-        this.fail(name, tap, err);
+    for (; i < list.length; i++) {
+      const tap = list[i];
+      const next = this.call(name, tap, current, context);
+      if (next === FAILED) continue;
+      if (isThenable(next)) {
+        const from = i + 1;
+        const before = current;
+        return Promise.resolve(next).then(
+          (v) => this.waterfallFrom(name, list, from, this.checked(name, tap, v) ? v : before, context),
+          (err) => {
+            this.fail(name, tap, err);
+            return this.waterfallFrom(name, list, from, before, context);
+          },
+        );
       }
+      if (this.checked(name, tap, next)) current = next;
     }
     return current;
   }
 
-  private async filter(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<boolean> {
-    for (const tap of list) {
-      try {
-        if ((await tap.fn(value, context)) === false) return false;
-      } catch (err) {
-        this.fail(name, tap, err);
+  /** The filter from handler `i` on: synchronous until a handler answers with a promise. */
+  private filterFrom(name: HookName, list: Tap[], i: number, value: unknown, context: unknown): boolean | Promise<boolean> {
+    for (; i < list.length; i++) {
+      const tap = list[i];
+      const keep = this.call(name, tap, value, context);
+      if (keep === FAILED) continue;
+      if (isThenable(keep)) {
+        const from = i + 1;
+        return Promise.resolve(keep).then(
+          (k) => (k === false ? false : this.filterFrom(name, list, from, value, context)),
+          (err) => {
+            this.fail(name, tap, err);
+            return this.filterFrom(name, list, from, value, context);
+          },
+        );
       }
+      if (keep === false) return false;
     }
     return true;
+  }
+
+  /** One handler's answer, or FAILED once its throw is reported (fail() rethrows where the hook rejects). */
+  private call(name: HookName, tap: Tap, value: unknown, context: unknown): unknown {
+    try {
+      return tap.fn(value, context);
+    } catch (err) {
+      this.fail(name, tap, err);
+      return FAILED;
+    }
+  }
+
+  /** Whether a waterfall handler's answer can be the next value; reports it as a failure when not. */
+  private checked(name: HookName, tap: Tap, value: unknown): boolean {
+    const wrong = HOOK_KINDS[name] === 'waterfall' ? wrongResult(name, value) : null;
+    if (wrong) this.fail(name, tap, new TypeError(wrong));
+    return wrong === null;
   }
 
   /** One notify handler, awaited at most notifyTimeoutMs; then its signal aborts and it is reported. */

@@ -70,12 +70,12 @@ export function decodeBody(
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch, discarded }, sent };
     }
     case 'envelope': {
-      const { events, eventIndexes, eventBytes, ...envelope } = decodeEnvelopeBody(body, limits, refuseEvents);
-      return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope }, sent: { format: 'sentry', bytes: eventBytes } };
+      const { events, eventIndexes, eventBytes, eventLossy, ...envelope } = decodeEnvelopeBody(body, limits, refuseEvents);
+      return { events, pathOf: (i) => `items[${eventIndexes[i]}]`, info: { envelope }, sent: { format: 'sentry', bytes: eventBytes, lossy: eventLossy } };
     }
     case 'store': {
-      const { event, sent } = decodeStoreBody(body, limits.maxEventBytes, sentryClient);
-      return { events: [event], info: {}, sent: { format: 'sentry', bytes: [sent] } };
+      const { event, sent, lossy } = decodeStoreBody(body, limits.maxEventBytes, sentryClient);
+      return { events: [event], info: {}, sent: { format: 'sentry', bytes: [sent], lossy: [lossy] } };
     }
   }
 }

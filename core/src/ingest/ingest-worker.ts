@@ -10,7 +10,7 @@ import type { IngestLimits } from '../config.js';
 import { isFaultlineError, type ErrorCode } from '../errors.js';
 import { createEventValidator } from '../event/validate-event.js';
 import { HookRegistry, type HookFailure } from '../hooks/hook-registry.js';
-import type { IngestModuleSpec } from '../hooks/ingest-module.js';
+import { startIngestModule, type IngestModuleSpec } from '../hooks/ingest-module.js';
 import scrubModule from '../scrub/scrub-module.js';
 import { CORE } from '../scrub/scrubbing-rules.js';
 import { runJob, type IngestJob, type JobResult } from './ingest-job.js';
@@ -48,7 +48,7 @@ loading?.then(
 );
 
 async function loadHandlers(): Promise<void> {
-  if (scrubbing) hooks.addBuiltin(CORE, await scrubModule(undefined));
+  if (scrubbing) hooks.addBuiltin(CORE, await startIngestModule(scrubModule, undefined));
   await hooks.loadModules(modules);
 }
 

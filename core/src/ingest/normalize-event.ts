@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataLoss } from '../event/data-loss.js';
 import { LEVELS, type Breadcrumb, type CanonicalEvent, type IncomingEvent, type Level } from '../event/types.js';
 import { stripNul } from './strip-nul.js';
 
@@ -17,6 +18,8 @@ export interface NormalizeContext {
   /** The client's address as Express sees it (trust proxy applied). */
   clientIp: string | undefined;
   limits: NormalizeLimits;
+  /** Marked when something sent is trimmed or dropped (event/data-loss.ts). */
+  loss?: DataLoss;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface NormalizeContext {
 export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): CanonicalEvent {
   const e = input as CanonicalEvent;
   const max = ctx.limits.maxStringLength;
+  const loss = ctx.loss;
 
   e.event_id = eventIdOf(input.event_id);
   e.timestamp = normalizeTimestamp(input.timestamp, ctx.receivedAt);
@@ -35,26 +39,27 @@ export function normalizeEvent(input: IncomingEvent, ctx: NormalizeContext): Can
 
   const message = input.message;
   if (message !== undefined && typeof message !== 'string') {
+    if (message !== null && loss) loss.lossy = true; // one of its forms is kept
     e.message = message?.formatted ?? message?.message ?? undefined;
   }
-  if (typeof e.message === 'string') e.message = trim(e.message, max);
+  if (typeof e.message === 'string') e.message = trim(e.message, max, loss);
   else delete e.message;
 
   e.level = normalizeLevel(input.level, input.exception?.values?.length ? 'error' : 'info');
-  e.tags = normalizeTags(input.tags);
-  if (input.breadcrumbs !== undefined) e.breadcrumbs = normalizeBreadcrumbs(input.breadcrumbs, ctx.limits);
+  e.tags = normalizeTags(input.tags, loss);
+  if (input.breadcrumbs !== undefined) e.breadcrumbs = normalizeBreadcrumbs(input.breadcrumbs, ctx.limits, loss);
 
   for (const value of input.exception?.values ?? []) {
-    if (typeof value.value === 'string') value.value = trim(value.value, max);
+    if (typeof value.value === 'string') value.value = trim(value.value, max, loss);
     for (const frame of value.stacktrace?.frames ?? []) {
       if (frame.in_app === undefined) frame.in_app = isInApp(frame.abs_path ?? frame.filename ?? frame.module);
-      if (typeof frame.context_line === 'string') frame.context_line = trim(frame.context_line, 1024);
+      if (typeof frame.context_line === 'string') frame.context_line = trim(frame.context_line, 1024, loss);
     }
   }
 
   fillClientIp(input, ctx.clientIp);
-  if (input.extra) trimStrings(input.extra, max);
-  if (input.contexts) trimStrings(input.contexts, max);
+  if (input.extra) trimStrings(input.extra, max, loss);
+  if (input.contexts) trimStrings(input.contexts, max, loss);
   return e;
 }
 
@@ -101,24 +106,33 @@ export function normalizeLevel(level: unknown, fallback: Level): Level {
   return LEVEL_ALIASES[level] ?? fallback;
 }
 
-function normalizeTags(tags: unknown): Record<string, string> {
+function normalizeTags(tags: unknown, loss: DataLoss | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const entries: unknown[][] = Array.isArray(tags) ? tags : tags && typeof tags === 'object' ? Object.entries(tags) : [];
   for (const pair of entries) {
     const [key, value] = pair;
-    if (value === null || value === undefined || typeof key !== 'string' && typeof key !== 'number') continue;
-    out[trim(String(key), TAG_VALUE_MAX)] = trim(String(value), TAG_VALUE_MAX);
+    if (value === null || value === undefined) continue;
+    if ((typeof key !== 'string' && typeof key !== 'number') || pair.length > 2) {
+      if (loss) loss.lossy = true;
+      if (typeof key !== 'string' && typeof key !== 'number') continue;
+    }
+    out[trim(String(key), TAG_VALUE_MAX, loss)] = trim(String(value), TAG_VALUE_MAX, loss);
   }
   return out;
 }
 
-function normalizeBreadcrumbs(input: Breadcrumb[] | { values?: Breadcrumb[] }, limits: NormalizeLimits): Breadcrumb[] {
+function normalizeBreadcrumbs(input: Breadcrumb[] | { values?: Breadcrumb[] }, limits: NormalizeLimits, loss: DataLoss | undefined): Breadcrumb[] {
   const list = Array.isArray(input) ? input : (input.values ?? []);
-  const kept = list.length > limits.maxBreadcrumbs ? list.slice(-limits.maxBreadcrumbs) : list;
+  if (!Array.isArray(input) && loss && Object.keys(input).some((k) => k !== 'values')) loss.lossy = true;
+  let kept = list;
+  if (list.length > limits.maxBreadcrumbs) {
+    kept = list.slice(-limits.maxBreadcrumbs);
+    if (loss) loss.lossy = true;
+  }
   for (const crumb of kept) {
-    if (typeof crumb.message === 'string') crumb.message = trim(crumb.message, limits.maxStringLength);
+    if (typeof crumb.message === 'string') crumb.message = trim(crumb.message, limits.maxStringLength, loss);
     if (crumb.level !== undefined) crumb.level = normalizeLevel(crumb.level, 'info');
-    if (crumb.data) trimStrings(crumb.data, limits.maxStringLength);
+    if (crumb.data) trimStrings(crumb.data, limits.maxStringLength, loss);
   }
   return kept;
 }
@@ -135,19 +149,21 @@ export function isInApp(path: string | undefined): boolean {
   );
 }
 
-function trim(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+function trim(s: string, max: number, loss: DataLoss | undefined): string {
+  if (s.length <= max) return s;
+  if (loss) loss.lossy = true;
+  return `${s.slice(0, max - 1)}…`;
 }
 
 /** Shortens every string in a free-form object; depth is already bounded by validation. */
-function trimStrings(value: Record<string, unknown> | unknown[], max: number): void {
+function trimStrings(value: Record<string, unknown> | unknown[], max: number, loss: DataLoss | undefined): void {
   const obj = value as Record<string, unknown>;
   for (const key in obj) {
     const item = obj[key];
     if (typeof item === 'string') {
-      if (item.length > max) obj[key] = trim(item, max);
+      if (item.length > max) obj[key] = trim(item, max, loss);
     } else if (item !== null && typeof item === 'object') {
-      trimStrings(item as Record<string, unknown>, max);
+      trimStrings(item as Record<string, unknown>, max, loss);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { IngestLimits } from '../config.js';
 import { FaultlineError, isFaultlineError } from '../errors.js';
+import type { DataLoss } from '../event/data-loss.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookName } from '../hooks/hook-names.js';
@@ -53,14 +54,17 @@ export interface SentEvents {
   format: SentRecipe['format'];
   /** By event index; undefined where an event has no bytes of its own (a native batch). */
   bytes: (Uint8Array | undefined)[];
+  /** By event index: whether mapping dropped something the bytes hold (event/data-loss.ts). */
+  lossy?: boolean[];
 }
 
 /** Validates and normalizes one parsed event; throws a FaultlineError naming the bad field. */
-export function checkEvent(value: unknown, index: number, ctx: PrepareContext): CanonicalEvent {
+export function checkEvent(value: unknown, index: number, ctx: PrepareContext, loss?: DataLoss): CanonicalEvent {
   return normalizeEvent(ctx.validate(value, ctx.pathOf?.(index) ?? ''), {
     receivedAt: ctx.receivedAt,
     clientIp: ctx.clientIp,
     limits: ctx.limits,
+    loss,
   });
 }
 
@@ -116,26 +120,36 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
 }
 
 /**
- * The per-event pipeline with the plugins' handlers (hooks.run): validate and normalize, then
+ * The per-event pipeline with the plugins' handlers (hooks.runEach): validate and normalize, then
  * `ingest:normalize`, `ingest:scrub`, `ingest:filter`, `ingest:fingerprint`, group. The same on an
  * ingest thread (module handlers) and on the main thread (modules and taps). An event is kept as sent
- * only while no handler may change it; otherwise its canonical form is serialized (event-payload.ts).
+ * while no handler may change it, or while every such handler is copy-on-write, left it alone (the very
+ * object it was given) and mapping and normalizing dropped nothing of it: the handlers then saw all that
+ * is stored. Otherwise its canonical form is serialized (event-payload.ts).
  */
 export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext, hooks: HookRegistry): Promise<PreparedEvents> {
   const receivedAt = ctx.receivedAt.toISOString();
   const context = { projectId: ctx.projectId, scrubbing: ctx.scrubbing };
   const keepSent = !hooks.mayChangeEvents();
+  const keepUnchanged = !keepSent && hooks.changesAreVisible();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;
     try {
-      let event = checkEvent(value, i, ctx);
-      event = await hooks.run('ingest:normalize', event, context);
-      event = await hooks.run('ingest:scrub', event, context);
-      if (await hooks.run('ingest:filter', event, context)) {
-        const components = await hooks.run('ingest:fingerprint', resolveFingerprint(event), { ...context, event });
-        const payload = keepSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
+      const loss: DataLoss = { lossy: ctx.sent?.lossy?.[i] === true };
+      const checked = checkEvent(value, i, ctx, loss);
+      // `await` only on a promise: awaiting a plain value still costs a turn of the microtask queue per hook.
+      const normalized = hooks.runEach('ingest:normalize', checked, context);
+      let event = isPromise(normalized) ? await normalized : normalized;
+      const scrubbed = hooks.runEach('ingest:scrub', event, context);
+      event = isPromise(scrubbed) ? await scrubbed : scrubbed;
+      const kept = hooks.runEach('ingest:filter', event, context);
+      if (isPromise(kept) ? await kept : kept) {
+        const fingerprint = hooks.runEach('ingest:fingerprint', resolveFingerprint(event), { ...context, event });
+        const components = isPromise(fingerprint) ? await fingerprint : fingerprint;
+        const asSent = keepSent || (keepUnchanged && event === checked && !loss.lossy);
+        const payload = asSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
         prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, components, payload));
       } else {
         prepared.filtered!++;
@@ -146,4 +160,8 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
     }
   }
   return prepared;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }

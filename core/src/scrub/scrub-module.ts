@@ -29,4 +29,4 @@ export default defineIngestModule(() => {
   return {
     'ingest:scrub': (event, context) => scrubberFor(context.projectId, context.scrubbing)(event),
   };
-});
+}, { copyOnWrite: true }); // compileScrubber copies what it filters and returns an event it left alone as it is

@@ -21,6 +21,8 @@ export interface SortedItems {
   eventIndexes: number[];
   /** Each event's bytes as sent. */
   eventBytes: Buffer[];
+  /** Whether mapping dropped something of each event's (event/data-loss.ts). */
+  eventLossy: boolean[];
   /** Items dropped, by type (`other` for unknown types), for `faultline_sentry_items_dropped_total`. */
   dropped: Record<string, number>;
   /** What the SDK's client reports say it discarded, for `faultline_sdk_discarded_events_total`. */
@@ -37,7 +39,7 @@ const KNOWN_TYPES = new Set([
 
 /** Sorts an envelope's items; plain data out (it may run in an ingest thread), counted by `countEnvelopeItems`. */
 export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, refuseEvents = false): SortedItems {
-  const sorted: SortedItems = { events: [], eventIndexes: [], eventBytes: [], dropped: {}, discarded: [], refusedEvents: 0 };
+  const sorted: SortedItems = { events: [], eventIndexes: [], eventBytes: [], eventLossy: [], dropped: {}, discarded: [], refusedEvents: 0 };
   envelope.items.forEach((item, index) => {
     if (item.type === 'event' && refuseEvents) {
       sorted.refusedEvents++;
@@ -51,7 +53,8 @@ export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, ref
       if (item.payload.length > maxEventBytes) {
         throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`, { path: `items[${index}]` });
       }
-      const event = mapSentryEvent(parseItemJson(item, index));
+      const loss = { lossy: false };
+      const event = mapSentryEvent(parseItemJson(item, index), loss);
       const headerId = envelope.header.event_id;
       if (event && typeof event === 'object' && (event as { event_id?: unknown }).event_id === undefined && typeof headerId === 'string') {
         (event as { event_id?: unknown }).event_id = headerId;
@@ -59,6 +62,7 @@ export function sortEnvelopeItems(envelope: Envelope, maxEventBytes: number, ref
       sorted.events.push(event);
       sorted.eventIndexes.push(index);
       sorted.eventBytes.push(item.payload);
+      sorted.eventLossy.push(loss.lossy);
       return;
     }
     if (item.type === 'client_report') sorted.discarded.push(...clientReport(item.payload));

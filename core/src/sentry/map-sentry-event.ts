@@ -1,4 +1,5 @@
 import { FaultlineError } from '../errors.js';
+import type { DataLoss } from '../event/data-loss.js';
 
 /**
  * Sentry event payload -> canonical incoming event. The canonical schema already uses Sentry's field
@@ -6,7 +7,8 @@ import { FaultlineError } from '../errors.js';
  * `sentry.interfaces.*` aliases, `exception` as a bare list, `logentry`/`message` objects, stack traces
  * held by `threads` or at the top level, breadcrumbs and tags and headers as lists, zone-less ISO
  * timestamps (float seconds are valid as they are: normalize reads them), nulls where the schema
- * wants a type. Unknown fields are kept as they are.
+ * wants a type. Unknown fields are kept as they are. What it drops besides nulls (a malformed list entry,
+ * an alias beside its field) marks `loss`.
  * Pure: no I/O, and throws only for a value nested too deeply to print (FAULTLINE_ERR_INGEST_TOO_DEEP); what
  * still does not fit is left for the validator to reject with a path.
  */
@@ -22,12 +24,13 @@ const ALIASES: Record<string, string> = {
   'sentry.interfaces.Threads': 'threads',
 };
 
-export function mapSentryEvent(input: unknown): unknown {
+export function mapSentryEvent(input: unknown, loss?: DataLoss): unknown {
   if (!isObject(input)) return input;
   const e = input;
   for (const [alias, name] of Object.entries(ALIASES)) {
     if (alias in e) {
       if (e[name] === undefined) e[name] = e[alias];
+      else drop(loss, e[alias]);
       delete e[alias];
     }
   }
@@ -35,24 +38,48 @@ export function mapSentryEvent(input: unknown): unknown {
   if (typeof e.level === 'string') e.level = e.level.toLowerCase();
   if (e.timestamp !== undefined) e.timestamp = mapTimestamp(e.timestamp);
 
-  mapMessage(e);
-  mapException(e);
-  if (e.breadcrumbs !== undefined) e.breadcrumbs = mapBreadcrumbs(e.breadcrumbs);
-  if (e.tags !== undefined) e.tags = mapTags(e.tags);
-  if (isObject(e.request)) mapRequest(e.request);
+  mapMessage(e, loss);
+  mapException(e, loss);
+  if (e.breadcrumbs !== undefined) e.breadcrumbs = mapBreadcrumbs(e.breadcrumbs, loss);
+  if (e.tags !== undefined) e.tags = mapTags(e.tags, loss);
+  if (isObject(e.request)) mapRequest(e.request, loss);
   if (e.user === null) delete e.user;
   if (isObject(e.contexts)) {
-    for (const [name, value] of Object.entries(e.contexts)) if (!isObject(value)) delete e.contexts[name];
-  } else if (e.contexts !== undefined) delete e.contexts;
+    for (const [name, value] of Object.entries(e.contexts)) {
+      if (!isObject(value)) {
+        drop(loss, value);
+        delete e.contexts[name];
+      }
+    }
+  } else if (e.contexts !== undefined) {
+    drop(loss, e.contexts);
+    delete e.contexts;
+  }
   if (e.extra === null) delete e.extra;
-  if (e.fingerprint !== undefined && !Array.isArray(e.fingerprint)) delete e.fingerprint;
+  if (e.fingerprint !== undefined && !Array.isArray(e.fingerprint)) {
+    drop(loss, e.fingerprint);
+    delete e.fingerprint;
+  }
   return e;
 }
 
+/** Marks `loss` when what is dropped held something (a null holds nothing). */
+function drop(loss: DataLoss | undefined, value: unknown): void {
+  if (loss && value !== null && value !== undefined) loss.lossy = true;
+}
+
+/** `list` without its entries that are not objects, marking `loss` when there were some. */
+function objectsOf(list: unknown[], loss: DataLoss | undefined): Json[] {
+  const objects = list.filter(isObject);
+  if (objects.length !== list.length) for (const item of list) if (!isObject(item)) drop(loss, item);
+  return objects;
+}
+
 /** `logentry {message, params, formatted}` or a `message` object -> the `message` string. */
-function mapMessage(e: Json): void {
+function mapMessage(e: Json, loss: DataLoss | undefined): void {
   const entry = isObject(e.logentry) ? e.logentry : isObject(e.message) ? e.message : undefined;
   if (entry) {
+    if (entry === e.logentry && isObject(e.message)) drop(loss, e.message); // replaced by the logentry's text, or deleted
     const text = typeof entry.formatted === 'string' ? entry.formatted : formatLogMessage(entry.message, entry.params);
     if (text !== undefined) e.message = text;
     else if (isObject(e.message)) delete e.message;
@@ -89,7 +116,7 @@ function show(value: unknown): string {
   }
 }
 
-function mapException(e: Json): void {
+function mapException(e: Json, loss: DataLoss | undefined): void {
   let exception = e.exception;
   if (exception === null) {
     delete e.exception;
@@ -106,12 +133,14 @@ function mapException(e: Json): void {
     return;
   }
   e.exception = exception;
-  const values = exception.values.filter(isObject);
+  const values = objectsOf(exception.values, loss);
   exception.values = values;
   if (isSyntheticMessage(values, e.message)) {
     // captureMessage with a stack: the SDK wraps the message in a typeless "synthetic" exception.
     // Sentry treats such an event as a message; its stack stays on the event as `stacktrace`.
     if (e.stacktrace === undefined && isObject(values[0].stacktrace)) e.stacktrace = values[0].stacktrace;
+    else drop(loss, values[0].stacktrace);
+    drop(loss, values[0].mechanism); // the mechanism ({synthetic: true}, maybe more) goes with it
     delete e.exception;
     return;
   }
@@ -124,7 +153,7 @@ function mapException(e: Json): void {
       else if (topStacktrace && values.length === 1) value.stacktrace = topStacktrace;
     }
     if (value.stacktrace === null) delete value.stacktrace;
-    if (isObject(value.stacktrace)) mapFrames(value.stacktrace);
+    if (isObject(value.stacktrace)) mapFrames(value.stacktrace, loss);
   }
   if (topStacktrace && values.some((v) => v.stacktrace === topStacktrace)) delete e.stacktrace;
 }
@@ -154,19 +183,28 @@ function hasFrames(stacktrace: unknown): boolean {
 
 const FRAME_STRINGS = ['filename', 'abs_path', 'function', 'module', 'context_line', 'package', 'platform', 'raw_function'];
 
-function mapFrames(stacktrace: Json): void {
+function mapFrames(stacktrace: Json, loss: DataLoss | undefined): void {
   if (!Array.isArray(stacktrace.frames)) {
-    if (stacktrace.frames !== undefined) delete stacktrace.frames;
+    if (stacktrace.frames !== undefined) {
+      drop(loss, stacktrace.frames);
+      delete stacktrace.frames;
+    }
     return;
   }
-  stacktrace.frames = stacktrace.frames.filter(isObject);
+  stacktrace.frames = objectsOf(stacktrace.frames, loss);
   for (const frame of stacktrace.frames as Json[]) {
     for (const key of FRAME_STRINGS) if (frame[key] === null) delete frame[key];
     for (const key of ['lineno', 'colno']) {
       const n = frame[key];
-      if (n === null || (typeof n === 'number' && (!Number.isInteger(n) || n < 0))) delete frame[key];
+      if (n === null || (typeof n === 'number' && (!Number.isInteger(n) || n < 0))) {
+        drop(loss, n);
+        delete frame[key];
+      }
     }
-    if (typeof frame.in_app !== 'boolean') delete frame.in_app;
+    if (typeof frame.in_app !== 'boolean') {
+      drop(loss, frame.in_app);
+      delete frame.in_app;
+    }
     if (frame.vars === null) delete frame.vars;
     for (const key of ['pre_context', 'post_context']) if (frame[key] === null) delete frame[key];
   }
@@ -178,10 +216,11 @@ function mapTimestamp(value: unknown): unknown {
   return value;
 }
 
-function mapBreadcrumbs(value: unknown): unknown {
+function mapBreadcrumbs(value: unknown, loss: DataLoss | undefined): unknown {
   const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.values) ? value.values : null;
+  if (isObject(value) && Object.keys(value).some((k) => k !== 'values')) drop(loss, value);
   if (!list) return value === null || isObject(value) ? [] : value;
-  const crumbs = list.filter(isObject);
+  const crumbs = objectsOf(list, loss);
   for (const crumb of crumbs) {
     // Float seconds stay numbers, as native ingest keeps them (the schema takes both; converting 100
     // crumbs per event costs more than the rest of the mapping). Zone-less ISO strings get their Z.
@@ -194,17 +233,17 @@ function mapBreadcrumbs(value: unknown): unknown {
 }
 
 /** `{k: v}` or `[[k, v], ...]` -> `{k: "v"}`. */
-function mapTags(value: unknown): unknown {
-  const pairs = pairsOf(value);
+function mapTags(value: unknown, loss: DataLoss | undefined): unknown {
+  const pairs = pairsOf(value, loss);
   if (!pairs) return value === null ? {} : value;
   const tags: Record<string, string> = {};
   for (const [key, v] of pairs) if (v !== null && v !== undefined) tags[key] = typeof v === 'string' ? v : show(v);
   return tags;
 }
 
-function mapRequest(request: Json): void {
+function mapRequest(request: Json, loss: DataLoss | undefined): void {
   if (request.headers !== undefined) {
-    const pairs = pairsOf(request.headers);
+    const pairs = pairsOf(request.headers, loss);
     if (pairs) {
       const headers: Record<string, string> = {};
       for (const [name, v] of pairs) {
@@ -219,10 +258,13 @@ function mapRequest(request: Json): void {
 }
 
 /** An object's entries or a list of `[key, value]` pairs; null if the value is neither. */
-function pairsOf(value: unknown): [string, unknown][] | null {
+function pairsOf(value: unknown, loss: DataLoss | undefined): [string, unknown][] | null {
   if (Array.isArray(value)) {
     const pairs: [string, unknown][] = [];
-    for (const pair of value) if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string') pairs.push([pair[0], pair[1]]);
+    for (const pair of value) {
+      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string') pairs.push([pair[0], pair[1]]);
+      else drop(loss, pair);
+    }
     return pairs;
   }
   return isObject(value) ? Object.entries(value) : null;

@@ -14,18 +14,19 @@ export interface SentryClient {
  * `sent` is its JSON as sent (decoded, if it was). An event without `sdk` gets the request's `sentry_client`
  * (raven-js names itself only there); `sent` is then undefined, so the event is stored as mapped.
  */
-export function decodeStoreBody(body: Buffer, maxEventBytes: number, client?: SentryClient): { event: unknown; sent: Buffer | undefined } {
+export function decodeStoreBody(body: Buffer, maxEventBytes: number, client?: SentryClient): { event: unknown; sent: Buffer | undefined; lossy: boolean } {
   if (body.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY');
   let json = body;
   const first = body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
   if (first !== undefined && first !== 0x7b /* { */) json = legacyEncoded(body, maxEventBytes);
   if (json.length > maxEventBytes) throw new FaultlineError('FAULTLINE_ERR_INGEST_EVENT_TOO_LARGE', `Event is larger than ${maxEventBytes} bytes`);
-  const event = mapSentryEvent(parseJsonText(json.toString('utf8')));
+  const loss = { lossy: false };
+  const event = mapSentryEvent(parseJsonText(json.toString('utf8')), loss);
   if (client && event && typeof event === 'object' && !Array.isArray(event) && (event as { sdk?: unknown }).sdk === undefined) {
     (event as { sdk?: SentryClient }).sdk = { name: client.name, version: client.version };
-    return { event, sent: undefined };
+    return { event, sent: undefined, lossy: loss.lossy };
   }
-  return { event, sent: json };
+  return { event, sent: json, lossy: loss.lossy };
 }
 
 function legacyEncoded(body: Buffer, maxEventBytes: number): Buffer {

@@ -153,6 +153,49 @@ describe('hook registry', () => {
       expect(scrubbing.mayChangeEvents()).to.equal(true);
     });
 
+    it('tells when an untouched event is visible: only when every changing handler is declared copy-on-write', async () => {
+      const cow = make();
+      cow.forPlugin('c').module(fixture('scrub-copy-on-write'), { fields: ['password'] });
+      await cow.loadModules();
+      expect([cow.mayChangeEvents(), cow.changesAreVisible()]).to.deep.equal([true, true]);
+      const left = event({ region: 'eu' });
+      expect(cow.runEach('ingest:scrub', left, { projectId: 1 })).to.equal(left);
+      const mixed = make();
+      mixed.forPlugin('c').module(fixture('scrub-copy-on-write'), { fields: [] });
+      mixed.forPlugin('s').module(fixture('scrub-fields'), { fields: [] });
+      await mixed.loadModules();
+      expect(mixed.changesAreVisible()).to.equal(false);
+      const tapped = make();
+      tapped.tap('t', 'ingest:normalize', (e) => e);
+      expect(tapped.changesAreVisible()).to.equal(false);
+      expect(defineIngestModule(() => ({}), { copyOnWrite: true }).copyOnWrite).to.equal(true);
+    });
+
+    it('runEach answers without a promise while handlers do, and with one from the first that does not', async () => {
+      const hooks = make();
+      hooks.tap('a', 'ingest:scrub', (e) => ({ ...e, tags: { ...e.tags, a: '1' } }));
+      hooks.tap('b', 'ingest:filter', () => true);
+      const sync = hooks.runEach('ingest:scrub', event(), { projectId: 1 });
+      expect(sync).not.to.be.instanceOf(Promise);
+      expect((sync as CanonicalEvent).tags).to.deep.equal({ a: '1' });
+      expect(hooks.runEach('ingest:filter', event(), { projectId: 1 })).to.equal(true);
+      hooks.tap('c', 'ingest:scrub', async (e) => ({ ...e, tags: { ...e.tags, c: e.tags.a + '2' } }));
+      hooks.tap('d', 'ingest:scrub', (e) => ({ ...e, tags: { ...e.tags, d: e.tags.c + '3' } }));
+      hooks.tap('e', 'ingest:filter', async () => false);
+      const later = hooks.runEach('ingest:scrub', event(), { projectId: 1 });
+      expect(later).to.be.instanceOf(Promise);
+      expect((await later).tags).to.deep.equal({ a: '1', c: '12', d: '123' });
+      expect(await hooks.runEach('ingest:filter', event(), { projectId: 1 })).to.equal(false);
+      hooks.tap('f', 'ingest:scrub', async () => {
+        throw new Error('late boom');
+      });
+      const err = await rejection(hooks.runEach('ingest:scrub', event(), { projectId: 1 }) as Promise<CanonicalEvent>);
+      expect(err.message).to.include('ingest:scrub handler of plugin f');
+      const throwing = make();
+      throwing.tap('g', 'ingest:scrub', boom);
+      expect(() => throwing.runEach('ingest:scrub', event(), { projectId: 1 })).to.throw(FaultlineError, /ingest:scrub handler of plugin g/);
+    });
+
     it('defineIngestModule types a factory of options into handlers with the hooks\' signatures', async () => {
       const factory = defineIngestModule((options: { tag: string }) => ({
         'ingest:normalize': (e) => ({ ...e, tags: { ...e.tags, [options.tag]: 'yes' } }),
