@@ -2,8 +2,9 @@
  * bench:prepare — the CPU an ingest thread spends per event on the per-event pipeline (decode, map,
  * validate, normalize, the ingest hooks, the payload kept or serialized), by what taps the hooks, on
  * one thread and without HTTP, the queue or storage, so the figure moves only with that pipeline. Two
- * inputs: Sentry envelopes of ~50 KB as @sentry/browser sends them (plain), and native single events of
- * ~3.9 KB (both keep their bytes as sent when nothing changed them). Beside them, in the same run,
+ * inputs: Sentry envelopes of ~50 KB as @sentry/browser sends them (plain), native single events of
+ * ~3.9 KB, and native batches of 100 of them (all keep their bytes as sent when nothing changed them).
+ * Beside them, in the same run,
  * `JSON.parse` of the same event bytes: what any ingest does at the least, the baseline of each ratio.
  * Modes run round-robin, so the machine's noise falls on all of them alike; CPU time, not wall time.
  *
@@ -50,6 +51,7 @@ interface Input {
   bodies: Buffer[];
   /** Each body's event bytes, for the JSON.parse baseline. */
   eventBytes: Buffer[];
+  eventsPerBody: number;
 }
 
 function sentryInput(): Input {
@@ -62,13 +64,26 @@ function sentryInput(): Input {
     eventBytes.push(bytes);
     bodies.push(Buffer.concat([Buffer.from(`${JSON.stringify({ event_id: event.event_id })}\n{"type":"event"}\n`), bytes]));
   }
-  return { kind: 'envelope', bodies, eventBytes };
+  return { kind: 'envelope', bodies, eventBytes, eventsPerBody: 1 };
 }
 
 function nativeInput(): Input {
   const next = createEventGenerator({ issues: 300 });
   const bodies = Array.from({ length: events * 5 }, () => Buffer.from(JSON.stringify(next())));
-  return { kind: 'native', bodies, eventBytes: bodies };
+  return { kind: 'native', bodies, eventBytes: bodies, eventsPerBody: 1 };
+}
+
+/** Native batches of 100, as the SDK and bench:ingest send them. */
+function nativeBatchInput(): Input {
+  const next = createEventGenerator({ issues: 300, seed: 7 });
+  const bodies: Buffer[] = [];
+  const eventBytes: Buffer[] = [];
+  for (let b = 0; b < events / 20; b++) {
+    const batch = Array.from({ length: 100 }, () => next());
+    for (const e of batch) eventBytes.push(Buffer.from(JSON.stringify(e)));
+    bodies.push(Buffer.from(JSON.stringify({ events: batch })));
+  }
+  return { kind: 'native', bodies, eventBytes, eventsPerBody: 100 };
 }
 
 const validate = createEventValidator(DEFAULT_LIMITS);
@@ -85,7 +100,7 @@ async function pass(input: Input, hooks: HookRegistry | null): Promise<number> {
     }
   }
   const used = process.cpuUsage(start);
-  return (used.user + used.system) / input.bodies.length;
+  return (used.user + used.system) / input.eventBytes.length;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -95,9 +110,9 @@ const registries = new Map<string, HookRegistry | null>([['JSON.parse (baseline)
 for (const [name, mode] of Object.entries(MODES)) registries.set(name, await hooksFor(mode));
 
 const results: Record<string, unknown> = {};
-for (const input of [sentryInput(), nativeInput()]) {
-  const label = input.kind === 'envelope' ? 'sentry envelope, ~50 KB' : 'native single event, ~3.9 KB';
-  progress(`${label}: ${input.bodies.length} events, ${rounds} rounds of each mode, round-robin`);
+for (const input of [sentryInput(), nativeInput(), nativeBatchInput()]) {
+  const label = input.kind === 'envelope' ? 'sentry envelope, ~50 KB' : input.eventsPerBody === 1 ? 'native single event, ~3.9 KB' : 'native batch of 100, ~3.9 KB each';
+  progress(`${label}: ${input.eventBytes.length} events, ${rounds} rounds of each mode, round-robin`);
   const samples = new Map<string, number[]>([...registries.keys()].map((k) => [k, []]));
   for (let r = -2; r < rounds; r++) {
     for (const [name, hooks] of registries) {

@@ -85,6 +85,23 @@ for (const ingestThreads of [1, 0]) {
       expect((await storedEvent(server, sent.event_id)).event.extra.internal_note).to.equal('[Filtered]');
     });
 
+    it('keeps each event of a native batch as sent unless scrubbing changed it', async () => {
+      const clean = event();
+      const secret = event({ password: 'hunter2' });
+      const body = JSON.stringify({ discarded: { queue_overflow: 1 }, events: [clean, secret] }, null, 2);
+      const res = await request(server, `${server.url}/api/v1/events`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.project.publicKey}` },
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(202);
+      expect(asSent(await rawPayload(server, clean.event_id))).to.equal(true);
+      const raw = await rawPayload(server, secret.event_id);
+      expect(asSent(raw)).to.equal(false);
+      expect(raw).not.to.include('hunter2');
+      expect((await storedEvent(server, clean.event_id)).event.extra).to.deep.equal({ order: 12 });
+    });
+
     // What mapping and normalizing drop, the scrubbers never see: the bytes as sent would keep it.
     const lossy: [string, () => Record<string, any>][] = [
       ['a secret past the string limit', () => event({ log: `${'a'.repeat(600)} card ${CARD}` })],

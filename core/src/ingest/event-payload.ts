@@ -9,7 +9,7 @@ import { decodeSentV1 } from './payload-v1/decode-sent.js';
  * An event's payload (GroupedEvent.payload, and what storage keeps) is UTF-8 JSON in one of two forms,
  * both read with `decodePayload`:
  * - the canonical event, serialized: a JSON object. Written when a plugin's per-event hook may have
- *   changed the event, and for events without bytes of their own (a native batch, `faultline.ingest()`).
+ *   changed the event, and for events without bytes of their own (`faultline.ingest()`, a native batch whose events cannot be told apart in its bytes).
  *   Its meaning is the JSON itself; nothing runs on it when read, so it carries no version;
  * - the event as its SDK sent it, wrapped with what normalizing it depends on: the JSON array
  *   `[version, recipe, <event as sent>]`. Written otherwise, on an ingest thread or the main thread alike.

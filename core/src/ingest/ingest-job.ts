@@ -1,6 +1,7 @@
 import type { IngestLimits } from '../config.js';
 import type { EventValidator } from '../event/validate-event.js';
 import { decompressBodySync } from '../wire/decompress-body.js';
+import { batchEventRanges } from '../wire/batch-event-ranges.js';
 import { decodeNativeBody } from '../wire/native-body.js';
 import type { DiscardedEvents } from '../sentry/envelope-items.js';
 import { decodeEnvelopeBody } from '../sentry/envelope-body.js';
@@ -66,7 +67,7 @@ export function decodeBody(
   switch (kind) {
     case 'native': {
       const { events, isBatch, discarded } = decodeNativeBody(body, limits);
-      const sent: SentEvents = { format: 'native', bytes: isBatch ? [] : [body] };
+      const sent: SentEvents = { format: 'native', bytes: isBatch ? batchEventBytes(body, events.length) : [body] };
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch, discarded }, sent };
     }
     case 'envelope': {
@@ -98,4 +99,13 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
   };
   if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
   return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };
+}
+
+/** Each event's bytes in a native batch's body (views, not copies), or none where they cannot be told apart. */
+function batchEventBytes(body: Buffer, count: number): (Uint8Array | undefined)[] {
+  const ranges = batchEventRanges(body, count);
+  if (ranges === null) return [];
+  const bytes: Uint8Array[] = [];
+  for (let i = 0; i < ranges.length; i += 2) bytes.push(body.subarray(ranges[i], ranges[i + 1]));
+  return bytes;
 }

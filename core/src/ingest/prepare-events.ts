@@ -52,7 +52,7 @@ export interface PrepareContext {
 
 export interface SentEvents {
   format: SentRecipe['format'];
-  /** By event index; undefined where an event has no bytes of its own (a native batch). */
+  /** By event index; undefined where an event has no bytes of its own (`faultline.ingest()`, some native batches: wire/batch-event-ranges.ts). */
   bytes: (Uint8Array | undefined)[];
   /** By event index: whether mapping dropped something the bytes hold (event/data-loss.ts). */
   lossy?: boolean[];
