@@ -1,6 +1,7 @@
 /**
  * bench:ingest — end-to-end ingest throughput against the raw COPY rate of the same PostgreSQL.
  *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing] [--scrub-module] [--no-scrubbing]
+ *   [--no-search-index]
  * Prints one JSON object on stdout; progress goes to stderr.
  */
 import { mkdirSync } from 'node:fs';
@@ -27,6 +28,10 @@ if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
 // --no-scrubbing: the server runs with core's scrubbing off (`scrubbing: false`), to measure what it costs.
 const scrubbing = !flag('no-scrubbing', 'BENCH_NO_SCRUBBING');
 if (!scrubbing) process.env.BENCH_NO_SCRUBBING = '1';
+// --no-search-index: the same code with search indexing off (no search columns, no issue tags, and their
+// indexes dropped in the bench database), to measure what indexing costs against a run without it.
+const searchIndex = !flag('no-search-index', 'BENCH_NO_SEARCH_INDEX');
+if (!searchIndex) process.env.BENCH_NO_SEARCH_INDEX = '1';
 const profileDir = flag('profile', 'BENCH_PROFILE') ? new URL('../.profiles/', import.meta.url).pathname : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -96,6 +101,7 @@ try {
     clients,
     scrubModule,
     scrubbing,
+    searchIndex,
     endToEnd: {
       eventsPerSec: Math.round(endToEndRate),
       seconds: round(load.seconds),

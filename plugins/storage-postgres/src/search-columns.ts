@@ -34,8 +34,11 @@ export interface IssueTagRow {
  * not carry them), and its payload is decoded for them here.
  */
 export class BatchSearchColumns {
-  private readonly seen = new Set<string>();
-  private readonly tags = new Map<string, IssueTagRow>();
+  private readonly texts = new Set<string>();
+  /** Per issue, the frames already kept by an event of this batch (nearly always one list). */
+  private readonly frames = new Map<string, EventSearchFields[]>();
+  /** Counts by issue, key and value: sorting a few of each at a time is cheap, sorting all rows is not. */
+  private readonly tags = new Map<string, Map<string, Map<string, IssueTagRow>>>();
 
   /** `index: false` (bench:ingest --no-search-index) writes no search columns and counts no tags. */
   constructor(private readonly index = true) {}
@@ -43,43 +46,72 @@ export class BatchSearchColumns {
   of(event: GroupedEvent, issueId: string, receivedAt: Date): SearchColumns {
     if (!this.index) return { text: null, fields: null };
     const s: EventSearchFields = event.search ?? eventSearchFields(decodePayload(event.payload));
-    const text = s.text !== '' && this.first(`t\u0000${issueId}\u0000${s.text}`) ? s.text : null;
-    const hasFrames = s.filenames.length + s.functions.length > 0;
-    const frames = hasFrames && this.first(`f\u0000${issueId}\u0000${s.filenames.join('\u0000')}\u0000\u0000${s.functions.join('\u0000')}`);
-    for (const key in s.tags) if (!this.shadowed(event, key)) this.count(event.projectId, issueId, key, s.tags[key], receivedAt);
-    this.count(event.projectId, issueId, 'level', event.level, receivedAt);
-    if (event.release !== null) this.count(event.projectId, issueId, 'release', event.release, receivedAt);
-    if (event.environment !== null) this.count(event.projectId, issueId, 'environment', event.environment, receivedAt);
+    const text = s.text !== '' && this.firstText(`${issueId}\u0000${s.text}`) ? s.text : null;
+    const frames = s.filenames.length + s.functions.length > 0 && this.firstFrames(issueId, s);
+    let issue = this.tags.get(issueId);
+    if (issue === undefined) this.tags.set(issueId, (issue = new Map()));
+    const { projectId } = event;
+    for (const key in s.tags) if (!shadowed(event, key)) count(issue, projectId, issueId, key, s.tags[key], receivedAt);
+    count(issue, projectId, issueId, 'level', event.level, receivedAt);
+    if (event.release !== null) count(issue, projectId, issueId, 'release', event.release, receivedAt);
+    if (event.environment !== null) count(issue, projectId, issueId, 'environment', event.environment, receivedAt);
     return { text, fields: frames ? JSON.stringify({ f: s.filenames, fn: s.functions }) : null };
   }
 
-  /** The batch's tag counts in key order, the order every batch upserts (and so locks) them in. */
+  /**
+   * The batch's tag counts in (issue, key, value) order, the order every batch upserts (and so locks)
+   * them in. Issue ids are unique across projects, so the project needs no place in the order.
+   */
   tagRows(): IssueTagRow[] {
-    return [...this.tags.values()].sort(
-      (a, b) => a.projectId - b.projectId || compareBigint(a.issueId, b.issueId) || compareText(a.key, b.key) || compareText(a.value, b.value),
-    );
-  }
-
-  /** A tag named level, release or environment gives way to the event's own (as tag summaries always had it). */
-  private shadowed(event: GroupedEvent, key: string): boolean {
-    return key === 'level' || (key === 'release' && event.release !== null) || (key === 'environment' && event.environment !== null);
-  }
-
-  private count(projectId: number, issueId: string, key: string, value: string, at: Date): void {
-    const id = `${issueId}\u0000${key}\u0000${value}`;
-    const row = this.tags.get(id);
-    if (row === undefined) {
-      this.tags.set(id, { projectId, issueId, key, value, count: 1, firstSeen: at, lastSeen: at });
-      return;
+    const rows: IssueTagRow[] = [];
+    for (const issueId of [...this.tags.keys()].sort(compareBigint)) {
+      const issue = this.tags.get(issueId)!;
+      for (const key of [...issue.keys()].sort(compareText)) {
+        const values = issue.get(key)!;
+        for (const value of [...values.keys()].sort(compareText)) rows.push(values.get(value)!);
+      }
     }
-    row.count++;
-    if (at < row.firstSeen) row.firstSeen = at;
-    if (at > row.lastSeen) row.lastSeen = at;
+    return rows;
   }
 
-  private first(key: string): boolean {
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
+  private firstText(key: string): boolean {
+    if (this.texts.has(key)) return false;
+    this.texts.add(key);
     return true;
   }
+
+  private firstFrames(issueId: string, s: EventSearchFields): boolean {
+    const kept = this.frames.get(issueId);
+    if (kept === undefined) {
+      this.frames.set(issueId, [s]);
+      return true;
+    }
+    if (kept.some((k) => sameStrings(k.filenames, s.filenames) && sameStrings(k.functions, s.functions))) return false;
+    kept.push(s);
+    return true;
+  }
+}
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A tag named level, release or environment gives way to the event's own (as tag summaries always had it). */
+function shadowed(event: GroupedEvent, key: string): boolean {
+  return key === 'level' || (key === 'release' && event.release !== null) || (key === 'environment' && event.environment !== null);
+}
+
+function count(issue: Map<string, Map<string, IssueTagRow>>, projectId: number, issueId: string, key: string, value: string, at: Date): void {
+  let values = issue.get(key);
+  if (values === undefined) issue.set(key, (values = new Map()));
+  const row = values.get(value);
+  if (row === undefined) {
+    values.set(value, { projectId, issueId, key, value, count: 1, firstSeen: at, lastSeen: at });
+    return;
+  }
+  row.count++;
+  if (at < row.firstSeen) row.firstSeen = at;
+  if (at > row.lastSeen) row.lastSeen = at;
 }
