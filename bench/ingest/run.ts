@@ -14,6 +14,7 @@ import { cpuSeconds } from '../shared/proc.js';
 import { startServerProcess } from '../shared/server-process.js';
 import { progress } from '../shared/stats.js';
 import { copyBaseline } from './copy-baseline.js';
+import { databaseCpu } from './database-cpu.js';
 import { sendBatches } from './load.js';
 import { storedCounts } from './verify.js';
 
@@ -60,10 +61,12 @@ try {
   server.resetRss();
   const activity = diagnose ? await sampleActivity(server.databaseUrl) : null;
   const pgBefore = await postgresUsage(server.databaseUrl);
+  const dbCpu = databaseCpu(server.databaseUrl);
   const cpuBefore = cpuSeconds(server.pid);
   progress(`sending ${bodies.length} batches of ${batch} from ${clients} clients`);
   const load = await sendBatches(server.url, server.publicKey, bodies, clients);
   const serverCpu = cpuSeconds(server.pid) - cpuBefore;
+  const databaseCpuSeconds = dbCpu.stop();
   const rssMaxMB = server.maxRssMB();
   const memoryMax = server.maxMemory();
   const pgAfter = await postgresUsage(server.databaseUrl);
@@ -111,6 +114,9 @@ try {
       serverCpuSeconds: round(serverCpu),
       serverCpuPerEventUs: round((serverCpu / events) * 1e6),
       postgresCpuSeconds: round(pgAfter.cpuSeconds - pgBefore.cpuSeconds),
+      // Only this run's database (its backends and autovacuum): the PostgreSQL server may be shared.
+      databaseCpuSeconds,
+      databaseCpuPerEventUs: round((databaseCpuSeconds / events) * 1e6),
       walMB: round(walBytes(pgBefore.walLsn, pgAfter.walLsn) / 1048576),
     },
     copyBaseline: { eventsPerSec: Math.round(copyRate), seconds: round(copy.seconds), table: '(project_id int, event_id text, received_at timestamptz, payload jsonb, pk(project_id, event_id))', rowsPerCopy: 1000,
