@@ -82,6 +82,14 @@ describe('issue tags (migration 0009)', () => {
     expect(await h.storage.tagSummary(h.projectId + 1, stored[0].issueId, { valuesPerTag: 2 })).to.deep.equal([]);
   });
 
+  it('stores hostile and Unicode tag keys and values intact: the summary gives them back as sent', async () => {
+    const key = `k'); DROP TABLE issue_tags;--`;
+    const value = `v\\'"{},%_ ошибка 支付 \u{1F600}`;
+    const { stored } = await h.storage.storeBatch([tagged('hostile', { [key]: value })]);
+    const summary = await h.storage.tagSummary(h.projectId, stored[0].issueId, { valuesPerTag: 5 });
+    expect(summary.find((t) => t.key === key)?.values).to.deep.equal([{ value, count: 1 }]);
+  });
+
   it('is backfilled by the migration from the tags events kept in `fields` and their level, release and environment', async () => {
     const { stored } = await h.storage.storeBatch([tagged('old', {}), tagged('old', {})]);
     const sql = await h.sql();
