@@ -1,6 +1,7 @@
 /**
  * bench:ingest — end-to-end ingest throughput against the raw COPY rate of the same PostgreSQL.
  *   npm run bench:ingest -- [--events 100000] [--clients 8] [--issues 300] [--batch 100] [--profile] [--sql-timing] [--scrub-module] [--no-scrubbing]
+ *   [--no-search-index]
  * Prints one JSON object on stdout; progress goes to stderr.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { cpuSeconds } from '../shared/proc.js';
 import { startServerProcess } from '../shared/server-process.js';
 import { progress } from '../shared/stats.js';
 import { copyBaseline } from './copy-baseline.js';
+import { databaseCpu } from './database-cpu.js';
 import { sendBatches } from './load.js';
 import { storedCounts } from './verify.js';
 
@@ -27,6 +29,10 @@ if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
 // --no-scrubbing: the server runs with core's scrubbing off (`scrubbing: false`), to measure what it costs.
 const scrubbing = !flag('no-scrubbing', 'BENCH_NO_SCRUBBING');
 if (!scrubbing) process.env.BENCH_NO_SCRUBBING = '1';
+// --no-search-index: the same code with search indexing off (no search columns, no issue tags, and their
+// indexes dropped in the bench database), to measure what indexing costs against a run without it.
+const searchIndex = !flag('no-search-index', 'BENCH_NO_SEARCH_INDEX');
+if (!searchIndex) process.env.BENCH_NO_SEARCH_INDEX = '1';
 const profileDir = flag('profile', 'BENCH_PROFILE') ? new URL('../.profiles/', import.meta.url).pathname : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -55,10 +61,12 @@ try {
   server.resetRss();
   const activity = diagnose ? await sampleActivity(server.databaseUrl) : null;
   const pgBefore = await postgresUsage(server.databaseUrl);
+  const dbCpu = databaseCpu(server.databaseUrl);
   const cpuBefore = cpuSeconds(server.pid);
   progress(`sending ${bodies.length} batches of ${batch} from ${clients} clients`);
   const load = await sendBatches(server.url, server.publicKey, bodies, clients);
   const serverCpu = cpuSeconds(server.pid) - cpuBefore;
+  const databaseCpuSeconds = dbCpu.stop();
   const rssMaxMB = server.maxRssMB();
   const memoryMax = server.maxMemory();
   const pgAfter = await postgresUsage(server.databaseUrl);
@@ -96,6 +104,7 @@ try {
     clients,
     scrubModule,
     scrubbing,
+    searchIndex,
     endToEnd: {
       eventsPerSec: Math.round(endToEndRate),
       seconds: round(load.seconds),
@@ -105,6 +114,9 @@ try {
       serverCpuSeconds: round(serverCpu),
       serverCpuPerEventUs: round((serverCpu / events) * 1e6),
       postgresCpuSeconds: round(pgAfter.cpuSeconds - pgBefore.cpuSeconds),
+      // Only this run's database (its backends and autovacuum): the PostgreSQL server may be shared.
+      databaseCpuSeconds,
+      databaseCpuPerEventUs: round((databaseCpuSeconds / events) * 1e6),
       walMB: round(walBytes(pgBefore.walLsn, pgAfter.walLsn) / 1048576),
     },
     copyBaseline: { eventsPerSec: Math.round(copyRate), seconds: round(copy.seconds), table: '(project_id int, event_id text, received_at timestamptz, payload jsonb, pk(project_id, event_id))', rowsPerCopy: 1000,

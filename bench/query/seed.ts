@@ -20,8 +20,8 @@ const CHUNK = 100_000;
  * events spread over the last 7 days (every issue gets one, the rest skewed towards low ordinals), then
  * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then ANALYZE.
  * Payloads are one real generated event with its id swapped in. The search columns (migration 0007) get
- * a message naming one of 5,000 shards (a tenth add "upstream timeout"), and tags: browser (5 values),
- * region (4) and user.id (20,000), one of 500 file names.
+ * a message naming one of 5,000 shards (a tenth add "upstream timeout") and one of 500 file names; the
+ * issue tags (migration 0009) count each event's browser (5 values), region (4) and user.id (20,000).
  */
 export async function seed(databaseUrl: string, projectId: number, issues: number, events: number): Promise<SeedResult> {
   const start = performance.now();
@@ -58,28 +58,43 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
     if (Number(idRows[0].n) !== issues) throw new Error('seeded issue ids are not contiguous');
     progress(`seeded ${issues} issues`);
 
+    // Each event's number, id, issue and time, kept so that its tags can be counted per issue after.
+    await client.query(
+      `CREATE TEMP TABLE seed_events AS
+       SELECT g, md5('event' || g) AS id,
+              $1::bigint + CASE WHEN g <= $2::int THEN g - 1 ELSE floor($2::int * random() ^ 2)::bigint END AS issue_id,
+              now() - random() * interval '7 days' AS t
+         FROM generate_series(1, $3::int) AS g`,
+      [base, issues, events],
+    );
     for (let from = 1; from <= events; from += CHUNK) {
       const to = Math.min(events, from + CHUNK - 1);
       await client.query(
         `INSERT INTO events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, payload,
                              search_text, fields)
          SELECT $1, e.id::uuid, e.issue_id, e.t, e.t, 'error', 'app@1.0.0', 'production',
-                replace($5::text, '__EVENT_ID__', e.id),
+                replace($4::text, '__EVENT_ID__', e.id),
                 format('Request failed on shard%s%s', e.g % 5000, CASE WHEN e.g % 10 = 0 THEN ' upstream timeout' ELSE '' END),
-                jsonb_build_object(
-                  't', jsonb_build_object('browser', (ARRAY['Chrome','Firefox','Safari','Edge','Opera'])[1 + e.g % 5],
-                                          'region', (ARRAY['eu-west','us-east','ap-south','sa-east'])[1 + e.g % 4],
-                                          'user.id', (e.g % 20000)::text),
-                  'f', jsonb_build_array(format('src/routes/r%s.ts', e.g % 500)),
-                  'fn', jsonb_build_array('handle'))
-           FROM (SELECT g, md5('event' || g) AS id,
-                        $4::bigint + CASE WHEN g <= $6::int THEN g - 1 ELSE floor($6::int * random() ^ 2)::bigint END AS issue_id,
-                        now() - random() * interval '7 days' AS t
-                   FROM generate_series($2::int, $3::int) AS g) AS e`,
-        [projectId, from, to, base, JSON.stringify(template), issues],
+                jsonb_build_object('f', jsonb_build_array(format('src/routes/r%s.ts', e.g % 500)), 'fn', jsonb_build_array('handle'))
+           FROM seed_events e WHERE e.g BETWEEN $2 AND $3`,
+        [projectId, from, to, JSON.stringify(template)],
       );
       progress(`seeded ${to} events`);
     }
+    // Their tags, counted per issue as storage counts them (migration 0009): browser (5 values), region
+    // (4), user.id (20,000), and each event's level, release and environment.
+    await client.query(
+      `INSERT INTO issue_tags (project_id, issue_id, key, value, times_seen, first_seen, last_seen)
+       SELECT $1, e.issue_id, kv.key, kv.value, count(*), min(e.t), max(e.t)
+         FROM seed_events e,
+              LATERAL (VALUES ('browser', (ARRAY['Chrome','Firefox','Safari','Edge','Opera'])[1 + e.g % 5]),
+                              ('region', (ARRAY['eu-west','us-east','ap-south','sa-east'])[1 + e.g % 4]),
+                              ('user.id', (e.g % 20000)::text),
+                              ('level', 'error'), ('release', 'app@1.0.0'), ('environment', 'production')) AS kv(key, value)
+        GROUP BY 2, 3, 4`,
+      [projectId],
+    );
+    progress('seeded issue tags');
     await client.query(
       `INSERT INTO event_ids (project_id, event_id, received_at) SELECT project_id, event_id, received_at FROM events WHERE project_id = $1`,
       [projectId],
@@ -107,6 +122,7 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
     await client.query('VACUUM ANALYZE event_ids');
     await client.query('VACUUM ANALYZE issue_stats_hourly');
     await client.query('VACUUM ANALYZE project_stats_hourly');
+    await client.query('VACUUM ANALYZE issue_tags');
     const { rows } = await client.query<{ hot: string; cold: string }>(
       `SELECT (SELECT id FROM issues WHERE project_id = $1 ORDER BY count DESC LIMIT 1) AS hot,
               (SELECT id FROM issues WHERE project_id = $1 ORDER BY count ASC LIMIT 1) AS cold`,

@@ -37,7 +37,8 @@ export const SEARCH_SEED: Readonly<Record<string, SeedIssue>> = {
         level: 'error',
         release: 'shop@1.0.0',
         environment: 'production',
-        tags: { browser: 'Chrome', region: 'eu-west' },
+        // One of its three events has a coupon: a tag seen on one event of an issue finds the issue.
+        tags: { browser: 'Chrome', region: 'eu-west', ...(i === 1 ? { coupon: 'SPRING' } : {}) },
         user: { id: '42', email: 'ann@example.com', username: 'ann', ip_address: '10.0.0.1' },
         exception: {
           values: [
@@ -134,6 +135,10 @@ export const SEARCH_CASES: readonly [string, string[]][] = [
   ['browser:[Firefox, Safari]', ['payment', 'unicode']],
   ['!browser:Chrome', ['payment', 'unicode', 'timeout', 'recursion', 'quotes']],
   ['region:eu-west', ['checkout', 'timeout']],
+  ['coupon:SPRING', ['checkout']],
+  ['coupon:SPR*', ['checkout']],
+  ['!coupon:SPRING', ['payment', 'unicode', 'timeout', 'recursion', 'quotes']],
+  ['coupon:SPRING !browser:Chrome', []],
   ['locale:ru-RU region:eu-west', []],
   ['user.email:ann@example.com', ['checkout']],
   ['user.email:*@example.org', ['payment']],
@@ -245,6 +250,7 @@ export function searchConformance(label: string, makeEnv: () => Promise<SearchCo
       expect(byKey.browser).to.deep.equal([{ value: 'Chrome', count: 3 }]);
       expect(byKey['user.email']).to.deep.equal([{ value: 'ann@example.com', count: 3 }]);
       expect(byKey.release).to.deep.equal([{ value: 'shop@1.0.0', count: 3 }]);
+      expect(byKey.coupon).to.deep.equal([{ value: 'SPRING', count: 1 }]);
     });
   });
 }

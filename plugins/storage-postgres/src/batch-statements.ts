@@ -2,6 +2,7 @@ import type { Issue } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
 import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
+import type { IssueTagRow } from './search-columns.js';
 import type { SqlLiterals } from './sql-literal.js';
 import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 
@@ -138,16 +139,32 @@ const UPDATE_ISSUES: PreparedStatement = {
      SELECT * FROM updated WHERE old_status = 'resolved'`,
 };
 
+/** The batch's tag counts per (issue, key, value), added to what `issue_tags` has (migration 0009). */
+const UPSERT_ISSUE_TAGS: PreparedStatement = {
+  name: 'faultline_upsert_issue_tags',
+  types: 'int[], bigint[], text[], text[], bigint[], bigint[], bigint[]',
+  // Times as epoch milliseconds: formatting two ISO strings per row cost the server more than the rest of the row.
+  body: `INSERT INTO issue_tags AS t (project_id, issue_id, key, value, times_seen, first_seen, last_seen)
+     SELECT p, i, k, v, n, to_timestamp(f / 1000.0), to_timestamp(l / 1000.0)
+       FROM unnest($1::int[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS b(p, i, k, v, n, f, l)
+     ON CONFLICT (project_id, issue_id, key, value) DO UPDATE SET
+       times_seen = t.times_seen + excluded.times_seen,
+       first_seen = least(t.first_seen, excluded.first_seen),
+       last_seen = greatest(t.last_seen, excluded.last_seen)`,
+};
+
 /** What claimAndFindIssues prepares on each connection. */
-const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES];
+const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES, UPSERT_ISSUE_TAGS];
 
 /**
- * The batch's last statement, then COMMIT; returns the issues it reopened (they were resolved: a
+ * The batch's last statements, then COMMIT, in one message: the issue tags (`tags`, in key order), then
+ * the issues. Returns the issues it reopened (they were resolved: a
  * regression), read from the rows the update locked, so the status before it is exact; the other
  * updated rows stay in the database rather than cross the wire for nothing. The lock order is forced, not left to the plan: the user
  * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
  * are locked in id order; the rollups are upserted after the main query (unreferenced data-modifying
- * CTEs run to completion at its end), each in key order.
+ * CTEs run to completion at its end), each in key order. The tag rows, locked before all of these, are
+ * the batch's only locks on them.
  */
 export async function updateIssuesAndCommit(
   client: PgClient,
@@ -155,6 +172,7 @@ export async function updateIssuesAndCommit(
   events: Claimed[],
   groups: IssueGroup[],
   issueOf: (e: Claimed) => string,
+  tags: IssueTagRow[],
 ): Promise<Issue[]> {
   const users = userPairs(events, issueOf);
   const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
@@ -178,8 +196,20 @@ export async function updateIssuesAndCommit(
     sql.times(projectRows.map((r) => new Date(r.bucket))),
     sql.ints(projectRows.map((r) => r.count), 'bigint'),
   ]);
-  const results = (await client.query(`${update}; COMMIT`)) as unknown as { rows: IssueRow[] }[];
-  return results[0].rows.map(toIssue);
+  const upsertTags =
+    tags.length === 0
+      ? ''
+      : `${execute(client, UPSERT_ISSUE_TAGS, [
+          sql.ints(tags.map((t) => t.projectId)),
+          sql.ids(tags.map((t) => t.issueId)),
+          sql.texts(tags.map((t) => t.key)),
+          sql.texts(tags.map((t) => t.value)),
+          sql.ints(tags.map((t) => t.count), 'bigint'),
+          sql.ints(tags.map((t) => t.firstSeen.getTime()), 'bigint'),
+          sql.ints(tags.map((t) => t.lastSeen.getTime()), 'bigint'),
+        ])}; `;
+  const results = (await client.query(`${upsertTags}${update}; COMMIT`)) as unknown as { rows: IssueRow[] }[];
+  return results[upsertTags === '' ? 0 : 1].rows.map(toIssue);
 }
 
 /** Distinct (project, issue, user) triples in key order. */

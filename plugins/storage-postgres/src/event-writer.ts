@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Claimed } from './batch-groups.js';
 import type { PgClient } from './connection.js';
-import { BatchSearchColumns, type SearchColumns } from './search-columns.js';
+import type { BatchSearchColumns, SearchColumns } from './search-columns.js';
 
 const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "timestamp", level, release, environment, search_text, fields, payload)
   FROM STDIN (FORMAT binary)`;
@@ -20,10 +20,15 @@ const COPY_EVENTS = `COPY events (project_id, event_id, issue_id, received_at, "
  * doubled. Node no longer escapes the payload's backslashes or concatenates lines either: each field is
  * written once, as bytes, with its length in front.
  */
-export async function insertEvents(client: PgClient, events: Claimed[], issueOf: (e: Claimed) => string): Promise<void> {
+export async function insertEvents(
+  client: PgClient,
+  events: Claimed[],
+  issueOf: (e: Claimed) => string,
+  columns: BatchSearchColumns,
+): Promise<void> {
   if (events.length === 0) return;
   const out = new ChunkWriter();
-  await pipeline(Readable.from(copyChunks(out, events, issueOf)), client.query(copyFrom(COPY_EVENTS)));
+  await pipeline(Readable.from(copyChunks(out, events, issueOf, columns)), client.query(copyFrom(COPY_EVENTS)));
   out.recycle(); // PostgreSQL has read every byte: the chunks can be written again
 }
 
@@ -52,14 +57,13 @@ const MAX_UTF8_PER_UNIT = 3;
 /** timestamptz is int64 microseconds since 2000-01-01T00:00:00Z. */
 const POSTGRES_EPOCH_US = BigInt(Date.UTC(2000, 0, 1)) * 1000n;
 
-function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) => string): Generator<Buffer> {
+function* copyChunks(out: ChunkWriter, events: Claimed[], issueOf: (e: Claimed) => string, columns: BatchSearchColumns): Generator<Buffer> {
   out.header();
-  const columns = new BatchSearchColumns();
   for (const e of events) {
     const { level, release, environment, payload } = e.source;
     const issueId = issueOf(e);
-    const search = columns.of(e.source, issueId);
-    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0) + (search.text?.length ?? 0) + search.fields.length;
+    const search = columns.of(e.source, issueId, e.receivedAt);
+    const shortText = level.length + (release?.length ?? 0) + (environment?.length ?? 0) + (search.text?.length ?? 0) + (search.fields?.length ?? 0);
     let full = out.reserve(ROW_FIXED_BYTES + MAX_UTF8_PER_UNIT * shortText);
     if (full) yield full;
     writeRowHead(out, e, issueId, search, payload.byteLength);
@@ -170,7 +174,8 @@ class ChunkWriter {
   }
 
   /** jsonb's binary form: a version byte (1), then the JSON text. */
-  jsonb(json: string): void {
+  jsonb(json: string | null): void {
+    if (json === null) return this.int32(-1);
     const lengthAt = this.pos;
     this.pos += 4;
     this.buf[this.pos++] = 1;

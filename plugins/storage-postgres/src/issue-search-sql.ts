@@ -16,16 +16,22 @@ const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
 
 /**
  * How a condition on an issue's events is evaluated. `exists`: PostgreSQL's own plan for `EXISTS`.
- * `per-issue`: each issue, in the sort's order, looks for a matching event through the (project, issue,
- * time) index, best when many events match (the page fills after a few issues). `issues`: the issues
- * whose events match are known (counted through the GIN index), so the condition is an id list, which
- * also lets free text use the issues' own GIN index beside it. PostgreSQL's estimates multiply the
- * frequencies of words found together, off tenfold for a common phrase: search-queries.ts measures.
+ * `per-issue`: each issue, in the sort's order, looks for a matching row through an index on the issue
+ * (events: (project, issue, time); issue_tags: its primary key), best when many issues match (the page
+ * fills after a few issues). `issues`: the issues that match are known (counted through an index), so the
+ * condition is an id list, which also lets free text use the issues' own GIN index beside it. PostgreSQL's
+ * estimates multiply the frequencies of words found together, off tenfold for a common phrase:
+ * search-queries.ts measures.
  */
 export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'issues'; ids: string[] };
 
-/** A condition on one event (`events e`) of the issue, to be measured before choosing its EventScan. */
+/**
+ * A condition on one row about the issue's events, to be measured before choosing its EventScan: an
+ * event (`events e`: free text, stack frames) or one of the issue's tags (`issue_tags t`: tags, user
+ * fields).
+ */
 export interface EventCondition {
+  source: 'events' | 'tags';
   /** The condition's SQL, its values added to `params` (built only where the query uses it). */
   build(params: SqlParams): string;
   scan: EventScan;
@@ -36,10 +42,10 @@ export interface EventCondition {
 /**
  * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
  * level, release, environment, error type and value, message, counts and times) are the issue's own
- * columns; tags, user fields and stack frames reach into the issue's events (`fields`, GIN-indexed);
- * free text matches the issue's title, value and culprit or any of its events' messages and exception
- * values (`search_text`, GIN-indexed tsvector). `events` lists the event conditions, whose `scan` the
- * caller may set before `render` joins the conditions.
+ * columns; tags and user fields are the issue's rows in `issue_tags` (migration 0009); stack frames reach
+ * into the issue's events (`fields`, GIN-indexed); free text matches the issue's title, value and culprit
+ * or any of its events' messages and exception values (`search_text`, GIN-indexed tsvector). `events`
+ * lists the conditions on events and tags, whose `scan` the caller may set before `render` joins them.
  */
 export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; events: EventCondition[] } {
   const parts: (string | (() => string))[] = [];
@@ -50,36 +56,54 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
     if (term.type === 'text') text.push(term);
     else if (term.type === 'match' && isEventField(term)) {
       const mine = own();
-      const build = (p: SqlParams) => eventCondition(term, p);
-      const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+      const source = term.field.startsWith('stack.') ? 'events' : 'tags';
+      const build = (p: SqlParams) => (source === 'events' ? frameCondition(term, p) : tagCondition(term, p));
+      const cond: EventCondition = { source, build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
       events.push(cond);
-      parts.push(() => (term.negated ? `NOT ${issuesWithEvent(cond, params)}` : issuesWithEvent(cond, params)));
+      parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
     } else parts.push(negate(term, condition(term, params)));
   }
   const query = textQuery(text, params);
   if (query !== null) {
     const mine = own();
     const build = (p: SqlParams) => (p === params ? `${EVENT_TSVECTOR} @@ ${query}` : `${EVENT_TSVECTOR} @@ ${textQuery(text, p) as string}`);
-    const cond: EventCondition = { build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+    const cond: EventCondition = { source: 'events', build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
     events.push(cond);
-    parts.push(() => `(issues.search @@ ${query} OR ${issuesWithEvent(cond, params)})`);
+    parts.push(() => `(issues.search @@ ${query} OR ${issuesWith(cond, params)})`);
   }
   return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
 }
 
-const eventsOfIssue = 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id';
+/** The rows a condition's source has about one issue. */
+function rowsOfIssue(cond: EventCondition): string {
+  return cond.source === 'events'
+    ? 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id'
+    : 'SELECT 1 FROM issue_tags t WHERE t.project_id = issues.project_id AND t.issue_id = issues.id';
+}
 
-/** True for an issue with an event matching `cond`, as its scan says. */
-function issuesWithEvent(cond: EventCondition, params: SqlParams): string {
+/** True for an issue with an event (or tag) matching `cond`, as its scan says. */
+function issuesWith(cond: EventCondition, params: SqlParams): string {
   switch (cond.scan.kind) {
     case 'issues':
       return `issues.id = ANY (${params.add(cond.scan.ids)}::bigint[])`;
     case 'per-issue':
       // OFFSET 0 keeps the subquery correlated: PostgreSQL cannot turn it into a hashed set.
-      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)} OFFSET 0)`;
+      return `EXISTS (${rowsOfIssue(cond)} AND ${cond.build(params)} OFFSET 0)`;
     case 'exists':
-      return `EXISTS (${eventsOfIssue} AND ${cond.build(params)})`;
+      return `EXISTS (${rowsOfIssue(cond)} AND ${cond.build(params)})`;
   }
+}
+
+/**
+ * True for an issue with no event (or tag) matching `cond`. A tag common enough to be checked per issue
+ * is read once from the lookup index into a hashed set (`NOT IN`: issue_id is never null), rather than
+ * probed for each of the project's issues, most of which have it.
+ */
+function issuesWithout(cond: EventCondition, params: SqlParams): string {
+  if (cond.source === 'tags' && cond.scan.kind === 'per-issue') {
+    return `issues.id NOT IN (SELECT t.issue_id FROM issue_tags t WHERE t.project_id = $1 AND ${cond.build(params)})`;
+  }
+  return `NOT ${issuesWith(cond, params)}`;
 }
 
 function isEventField(term: MatchTerm): boolean {
@@ -118,26 +142,22 @@ function match(term: MatchTerm, params: SqlParams): string {
   }
 }
 
-/** A tag, user field or stack frame term as a condition on one event (`e`). */
-function eventCondition(term: MatchTerm, params: SqlParams): string {
-  if (term.field === 'stack.filename' || term.field === 'stack.function') {
-    const key = term.field === 'stack.filename' ? 'f' : 'fn';
-    return anyOf(
-      term.values.map((p) => {
-        const exact = single(p);
-        if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
-        return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.fields -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
-      }),
-    );
-  }
-  const tag = term.field === 'tag' ? (term.tag as string) : term.field;
+/** A stack frame term as a condition on one event (`e`). */
+function frameCondition(term: MatchTerm, params: SqlParams): string {
+  const key = term.field === 'stack.filename' ? 'f' : 'fn';
   return anyOf(
     term.values.map((p) => {
       const exact = single(p);
-      if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ t: { [tag]: exact } }))}::jsonb`;
-      return `e.fields -> 't' ->> ${params.add(tag)} LIKE ${params.add(likePattern(p))}`;
+      if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
+      return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.fields -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
     }),
   );
+}
+
+/** A tag or user field term as a condition on one of the issue's tags (`t`). */
+function tagCondition(term: MatchTerm, params: SqlParams): string {
+  const key = term.field === 'tag' ? (term.tag as string) : term.field;
+  return `t.key = ${params.add(key)} AND ${columnMatch('t.value', term.values, params)}`;
 }
 
 /** Exact values as one `= ANY` (an index lookup), wildcard values as LIKE each. */

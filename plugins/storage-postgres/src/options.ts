@@ -22,6 +22,11 @@ export interface StoragePostgresOptions {
    * `jobs` schedule: once per slot across nodes. Default hourly, at minute 7.
    */
   maintenanceCron?: string;
+  /**
+   * False stores events without search columns and issue tags: searches by tag, user, stack or event
+   * text then miss them. Only for measuring what search indexing costs (bench:ingest --no-search-index).
+   */
+  searchIndex?: boolean;
 }
 
 export const defaultOptions = {
@@ -37,6 +42,7 @@ export interface ResolvedOptions {
   database: string;
   connection: ConnectionSettings;
   maintenanceCron: string;
+  searchIndex: boolean;
 }
 
 /** Checks options (naming the bad one) and fills defaults; reads FAULTLINE_DATABASE_URL. */
@@ -62,7 +68,9 @@ export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS
   }
   const maintenanceCron = options.maintenanceCron ?? defaultOptions.maintenanceCron;
   if (typeof maintenanceCron !== 'string' || maintenanceCron.trim() === '') invalid('maintenanceCron', 'a cron expression');
-  return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron };
+  const searchIndex = options.searchIndex ?? true;
+  if (typeof searchIndex !== 'boolean') invalid('searchIndex', 'true or false');
+  return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron, searchIndex };
 }
 
 function positiveInt(name: string, value: unknown, max: number): number {

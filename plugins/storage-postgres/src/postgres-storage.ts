@@ -170,7 +170,7 @@ export class PostgresStorage implements StorageProvider {
 
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
-    return inOwnTransaction(this.db, (client) => storeBatch(client, events));
+    return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex }));
   }
 
   listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>> {

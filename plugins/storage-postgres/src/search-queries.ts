@@ -2,20 +2,18 @@ import type { Issue, IssueSearchQuery, Page, TagSummary, TagSummaryQuery } from 
 import type { PgClient } from './connection.js';
 import { isIssueId } from './issue-row.js';
 import { pageOfIssues } from './issue-queries.js';
-import { issueSearchConditions } from './issue-search-sql.js';
+import { issueSearchConditions, type EventCondition } from './issue-search-sql.js';
 import { SqlParams } from './sql-params.js';
 
-/** How many of an issue's latest events a tag summary counts. */
-export const TAG_SUMMARY_EVENTS = 10_000;
-
-/** An event condition matching at least this many of the project's events is checked per issue. */
+/** An event or tag condition matching at least this many of the project's events or tags is checked per issue. */
 export const PER_ISSUE_FROM_EVENTS = 1000;
 
 /**
- * The whole search language over one project's issues (issue-search-sql.ts). Each event condition (tags,
- * user, stack, free text) is first run through its GIN index for at most PER_ISSUE_FROM_EVENTS events:
- * fewer, and the issues they belong to are the answer, as an id list; as many, and it is common enough
- * to check issue by issue in the sort's order, where the page fills after a few issues.
+ * The whole search language over one project's issues (issue-search-sql.ts). Each event condition (stack,
+ * free text) is first run through its GIN index for at most PER_ISSUE_FROM_EVENTS events, and each tag
+ * condition (tags, user) through the issue tags' lookup index for as many rows: fewer, and the issues they
+ * belong to are the answer, as an id list; as many, and it is common enough to check issue by issue in
+ * the sort's order, where the page fills after a few issues (a negated tag: read once into a hashed set).
  */
 export async function searchIssues(
   client: PgClient,
@@ -29,7 +27,7 @@ export async function searchIssues(
   for (const cond of perIssueFrom > 0 ? conditions.events : []) {
     const { rows } = await client.query<{ n: number; ids: string[] }>(
       `SELECT count(*)::int AS n, coalesce(array_agg(DISTINCT issue_id::text), '{}') AS ids
-         FROM (SELECT e.issue_id FROM events e WHERE e.project_id = $1 AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
+         FROM (SELECT ${rowsOf(cond)} AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
       cond.probe.values,
     );
     cond.scan = rows[0].n >= perIssueFrom ? { kind: 'per-issue' } : { kind: 'issues', ids: rows[0].ids };
@@ -41,34 +39,30 @@ export async function searchIssues(
   return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
 }
 
+/** The issue ids of a condition's source, in one project ($1). */
+function rowsOf(cond: EventCondition): string {
+  return cond.source === 'events' ? 'e.issue_id FROM events e WHERE e.project_id = $1' : 't.issue_id FROM issue_tags t WHERE t.project_id = $1';
+}
+
 /**
- * The most frequent values of each tag among the issue's latest events (at most TAG_SUMMARY_EVENTS, read
- * newest first by the issue index), with level, release and environment counted as tags, as Sentry does.
+ * The most frequent values of each tag of an issue, from its tag counts (`issue_tags`, counted as its
+ * events were stored): exact, and as fast for an issue of millions of events as for one of ten. Level,
+ * release and environment are among them, as Sentry has them.
  */
 export async function tagSummary(client: PgClient, projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
   if (!isIssueId(issueId)) return [];
-  const { rows } = await client.query<{ key: string; value: string; n: number }>(
-    `WITH recent AS (
-       SELECT fields, level, release, environment FROM events
-        WHERE project_id = $1 AND issue_id = $2
-        ORDER BY received_at DESC
-        LIMIT $3
-     ), pairs AS (
-       SELECT kv.key, kv.value, count(*)::int AS n
-         FROM recent,
-              jsonb_each_text(coalesce(recent.fields -> 't', '{}'::jsonb)
-                || jsonb_strip_nulls(jsonb_build_object('level', level, 'release', release, 'environment', environment))) AS kv
-        GROUP BY 1, 2
-     ), ranked AS (
-       SELECT key, value, n, row_number() OVER (PARTITION BY key ORDER BY n DESC, value) AS r FROM pairs
-     )
-     SELECT key, value, n FROM ranked WHERE r <= $4 ORDER BY key, n DESC, value`,
-    [projectId, issueId, TAG_SUMMARY_EVENTS, query.valuesPerTag],
+  const { rows } = await client.query<{ key: string; value: string; n: string }>(
+    `SELECT key, value, times_seen AS n
+       FROM (SELECT key, value, times_seen, row_number() OVER (PARTITION BY key ORDER BY times_seen DESC, value) AS r
+               FROM issue_tags WHERE project_id = $1 AND issue_id = $2) AS ranked
+      WHERE r <= $3
+      ORDER BY key, times_seen DESC, value`,
+    [projectId, issueId, query.valuesPerTag],
   );
   const summary: TagSummary[] = [];
   for (const row of rows) {
     if (summary.at(-1)?.key !== row.key) summary.push({ key: row.key, values: [] });
-    summary[summary.length - 1].values.push({ value: row.value, count: row.n });
+    summary[summary.length - 1].values.push({ value: row.value, count: Number(row.n) });
   }
   return summary;
 }

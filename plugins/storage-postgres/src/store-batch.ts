@@ -3,6 +3,7 @@ import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
+import { BatchSearchColumns } from './search-columns.js';
 import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
@@ -14,21 +15,21 @@ import { SqlLiterals } from './sql-literal.js';
  *  2. only for fingerprints without an issue: insert them with the batch's counts (ON CONFLICT DO
  *     NOTHING; a concurrent creator wins, and its issue is then read and updated like any other);
  *  3. COPY the events;
- *  4. claim (issue, user) pairs, lock the existing issues in id order and update them (reading the
- *     status before the update: that is how a regression is known exactly), upsert the hourly rollups;
- *     COMMIT.
- * Rows other batches also write (issues, rollups, user pairs) are locked last and briefly, so
+ *  4. upsert the issue tags counted from the events COPYed (search-columns.ts); claim (issue, user)
+ *     pairs, lock the existing issues in id order and update them (reading the status before the
+ *     update: that is how a regression is known exactly), upsert the hourly rollups; COMMIT.
+ * Rows other batches also write (issue tags, issues, rollups, user pairs) are locked last and briefly, so
  * concurrent batches overlap their COPYs instead of queueing behind each other's issue locks. Every
  * statement visits rows in key order and every batch takes locks in the same order (event ids, new
- * issues, user pairs, issues, issue rollup, project rollup), so overlapping batches wait, never deadlock.
+ * issues, issue tags, user pairs, issues, issue rollup, project rollup), so overlapping batches wait, never deadlock.
  * Statements 1 and 4 are prepared once per connection (prepared-statements.ts); a session that lost them
  * has its batch rolled back and run again; one that keeps losing them (a pooler in transaction mode)
  * sends them inline.
  */
-export async function storeBatch(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
+export async function storeBatch(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions = {}): Promise<StoreBatchResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await storeBatchOnce(client, events);
+      const result = await storeBatchOnce(client, events, options);
       preparedStatementsWorked(client);
       return result;
     } catch (err) {
@@ -38,7 +39,12 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[]): Prom
   }
 }
 
-async function storeBatchOnce(client: PgClient, events: GroupedEvent[]): Promise<StoreBatchResult> {
+export interface StoreBatchOptions {
+  /** False: no search columns and no issue tags (to measure what they cost: bench:ingest --no-search-index). */
+  searchIndex?: boolean;
+}
+
+async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions): Promise<StoreBatchResult> {
   const sql = new SqlLiterals(client);
   const unique = uniqueEvents(events);
   const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));
@@ -55,8 +61,10 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[]): Promise
   const created = await createIssues(client, groups.filter((g) => g.issueId === ''));
   const issueOf = (e: Claimed) => groups[e.group].issueId;
 
-  await insertEvents(client, fresh, issueOf);
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf);
+  // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
+  const columns = new BatchSearchColumns(options.searchIndex);
+  await insertEvents(client, fresh, issueOf, columns);
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, columns.tagRows());
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({
       projectId: e.projectId,

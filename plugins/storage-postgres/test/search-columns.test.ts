@@ -17,6 +17,12 @@ describe('search columns of events (migration 0007)', () => {
     return rows[0] as { search_text: string; fields: unknown };
   }
 
+  async function tags(issueId: string) {
+    const sql = await h.sql();
+    const { rows } = await sql.query(`SELECT key, value, times_seen::int AS n FROM issue_tags WHERE issue_id = $1 ORDER BY key, value`, [issueId]);
+    return rows as { key: string; value: string; n: number }[];
+  }
+
   it('derives text, tags, user fields and frames from the payload when grouping did not (an event from a queue)', async () => {
     const base = groupedEvent(h.projectId, 'fp');
     const event: CanonicalEvent = {
@@ -31,14 +37,17 @@ describe('search columns of events (migration 0007)', () => {
     };
     const grouped: GroupedEvent = { ...base, payload: new TextEncoder().encode(JSON.stringify(event)) };
     delete grouped.search;
-    await h.storage.storeBatch([grouped]);
+    const stored = await h.storage.storeBatch([grouped]);
     const row = await columns(base.eventId);
     expect(row.search_text).to.equal('checkout failed\nTypeError x is undefined');
-    expect(row.fields).to.deep.equal({
-      t: { browser: 'Chrome', oddkey: 'lone \ufffd surrogate', 'user.id': '7', 'user.email': 'ann@example.com' },
-      f: ['a.js'],
-      fn: ['main'],
-    });
+    expect(row.fields).to.deep.equal({ f: ['a.js'], fn: ['main'] });
+    expect(await tags(stored.stored[0].issueId)).to.deep.equal([
+      { key: 'browser', value: 'Chrome', n: 1 },
+      { key: 'level', value: 'error', n: 1 },
+      { key: 'oddkey', value: 'lone \ufffd surrogate', n: 1 },
+      { key: 'user.email', value: 'ann@example.com', n: 1 },
+      { key: 'user.id', value: '7', n: 1 },
+    ]);
   });
 
   it('writes the fields grouping made as they are', async () => {
@@ -48,10 +57,10 @@ describe('search columns of events (migration 0007)', () => {
     };
     await h.storage.storeBatch([grouped]);
     const row = await columns(grouped.eventId);
-    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { t: { region: 'eu' }, f: [], fn: ['f'] } });
+    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { f: [], fn: ['f'] } });
   });
 
-  it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and every event\'s tags', async () => {
+  it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and no tags', async () => {
     const withText = (fingerprint: string, text: string): GroupedEvent => ({
       ...groupedEvent(h.projectId, fingerprint),
       search: { text, tags: { browser: 'Chrome' }, filenames: [], functions: [] },
@@ -63,7 +72,7 @@ describe('search columns of events (migration 0007)', () => {
     // The batch is written in event-id order, so either of the two repeats may be the one kept.
     expect([rows[0].search_text, rows[1].search_text].sort()).to.deep.equal([null, 'same words'].sort());
     expect([rows[2].search_text, rows[3].search_text]).to.deep.equal(['other words', 'same words']);
-    for (const r of rows) expect(r.fields).to.deep.equal({ t: { browser: 'Chrome' } });
+    for (const r of rows) expect(r.fields).to.equal(null);
   });
 
   it('keeps an issue\'s frames on one event of the batch, and different frames on their own', async () => {
@@ -75,7 +84,7 @@ describe('search columns of events (migration 0007)', () => {
     await h.storage.storeBatch(batch);
     const fields = [];
     for (const e of batch) fields.push((await columns(e.eventId)).fields);
-    expect([fields[0], fields[1]]).to.have.deep.members([{ t: {}, f: ['a.ts'], fn: ['main'] }, { t: {} }]);
-    expect([fields[2], fields[3]]).to.deep.equal([{ t: {}, f: ['b.ts'], fn: ['main'] }, { t: {}, f: ['a.ts'], fn: ['main'] }]);
+    expect([fields[0], fields[1]]).to.have.deep.members([{ f: ['a.ts'], fn: ['main'] }, null]);
+    expect([fields[2], fields[3]]).to.deep.equal([{ f: ['b.ts'], fn: ['main'] }, { f: ['a.ts'], fn: ['main'] }]);
   });
 });

@@ -6,7 +6,8 @@ import { alertRules } from './0005-alert-rules.js';
 import { retention } from './0006-retention.js';
 import { search } from './0007-search.js';
 import { scrubbing } from './0008-scrubbing.js';
+import { issueTags } from './0009-issue-tags.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing, issueTags];
