@@ -13,6 +13,8 @@ import { Redis } from 'ioredis';
 import { createTestDatabase, freePort } from '@faultline/plugin-storage-postgres/testing';
 import { numberOption } from '../shared/args.js';
 import { createEventGenerator } from '../shared/events.js';
+import { postgresUsage } from '../shared/postgres-usage.js';
+import { cpuSeconds } from '../shared/proc.js';
 import { progress } from '../shared/stats.js';
 import { sendBatches } from '../ingest/load.js';
 import { storedCounts } from '../ingest/verify.js';
@@ -22,6 +24,12 @@ const events = numberOption('events', 'BENCH_EVENTS', 20_000);
 const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
 const batch = numberOption('batch', 'BENCH_BATCH', 100);
 const redisUrl = process.env.FAULTLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** `--setups single,alone,1,2` runs only those set-ups (the single process always runs: it is the baseline). */
+const setups = new Set((stringOption('setups') ?? 'single,alone,1,2').split(','));
+/** BENCH_CPU_PROF=<dir>: the ingest node (or single process) writes a V8 CPU profile there per set-up. */
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
+/** `--ingest-threads N`: FAULTLINE_INGEST_THREADS of the ingest nodes (`serve --no-process`); default core's (cores − 1). */
+const ingestNodeThreads = stringOption('ingest-threads');
 
 progress(`generating ${events} events`);
 const nextEvent = createEventGenerator({ issues: 300 });
@@ -44,6 +52,12 @@ interface Result {
   /** Jobs waiting, running or delayed, sampled every 250 ms from the first request (Redis set-ups). */
   queueDepth: number[];
   complete: boolean | null;
+  /**
+   * CPU microseconds per measured event, by process: the node that answers the requests (ingest threads
+   * included), the workers, Redis, every local postgres process and this load generator. Redis and
+   * PostgreSQL are shared with other work on the machine, which counts too.
+   */
+  cpuUsPerEvent: { ingestNode: number; workers: number; redis: number; postgres: number; loadGenerator: number };
 }
 
 async function runSetup(setup: string, workers: number | null): Promise<Result> {
@@ -51,24 +65,38 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
   const prefix = `faultline-bench-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = { FAULTLINE_DATABASE_URL: database.url, FAULTLINE_RATE_LIMIT_PER_MINUTE: '0' };
   const configEnv = workers === null ? { ...env, FAULTLINE_REDIS_URL: '' } : { ...env, FAULTLINE_REDIS_URL: redisUrl };
+  const serveEnv = workers !== null && ingestNodeThreads ? { ...configEnv, FAULTLINE_INGEST_THREADS: ingestNodeThreads } : configEnv;
   const config = workers === null ? [] : ['--config', await writeConfig(prefix)];
   const running: Running[] = [];
   const redis = new Redis(redisUrl);
   try {
     const project = JSON.parse(await runFaultline([...config, 'project', 'create', 'Bench', '--json'], configEnv));
     const port = await freePort();
-    running.push(await startFaultline([...config, 'serve', '--port', String(port), ...(workers === null ? [] : ['--no-process'])], configEnv, 'faultline listening'));
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${setup.replace(/\W+/g, '-')}`] : [];
+    running.push(await startFaultline([...config, 'serve', '--port', String(port), ...(workers === null ? [] : ['--no-process'])], serveEnv, 'faultline listening', profile));
     for (let i = 0; i < (workers ?? 0); i++) running.push(await startFaultline([...config, 'worker'], configEnv, 'faultline worker running'));
     await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, warmup, clients);
     if (workers !== 0) await storedAtLeast(database.url, project.id, WARMUP_EVENTS);
     progress(`${setup}: sending ${bodies.length} requests of ${batch} events from ${clients} clients`);
     const depth: number[] = [];
     const sampler = workers === null ? null : setInterval(() => void queueDepth(redis, prefix).then((d) => depth.push(d)), 250);
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+    const cpuBefore = { processes: running.map((p) => cpuSeconds(p.pid)), redis: cpuSeconds(redisPid), postgres: (await postgresUsage(database.url)).cpuSeconds, self: process.cpuUsage() };
     const start = performance.now();
     const load = await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, bodies, clients);
     // With no worker, nothing is stored: the figure is the ingest node's own 202 rate, Redis only.
     const stored = workers === 0 ? null : await storedAtLeast(database.url, project.id, WARMUP_EVENTS + events);
     const storedSeconds = (performance.now() - start) / 1000;
+    const self = process.cpuUsage(cpuBefore.self);
+    const perEvent = (seconds: number) => Math.round((seconds * 1e6) / events);
+    const used = running.map((p, i) => cpuSeconds(p.pid) - cpuBefore.processes[i]);
+    const cpuUsPerEvent = {
+      ingestNode: perEvent(used[0]),
+      workers: perEvent(used.slice(1).reduce((a, b) => a + b, 0)),
+      redis: perEvent(cpuSeconds(redisPid) - cpuBefore.redis),
+      postgres: perEvent((await postgresUsage(database.url)).cpuSeconds - cpuBefore.postgres),
+      loadGenerator: perEvent((self.user + self.system) / 1e6),
+    };
     if (sampler) clearInterval(sampler);
     return {
       setup,
@@ -79,6 +107,7 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
       retries: load.retries,
       queueDepth: depth,
       complete: stored ? stored.events === WARMUP_EVENTS + events && stored.issueCountSum === WARMUP_EVENTS + events : null,
+      cpuUsPerEvent,
     };
   } finally {
     for (const p of running.reverse()) await p.stop();
@@ -112,17 +141,24 @@ async function queueDepth(redis: Redis, prefix: string): Promise<number> {
   return waiting + active + delayed;
 }
 
+function stringOption(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 const single = await runSetup('single process', null);
-const alone = await runSetup('ingest node alone (queue only)', 0);
-const oneWorker = await runSetup('ingest node + 1 worker', 1);
-const twoWorkers = await runSetup('ingest node + 2 workers', 2);
+const others: Result[] = [];
+if (setups.has('alone')) others.push(await runSetup('ingest node alone (queue only)', 0));
+if (setups.has('1')) others.push(await runSetup('ingest node + 1 worker', 1));
+if (setups.has('2')) others.push(await runSetup('ingest node + 2 workers', 2));
 const ratio = (r: Result) => ({
   acceptedVsSingle: Math.round((r.acceptedPerSecond / single.acceptedPerSecond) * 100) / 100,
   storedVsSingle: r.storedPerSecond === null ? null : Math.round((r.storedPerSecond / single.storedPerSecond!) * 100) / 100,
 });
 process.stdout.write(
   `${JSON.stringify(
-    { events, clients, batch, results: [single, { ...alone, ...ratio(alone) }, { ...oneWorker, ...ratio(oneWorker) }, { ...twoWorkers, ...ratio(twoWorkers) }] },
+    { events, clients, batch, results: [single, ...others.map((r) => ({ ...r, ...ratio(r) }))] },
     null,
     2,
   )}\n`,
