@@ -9,16 +9,18 @@
  * Processes run from source through tsx, so absolute figures are a little below the built packages'.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { createTestDatabase, freePort } from '@faultline/plugin-storage-postgres/testing';
 import { numberOption } from '../shared/args.js';
 import { createEventGenerator } from '../shared/events.js';
-import { postgresUsage } from '../shared/postgres-usage.js';
 import { cpuSeconds } from '../shared/proc.js';
 import { progress } from '../shared/stats.js';
 import { sendBatches } from '../ingest/load.js';
 import { storedCounts } from '../ingest/verify.js';
 import { runFaultline, startFaultline, type Running } from './processes.js';
+import { cpuBetween, databaseCpuSeconds } from './postgres-cpu.js';
+import { splitThreadCpu, threadCpuSeconds } from './thread-cpu.js';
 
 const events = numberOption('events', 'BENCH_EVENTS', 20_000);
 const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
@@ -54,10 +56,13 @@ interface Result {
   complete: boolean | null;
   /**
    * CPU microseconds per measured event, by process: the node that answers the requests (ingest threads
-   * included), the workers, Redis, every local postgres process and this load generator. Redis and
-   * PostgreSQL are shared with other work on the machine, which counts too.
+   * included), the workers, Redis, the postgres processes of the run's database (its backends and the
+   * server's background processes) and this load generator. Redis is shared with other work on the
+   * machine, which counts too.
    */
-  cpuUsPerEvent: { ingestNode: number; workers: number; redis: number; postgres: number; loadGenerator: number };
+  cpuUsPerEvent: { ingestNode: number; workers: number; redis: number; postgres: number; loadGenerator: number; all: number };
+  /** The node's CPU per event by thread: main, its ingest threads, the rest (GC helpers, libuv). */
+  ingestNodeThreadsUsPerEvent: { main: number; ingestThreads: number; other: number };
 }
 
 async function runSetup(setup: string, workers: number | null): Promise<Result> {
@@ -81,7 +86,7 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
     const depth: number[] = [];
     const sampler = workers === null ? null : setInterval(() => void queueDepth(redis, prefix).then((d) => depth.push(d)), 250);
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
-    const cpuBefore = { processes: running.map((p) => cpuSeconds(p.pid)), redis: cpuSeconds(redisPid), postgres: (await postgresUsage(database.url)).cpuSeconds, self: process.cpuUsage() };
+    const cpuBefore = { threads: threadCpuSeconds(running[0].pid), processes: running.map((p) => cpuSeconds(p.pid)), redis: cpuSeconds(redisPid), postgres: await databaseCpuSeconds(database.url), self: process.cpuUsage() };
     const start = performance.now();
     const load = await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, bodies, clients);
     // With no worker, nothing is stored: the figure is the ingest node's own 202 rate, Redis only.
@@ -90,13 +95,16 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
     const self = process.cpuUsage(cpuBefore.self);
     const perEvent = (seconds: number) => Math.round((seconds * 1e6) / events);
     const used = running.map((p, i) => cpuSeconds(p.pid) - cpuBefore.processes[i]);
+    const threads = splitThreadCpu(running[0].pid, cpuBefore.threads, threadCpuSeconds(running[0].pid), Number((workers === null ? undefined : ingestNodeThreads) ?? process.env.FAULTLINE_INGEST_THREADS ?? Math.max(1, availableParallelism() - 1)));
     const cpuUsPerEvent = {
       ingestNode: perEvent(used[0]),
       workers: perEvent(used.slice(1).reduce((a, b) => a + b, 0)),
       redis: perEvent(cpuSeconds(redisPid) - cpuBefore.redis),
-      postgres: perEvent((await postgresUsage(database.url)).cpuSeconds - cpuBefore.postgres),
+      postgres: perEvent(cpuBetween(cpuBefore.postgres, await databaseCpuSeconds(database.url))),
       loadGenerator: perEvent((self.user + self.system) / 1e6),
+      all: 0,
     };
+    cpuUsPerEvent.all = cpuUsPerEvent.ingestNode + cpuUsPerEvent.workers + cpuUsPerEvent.redis + cpuUsPerEvent.postgres + cpuUsPerEvent.loadGenerator;
     if (sampler) clearInterval(sampler);
     return {
       setup,
@@ -108,6 +116,7 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
       queueDepth: depth,
       complete: stored ? stored.events === WARMUP_EVENTS + events && stored.issueCountSum === WARMUP_EVENTS + events : null,
       cpuUsPerEvent,
+      ingestNodeThreadsUsPerEvent: { main: perEvent(threads.main), ingestThreads: perEvent(threads.ingestThreads), other: perEvent(threads.other) },
     };
   } finally {
     for (const p of running.reverse()) await p.stop();
