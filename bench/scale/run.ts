@@ -1,11 +1,14 @@
 /**
  * bench:scale — one Faultline process against ingest nodes and workers on Redis, on this machine:
- *   node --import tsx --conditions=faultline-source bench/scale/run.ts [--events 20000] [--clients 8] [--batch 100]
+ *   node --import tsx --conditions=faultline-source bench/scale/run.ts [--events 20000] [--clients 8]
+ *     [--batch 100] [--setups alone,1,2,flood] [--ingest-threads N] [--flood-clients 16]
  * For each set-up (single process; `serve --no-process` alone, its 202 rate with Redis only; + 1 worker;
  * + 2 workers) on a fresh database and
  * Redis prefix: the 202 rate (events/s acknowledged), the stored rate (events/s until the last is
- * committed), p95 of the 202, and the queue depth (jobs) sampled every 250 ms. Prints one JSON object on
- * stdout, each set-up beside the single process's figure of the same run; progress goes to stderr.
+ * committed), p95 of the 202, the queue depth (jobs) sampled every 250 ms, and CPU per event by process
+ * (and by thread for the node that answers). Then `flood` (flood.ts): another project's 202 latency
+ * with and without a key flooding past its limit. Prints one JSON object on stdout, each set-up beside
+ * the single process's figure of the same run; progress goes to stderr.
  * Processes run from source through tsx, so absolute figures are a little below the built packages'.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +21,8 @@ import { cpuSeconds } from '../shared/proc.js';
 import { progress } from '../shared/stats.js';
 import { sendBatches } from '../ingest/load.js';
 import { storedCounts } from '../ingest/verify.js';
+import { writeRedisConfig } from './config.js';
+import { runFlood } from './flood.js';
 import { runFaultline, startFaultline, type Running } from './processes.js';
 import { cpuBetween, databaseCpuSeconds } from './postgres-cpu.js';
 import { splitThreadCpu, threadCpuSeconds } from './thread-cpu.js';
@@ -26,10 +31,16 @@ const events = numberOption('events', 'BENCH_EVENTS', 20_000);
 const clients = numberOption('clients', 'BENCH_CLIENTS', 8);
 const batch = numberOption('batch', 'BENCH_BATCH', 100);
 const redisUrl = process.env.FAULTLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** `--setups single,alone,1,2` runs only those set-ups (the single process always runs: it is the baseline). */
-const setups = new Set((stringOption('setups') ?? 'single,alone,1,2').split(','));
+/** `--setups alone,1,2,flood` runs only those set-ups (the single process always runs: it is the baseline). */
+const setups = new Set((stringOption('setups') ?? 'alone,1,2,flood').split(','));
+const floodClients = numberOption('flood-clients', 'BENCH_FLOOD_CLIENTS', 16);
+/** Events per request of the flooding key (an SDK sends one at a time; a batching client many). */
+const floodBatch = numberOption('flood-batch', 'BENCH_FLOOD_BATCH', 1);
 /** BENCH_CPU_PROF=<dir>: the ingest node (or single process) writes a V8 CPU profile there per set-up. */
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
+/** `--ingest-node-flags '--single-threaded-gc'`: node flags added to the ingest nodes' (`--single-flags`: the single process's). */
+const ingestNodeFlags = stringOption('ingest-node-flags');
+const singleFlags = stringOption('single-flags');
 /** `--ingest-threads N`: FAULTLINE_INGEST_THREADS of the ingest nodes (`serve --no-process`); default core's (cores − 1). */
 const ingestNodeThreads = stringOption('ingest-threads');
 
@@ -71,13 +82,15 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
   const env: Record<string, string> = { FAULTLINE_DATABASE_URL: database.url, FAULTLINE_RATE_LIMIT_PER_MINUTE: '0' };
   const configEnv = workers === null ? { ...env, FAULTLINE_REDIS_URL: '' } : { ...env, FAULTLINE_REDIS_URL: redisUrl };
   const serveEnv = workers !== null && ingestNodeThreads ? { ...configEnv, FAULTLINE_INGEST_THREADS: ingestNodeThreads } : configEnv;
-  const config = workers === null ? [] : ['--config', await writeConfig(prefix)];
+  const config = workers === null ? [] : ['--config', await writeRedisConfig(redisUrl, prefix)];
   const running: Running[] = [];
   const redis = new Redis(redisUrl);
   try {
     const project = JSON.parse(await runFaultline([...config, 'project', 'create', 'Bench', '--json'], configEnv));
     const port = await freePort();
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${setup.replace(/\W+/g, '-')}`] : [];
+    const flags = workers === null ? singleFlags : ingestNodeFlags;
+    if (flags) profile.push(...flags.split(' '));
     running.push(await startFaultline([...config, 'serve', '--port', String(port), ...(workers === null ? [] : ['--no-process'])], serveEnv, 'faultline listening', profile));
     for (let i = 0; i < (workers ?? 0); i++) running.push(await startFaultline([...config, 'worker'], configEnv, 'faultline worker running'));
     await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, warmup, clients);
@@ -135,15 +148,6 @@ async function storedAtLeast(databaseUrl: string, projectId: number, n: number) 
   }
 }
 
-async function writeConfig(prefix: string): Promise<string> {
-  const { writeFile, mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  const file = path.join(await mkdtemp(path.join(tmpdir(), 'faultline-bench-')), 'faultline.config.json');
-  await writeFile(file, JSON.stringify({ plugins: [['@faultline/plugin-queue-redis', { url: redisUrl, prefix }]] }));
-  return file;
-}
-
 async function queueDepth(redis: Redis, prefix: string): Promise<number> {
   const key = `${prefix}:bq:ingest`;
   const [waiting, active, delayed] = await Promise.all([redis.llen(`${key}:waiting`), redis.llen(`${key}:active`), redis.zcard(`${key}:delayed`)]);
@@ -161,13 +165,15 @@ const others: Result[] = [];
 if (setups.has('alone')) others.push(await runSetup('ingest node alone (queue only)', 0));
 if (setups.has('1')) others.push(await runSetup('ingest node + 1 worker', 1));
 if (setups.has('2')) others.push(await runSetup('ingest node + 2 workers', 2));
+const floodBodies = json.slice(0, 2000).map((_, i, all) => (i % floodBatch === 0 ? Buffer.from(`{"events":[${all.slice(i, i + floodBatch).join(',')}]}`) : null)).filter((b) => b !== null);
+const flood = setups.has('flood') ? await runFlood({ redisUrl, floodBodies, floodEventsPerRequest: floodBatch, floodClients }) : undefined;
 const ratio = (r: Result) => ({
   acceptedVsSingle: Math.round((r.acceptedPerSecond / single.acceptedPerSecond) * 100) / 100,
   storedVsSingle: r.storedPerSecond === null ? null : Math.round((r.storedPerSecond / single.storedPerSecond!) * 100) / 100,
 });
 process.stdout.write(
   `${JSON.stringify(
-    { events, clients, batch, results: [single, ...others.map((r) => ({ ...r, ...ratio(r) }))] },
+    { events, clients, batch, results: [single, ...others.map((r) => ({ ...r, ...ratio(r) }))], flood },
     null,
     2,
   )}\n`,

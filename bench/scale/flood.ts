@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createTestDatabase, freePort } from '@faultline/plugin-storage-postgres/testing';
+import { createEventGenerator } from '../shared/events.js';
+import { createHttpClient } from '../shared/http.js';
+import { cpuSeconds } from '../shared/proc.js';
+import { progress, summarize } from '../shared/stats.js';
+import { writeRedisConfig } from './config.js';
+import { runFaultline, startFaultline, type Running } from './processes.js';
+
+export interface FloodOptions {
+  redisUrl: string;
+  /** Bodies of the flooding key, sent over and over with no pause. */
+  floodBodies: Buffer[];
+  floodEventsPerRequest: number;
+  floodClients: number;
+}
+
+/** Every key's limit: the steady project's whole run stays below it, the flood passes it at once. */
+const LIMIT_PER_MINUTE = 6000;
+/** The steady project: 2 clients, requests of 10 events, 20 ms apart; this many requests per phase. */
+const STEADY = { clients: 2, perRequest: 10, pauseMs: 20, requests: 150 };
+
+/**
+ * One ingest node + 1 worker on Redis with rate limits on. The steady project sends at its usual rate
+ * twice: alone, then while another project's key floods from `floodClients` clients that ignore the 429s
+ * (measured once the flood has met its first 429). Prints p50/p95 of the steady project's 202 in both
+ * phases, and what the flood got.
+ */
+export async function runFlood(options: FloodOptions) {
+  const database = await createTestDatabase();
+  const prefix = `faultline-bench-${randomBytes(4).toString('hex')}`;
+  const env = { FAULTLINE_DATABASE_URL: database.url, FAULTLINE_REDIS_URL: options.redisUrl, FAULTLINE_RATE_LIMIT_PER_MINUTE: String(LIMIT_PER_MINUTE) };
+  const config = ['--config', await writeRedisConfig(options.redisUrl, prefix)];
+  const running: Running[] = [];
+  const http = createHttpClient(STEADY.clients + options.floodClients);
+  try {
+    const steady = JSON.parse(await runFaultline([...config, 'project', 'create', 'Steady', '--json'], env));
+    const flooder = JSON.parse(await runFaultline([...config, 'project', 'create', 'Flooder', '--json'], env));
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}/api/v1/events`;
+    running.push(await startFaultline([...config, 'serve', '--port', String(port), '--no-process'], env, 'faultline listening'));
+    running.push(await startFaultline([...config, 'worker'], env, 'faultline worker running'));
+
+    const nextEvent = createEventGenerator({ issues: 50 });
+    const steadyBody = () => Buffer.from(`{"events":[${Array.from({ length: STEADY.perRequest }, () => JSON.stringify(nextEvent())).join(',')}]}`);
+    const post = (key: string, body: Buffer) =>
+      http.request('POST', endpoint, { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': String(body.length) }, body);
+
+    async function steadyPhase(requests: number) {
+      const ms: number[] = [];
+      const refused: Record<number, number> = {};
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: STEADY.clients }, async () => {
+          while (next++ < requests) {
+            const body = steadyBody();
+            const start = performance.now();
+            const res = await post(steady.publicKey, body);
+            if (res.status === 202) ms.push(performance.now() - start);
+            else refused[res.status] = (refused[res.status] ?? 0) + 1;
+            await new Promise((resolve) => setTimeout(resolve, STEADY.pauseMs));
+          }
+        }),
+      );
+      const s = summarize(ms);
+      return { requests, p50AcceptMs: s.p50, p95AcceptMs: s.p95, not202: refused };
+    }
+
+    await steadyPhase(50); // warm-up, not measured
+    progress(`flood: the steady project alone, ${STEADY.requests} requests`);
+    const quiet = await steadyPhase(STEADY.requests);
+
+    const flood = { statuses: {} as Record<number, number>, requests: 0 };
+    let flooding = true;
+    let firstRefusal: () => void = () => undefined;
+    const refusedOnce = new Promise<void>((resolve) => (firstRefusal = resolve));
+    let measuring = false;
+    let at = 0;
+    const floodDone = Promise.all(
+      Array.from({ length: options.floodClients }, async () => {
+        while (flooding) {
+          const res = await post(flooder.publicKey, options.floodBodies[at++ % options.floodBodies.length]);
+          if (res.status === 429) firstRefusal();
+          if (!measuring) continue;
+          flood.requests++;
+          flood.statuses[res.status] = (flood.statuses[res.status] ?? 0) + 1;
+        }
+      }),
+    );
+    await refusedOnce;
+    progress(`flood: the steady project while another key floods from ${options.floodClients} clients`);
+    measuring = true;
+    const start = performance.now();
+    const cpuBefore = { node: cpuSeconds(running[0].pid), worker: cpuSeconds(running[1].pid), self: process.cpuUsage() };
+    const flooded = await steadyPhase(STEADY.requests);
+    const seconds = (performance.now() - start) / 1000;
+    const self = process.cpuUsage(cpuBefore.self);
+    // Cores busy during the flooded phase: what the flood costs the machine, and who pays it.
+    const cores = (s: number) => Math.round((s / seconds) * 100) / 100;
+    const coresBusy = {
+      ingestNode: cores(cpuSeconds(running[0].pid) - cpuBefore.node),
+      worker: cores(cpuSeconds(running[1].pid) - cpuBefore.worker),
+      loadGenerators: cores((self.user + self.system) / 1e6),
+    };
+    flooding = false;
+    await floodDone;
+    return {
+      limitPerMinute: LIMIT_PER_MINUTE,
+      steady: { clients: STEADY.clients, eventsPerRequest: STEADY.perRequest, pauseMs: STEADY.pauseMs },
+      quiet,
+      flooded,
+      p95FloodedVsQuiet: Math.round((flooded.p95AcceptMs / quiet.p95AcceptMs) * 100) / 100,
+      flood: { clients: options.floodClients, eventsPerRequest: options.floodEventsPerRequest, requestsPerSecond: Math.round(flood.requests / seconds), statuses: flood.statuses },
+      coresBusyWhileFlooded: coresBusy,
+    };
+  } finally {
+    http.close();
+    for (const p of running.reverse()) await p.stop();
+    const redis = new Redis(options.redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await database.drop();
+  }
+}
