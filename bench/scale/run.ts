@@ -36,7 +36,7 @@ const setups = new Set((stringOption('setups') ?? 'alone,1,2,flood').split(','))
 const floodClients = numberOption('flood-clients', 'BENCH_FLOOD_CLIENTS', 16);
 /** Events per request of the flooding key (an SDK sends one at a time; a batching client many). */
 const floodBatch = numberOption('flood-batch', 'BENCH_FLOOD_BATCH', 1);
-/** BENCH_CPU_PROF=<dir>: the ingest node (or single process) writes a V8 CPU profile there per set-up. */
+/** BENCH_CPU_PROF=<dir>: the ingest node (or single process) and each worker write V8 CPU profiles there, per set-up. */
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
 /** `--ingest-node-flags '--single-threaded-gc'`: node flags added to the ingest nodes' (`--single-flags`: the single process's). */
 const ingestNodeFlags = stringOption('ingest-node-flags');
@@ -92,7 +92,10 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
     const flags = workers === null ? singleFlags : ingestNodeFlags;
     if (flags) profile.push(...flags.split(' '));
     running.push(await startFaultline([...config, 'serve', '--port', String(port), ...(workers === null ? [] : ['--no-process'])], serveEnv, 'faultline listening', profile));
-    for (let i = 0; i < (workers ?? 0); i++) running.push(await startFaultline([...config, 'worker'], configEnv, 'faultline worker running'));
+    for (let i = 0; i < (workers ?? 0); i++) {
+      const workerProfile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${setup.replace(/\W+/g, '-')}-worker-${i + 1}`] : [];
+      running.push(await startFaultline([...config, 'worker'], configEnv, 'faultline worker running', workerProfile));
+    }
     await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, warmup, clients);
     if (workers !== 0) await storedAtLeast(database.url, project.id, WARMUP_EVENTS);
     progress(`${setup}: sending ${bodies.length} requests of ${batch} events from ${clients} clients`);
