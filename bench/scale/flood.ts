@@ -39,7 +39,8 @@ export async function runFlood(options: FloodOptions) {
     const flooder = JSON.parse(await runFaultline([...config, 'project', 'create', 'Flooder', '--json'], env));
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}/api/v1/events`;
-    running.push(await startFaultline([...config, 'serve', '--port', String(port), '--no-process'], env, 'faultline listening'));
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/flood`] : [];
+    running.push(await startFaultline([...config, 'serve', '--port', String(port), '--no-process'], env, 'faultline listening', profile));
     running.push(await startFaultline([...config, 'worker'], env, 'faultline worker running'));
 
     const nextEvent = createEventGenerator({ issues: 50 });
