@@ -168,8 +168,7 @@ const others: Result[] = [];
 if (setups.has('alone')) others.push(await runSetup('ingest node alone (queue only)', 0));
 if (setups.has('1')) others.push(await runSetup('ingest node + 1 worker', 1));
 if (setups.has('2')) others.push(await runSetup('ingest node + 2 workers', 2));
-const floodBodies = json.slice(0, 2000).map((_, i, all) => (i % floodBatch === 0 ? Buffer.from(`{"events":[${all.slice(i, i + floodBatch).join(',')}]}`) : null)).filter((b) => b !== null);
-const flood = setups.has('flood') ? await runFlood({ redisUrl, floodBodies, floodEventsPerRequest: floodBatch, floodClients }) : undefined;
+const flood = setups.has('flood') ? await runFlood({ redisUrl, floodEventsPerRequest: floodBatch, floodClients }) : undefined;
 const ratio = (r: Result) => ({
   acceptedVsSingle: Math.round((r.acceptedPerSecond / single.acceptedPerSecond) * 100) / 100,
   storedVsSingle: r.storedPerSecond === null ? null : Math.round((r.storedPerSecond / single.storedPerSecond!) * 100) / 100,
