@@ -23,8 +23,8 @@ export function ingestJobEvents(data: IngestJobData): GroupedEvent[] {
 /**
  * The job as bee-queue stores it (what its `Job#toData` writes: data, options, status, progress), built
  * as bytes: a request's batch goes from `encodeBatch` to base64 to the Redis socket without becoming a
- * JSON string twice (bee-queue stringifies the job, then its client copies the string into a buffer),
- * which was most of an ingest node's own cost per request.
+ * JSON string and then a copy of it (bee-queue stringifies the job, then its client copies the string
+ * into a buffer).
  */
 export function ingestJobBytes(events: GroupedEvent[], retries: IngestJobRetries, now = Date.now()): Buffer {
   const base64 = batchBytes(events).toString('base64');
