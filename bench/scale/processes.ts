@@ -11,13 +11,13 @@ export interface Running {
 }
 
 /**
- * A `faultline` command from source (tsx, with the node flags `faultline serve` documents), resolved once
- * its log says `ready`. Its log goes nowhere unless BENCH_VERBOSE=1.
+ * A `faultline` command from source (tsx, with the node flags `faultline serve` documents, then
+ * `nodeFlags`), resolved once its log says `ready`. Its log goes nowhere unless BENCH_VERBOSE=1.
  */
-export async function startFaultline(args: string[], env: Record<string, string>, ready: string): Promise<Running> {
+export async function startFaultline(args: string[], env: Record<string, string>, ready: string, nodeFlags: string[] = []): Promise<Running> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--max-old-space-size=1024', '--max-semi-space-size=4', '--import', 'tsx', '--conditions=faultline-source', cli, ...args],
+    ['--max-old-space-size=1024', '--max-semi-space-size=4', ...nodeFlags, '--import', 'tsx', '--conditions=faultline-source', cli, ...args],
     { env: { ...process.env, FAULTLINE_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

@@ -24,7 +24,8 @@ export class PendingEvents {
     private readonly queueKeyPrefix: string,
   ) {}
 
-  private get key(): string {
+  /** The counter's key. */
+  get key(): string {
     return `${this.queueKeyPrefix}pending-events`;
   }
 

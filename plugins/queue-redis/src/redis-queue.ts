@@ -1,12 +1,14 @@
 import BeeQueue from 'bee-queue';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FaultlineError, InProcessQueue, type BatchOptions, type BatchProcessor, type GroupedEvent, type QueueProvider } from '@faultline/core';
 import { BeeDeadLetters } from './bee-dead-letters.js';
 import type { QueueOptions } from './options.js';
+import { ingestJobBytes, ingestJobEvents, type IngestJobData } from './ingest-job.js';
+import { IngestJobWriter } from './ingest-job-writer.js';
 import { PendingEvents } from './pending-events.js';
+import { closeRedis, openRedis } from './redis-connection.js';
 import { reloadScriptsOnReconnect } from './reload-scripts.js';
-
-import { ingestJobData, ingestJobEvents, type IngestJobData } from './ingest-job.js';
 
 export const INGEST_QUEUE_NAME = 'ingest';
 
@@ -23,8 +25,9 @@ export interface RedisQueueOptions {
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
- * The `queue` on bee-queue. On an ingest node `enqueue` writes a request's events as one job and resolves
- * once Redis holds it, so a 202 is as durable as Redis is. On a worker (`consume` was called) jobs are
+ * The `queue` on bee-queue. On an ingest node `enqueue` writes a request's events as one job, with the
+ * pending-events count, in one round trip (IngestJobWriter), and resolves once Redis holds it, so a 202
+ * is as durable as Redis is. On a worker (`consume` was called) jobs are
  * taken `concurrency` at a time and fed to core's in-process group commit, so several jobs make one
  * storage batch and each is acknowledged only after its batch is committed. A worker that dies leaves
  * its jobs active; bee-queue's stall check hands them to another worker (storage is idempotent by
@@ -51,6 +54,9 @@ export class RedisQueue implements QueueProvider {
   private stopping = false;
   private loggedDown = false;
   private readonly pendingEvents: PendingEvents;
+  /** The connection `enqueue` writes jobs on (ioredis, which sends the job's bytes as they are). */
+  private writerClient: Redis | null = null;
+  private writer: IngestJobWriter | null = null;
 
   constructor(private readonly options: RedisQueueOptions) {
     this.pendingEvents = new PendingEvents(() => (this.bee as unknown as { client: any }).client, `${options.prefix}:${INGEST_QUEUE_NAME}:`);
@@ -85,6 +91,9 @@ export class RedisQueue implements QueueProvider {
     bee.on('error', (err) => this.redisError(err));
     this.bee = bee;
     await bee.ready();
+    this.writerClient = openRedis(url, log, 'ingest', { name: `${prefix}-ingest` });
+    this.writer = new IngestJobWriter(this.writerClient, `${prefix}:${INGEST_QUEUE_NAME}:`, this.pendingEvents.key);
+    await this.writerClient.connect();
     reloadScriptsOnReconnect(bee, (err) => this.redisError(err));
     this.reachable = true;
     if (isWorker) this.startWorker(bee);
@@ -96,22 +105,20 @@ export class RedisQueue implements QueueProvider {
 
   async enqueue(events: GroupedEvent[]): Promise<void> {
     if (this.stopping) throw new FaultlineError('FAULTLINE_ERR_STOPPING', undefined, { retryAfter: 5 });
-    if (!this.bee) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED', undefined, { retryAfter: 5 });
+    if (!this.bee || !this.writer) throw new FaultlineError('FAULTLINE_ERR_NOT_STARTED', undefined, { retryAfter: 5 });
     if (events.length === 0) return;
     if (!this.reachable) throw unavailable();
     if (this.depth >= this.maxDepth()) {
       throw new FaultlineError('FAULTLINE_ERR_INGEST_OVERLOADED', `Ingest queue holds ${this.depth} events (bound ${this.maxDepth()}); retry later`, { retryAfter: 2 });
     }
-    const job = this.newJob(ingestJobData(events));
+    const job = ingestJobBytes(events, this.options.queue);
     try {
-      await withTimeout(job.save(), this.options.queue.enqueueTimeoutMs);
+      await withTimeout(this.writer.add(job, events.length), this.options.queue.enqueueTimeoutMs);
     } catch (err) {
       this.reachable = false; // until the next reading of the depth succeeds
       throw unavailable(err);
     }
     this.depth += events.length; // counted now, so a burst between two readings meets the bound
-    // The job is durable already; a count that fails to rise is mended by the next quiet moment.
-    await this.pendingEvents.add(events.length).catch((err: Error) => this.redisError(err));
   }
 
   /** Events waiting, in flight or waiting to be retried, across every node (as last read). */
@@ -142,6 +149,9 @@ export class RedisQueue implements QueueProvider {
     if (bee) {
       await bee.close(CLOSE_TIMEOUT_MS).catch((err: unknown) => this.options.log.warn({ err }, 'redis queue closed with jobs in flight; another worker will retry them'));
     }
+    if (this.writerClient) await closeRedis(this.writerClient);
+    this.writerClient = null;
+    this.writer = null;
     await this.commits?.stop();
   }
 

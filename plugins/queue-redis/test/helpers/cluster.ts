@@ -20,13 +20,14 @@ export interface Cluster {
 
 /**
  * Faultline processes of one installation for a test: one database, one Redis key prefix, a config file
- * that lists the Redis plugin with test-sized timings. Each process is a real child the test can kill.
+ * that lists the Redis plugin with test-sized timings, and `env` for every process (settings such as
+ * FAULTLINE_RATE_LIMIT_PER_MINUTE). Each process is a real child the test can kill.
  */
-export async function cluster(databaseUrl: string, redis: QueueRedisOptions): Promise<Cluster> {
+export async function cluster(databaseUrl: string, redis: QueueRedisOptions, settings: Record<string, string> = {}): Promise<Cluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'faultline-cluster-'));
   const config = path.join(dir, 'faultline.config.json');
   await writeFile(config, JSON.stringify({ plugins: [['@faultline/plugin-queue-redis', redis]] }));
-  const env = { FAULTLINE_DATABASE_URL: databaseUrl };
+  const env = { ...settings, FAULTLINE_DATABASE_URL: databaseUrl };
   const running: CliProcess[] = [];
   const track = <T extends CliProcess>(p: T) => (running.push(p), p);
   return {

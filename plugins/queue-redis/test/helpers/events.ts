@@ -27,3 +27,11 @@ export async function postEvents(url: string, key: string, events: unknown[]): P
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
+
+/** POST one event as a Sentry envelope (the key in `?sentry_key=`, as SDKs send it). */
+export async function postEnvelope(url: string, projectId: number, key: string, event: { event_id: string }): Promise<{ status: number; headers: Headers; body: any }> {
+  const body = `${JSON.stringify({ event_id: event.event_id, sent_at: new Date().toISOString() })}\n{"type":"event"}\n${JSON.stringify(event)}`;
+  const res = await fetch(`${url}/api/${projectId}/envelope/?sentry_key=${key}`, { method: 'POST', body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
