@@ -49,6 +49,25 @@ describe('batch codec (what a queue carries)', function () {
     );
   });
 
+  it('carries the search fields grouping extracted (version 2), and still reads version 1 batches without them', function () {
+    const search = { text: 'TypeError boom', tags: { 'user.id': '42', browser: 'Firefox' }, filenames: ['app.js'], functions: ['run'] };
+    const [withFields, without] = decodeBatch(encodeBatch([grouped(1, '{}', { search }), grouped(2, '{}')]));
+    expect(withFields.search).to.deep.equal(search);
+    expect(without).not.to.have.property('search');
+    // A version 1 batch, as the release before wrote it: 16 fields a tuple, no search fields.
+    const head = utf8.encode(JSON.stringify([[7, 'a'.repeat(32), 'r', 't', 'error', 'node', null, null, 'fp', 'v1', null, 'T', 'c', 'T', 'v', 2]]));
+    const v1 = new Uint8Array(8 + head.byteLength + 2);
+    v1.set([0x46, 0x4c, 0x42, 1]);
+    new DataView(v1.buffer).setUint32(4, head.byteLength);
+    v1.set(head, 8);
+    v1.set(utf8.encode('{}'), 8 + head.byteLength);
+    const [old] = decodeBatch(v1);
+    expect([old.eventId, Buffer.from(old.payload).toString(), old.search]).to.deep.equal(['a'.repeat(32), '{}', undefined]);
+    // Search fields of the wrong shape are a corrupt batch, not a storage error later.
+    const bad = encodeBatch([grouped(1, '{}', { search: { ...search, filenames: [1] } as any })]);
+    expectCorrupt(bad, /event 0 is malformed/);
+  });
+
   it('frames payloads as they are: their bytes appear in the encoding unchanged', function () {
     const payload = '{"a":"line\\nbreak \\"q\\" 東"}';
     const bytes = encodeBatch([grouped(1, payload)]);
