@@ -29,6 +29,12 @@ const batch: GroupedEvent[] = Array.from({ length: EVENTS }, (_, n) => ({
   groupingVersion: 'v1',
   userKey: `user-${n % 50}`,
   meta: { title: 'TypeError: x is undefined', culprit: 'handler0 at /app/src/module-0.js', type: 'TypeError', value: 'x is undefined' },
+  search: {
+    text: `TypeError x is undefined Grüße ${n}`,
+    tags: { region: 'eu-west-1', 'user.id': `user-${n % 50}` },
+    filenames: Array.from({ length: 12 }, (_, i) => `/app/src/module-${i}.js`),
+    functions: Array.from({ length: 12 }, (_, i) => `handler${i}`),
+  },
   payload: payload(n),
 }));
 
