@@ -1,6 +1,17 @@
-import { FaultlineError, ISSUE_SORTS, ISSUE_STATUSES, type Issue, type IssueQuery, type IssueSort, type IssueStatus, type Page } from '@faultline/core';
+import {
+  FaultlineError,
+  ISSUE_SORTS,
+  ISSUE_STATUSES,
+  MAX_ISSUE_OFFSET,
+  type Issue,
+  type IssueQuery,
+  type IssueSearchQuery,
+  type IssueSort,
+  type IssueStatus,
+  type Page,
+} from '@faultline/core';
 import type { PgClient } from './connection.js';
-import { decodeCursor, keysetPage } from './cursor.js';
+import { decodeCursor, encodeCursor, keysetPage } from './cursor.js';
 import { ISSUE_COLUMNS, isIssueId, toIssue, type IssueRow } from './issue-row.js';
 import { SqlParams } from './sql-params.js';
 
@@ -24,12 +35,28 @@ export async function listIssues(client: PgClient, projectId: number, query: Iss
   if (query.text !== undefined && query.text.trim() !== '') {
     where.push(`search @@ websearch_to_tsquery('simple', ${params.add(query.text)})`);
   }
-  return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
+  return pageOfIssues(client, { where, params, sort: query.sort, cursor: withOffset(query).cursor, limit: query.limit });
+}
+
+/**
+ * The query with its `offset` as a cursor: a position in an issue list is either after a row (keyset) or
+ * after n rows (offset), and both travel as the cursor, so pageOfIssues gives every list (the search
+ * language's too) random access.
+ */
+export function withOffset<Q extends IssueQuery | IssueSearchQuery>(query: Q): Q {
+  if (query.offset === undefined) return query;
+  if (!Number.isInteger(query.offset) || query.offset < 0 || query.offset > MAX_ISSUE_OFFSET) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `offset must be an integer from 0 to ${MAX_ISSUE_OFFSET}`, { path: 'offset' });
+  }
+  if (query.cursor !== undefined) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Give either cursor or offset, not both', { path: 'offset' });
+  return { ...query, offset: undefined, cursor: encodeCursor({ kind: `issues:${query.sort}:offset`, value: String(query.offset), id: '' }) };
 }
 
 /**
  * One page of the issues matching `where` (SQL over the issues table, unqualified or as `issues`, with
- * its values in `params`), in the sort's order from the cursor on.
+ * its values in `params`), in the sort's order from the cursor on. An offset cursor (withOffset) skips
+ * that many issues and counts the matches, up to MAX_ISSUE_OFFSET, as `total`: the count reads at most
+ * that many index entries, whatever the conditions (a search condition checked per issue included).
  */
 export async function pageOfIssues(
   client: PgClient,
@@ -42,21 +69,39 @@ export async function pageOfIssues(
   const column = SORT_COLUMNS[q.sort];
   const where = [...q.where];
   const params = q.params;
+  let offset: number | null = null;
   if (q.cursor !== undefined) {
+    const position = decodeCursor(q.cursor, [`issues:${q.sort}`, `issues:${q.sort}:offset`]);
+    if (position.kind.endsWith(':offset')) {
+      offset = /^\d{1,6}$/.test(position.value) && position.id === '' ? Number(position.value) : NaN;
+      if (!(offset <= MAX_ISSUE_OFFSET)) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
+    }
+  }
+  if (q.cursor !== undefined && offset === null) {
     const position = decodeCursor(q.cursor, `issues:${q.sort}`);
     const valid = (q.sort === 'count' ? /^\d{1,19}$/ : TIME_KEY).test(position.value) && isIssueId(position.id);
     if (!valid) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
     const cast = q.sort === 'count' ? 'bigint' : 'timestamptz';
     where.push(`(${column}, id) < (${params.add(position.value)}::${cast}, ${params.add(position.id)}::bigint)`);
   }
+  let counted: { total: number; totalCapped: boolean } | null = null;
+  if (offset !== null) {
+    // Before the page's own values join `params`: PostgreSQL refuses a value the statement does not use.
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues WHERE ${where.join(' AND ')} LIMIT ${MAX_ISSUE_OFFSET + 1}) AS m`,
+      params.values,
+    );
+    counted = { total: Math.min(rows[0].n, MAX_ISSUE_OFFSET), totalCapped: rows[0].n > MAX_ISSUE_OFFSET };
+  }
   const { rows } = await client.query<IssueRow & { sort_key: string }>(
     `SELECT ${ISSUE_COLUMNS}, ${column}::text AS sort_key FROM issues
       WHERE ${where.join(' AND ')}
       ORDER BY ${column} DESC, id DESC
-      LIMIT ${params.add(limit + 1)}`,
+      LIMIT ${params.add(limit + 1)}${offset ? ` OFFSET ${params.add(offset)}` : ''}`,
     params.values,
   );
-  return keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
+  const page = keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
+  return counted ? { ...page, ...counted } : page;
 }
 
 export async function getIssue(client: PgClient, issueId: string): Promise<Issue | null> {
