@@ -57,15 +57,31 @@ describe('<faultline-dashboard> in Chromium', function () {
     const firstLoad = issueRequests.filter((u) => !u.includes('limit=100'));
     expect(firstLoad).to.have.length(1);
     expect(firstLoad[0]).to.include('limit=50');
-    expect(firstLoad[0]).not.to.include('cursor=');
+    expect(firstLoad[0]).to.include('offset=0');
+  });
 
+  it('jumps far into the list: fetches the page it lands on by offset, and shows the right rows', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    // The grid knows the list's length from the first page's total: it can scroll to the end at once.
     await tab.evaluate(() => {
       const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
-      (list.shadowRoot!.querySelector('vaadin-grid') as unknown as { scrollToIndex(i: number): void }).scrollToIndex(115);
+      (list.shadowRoot!.querySelector('vaadin-grid') as unknown as { scrollToIndex(i: number): void }).scrollToIndex(112);
     });
-    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError000' }).waitFor();
-    const paged = issueRequests.filter((u) => u.includes('cursor='));
-    expect(paged.length).to.be.within(1, 2);
+    // Last seen, newest first: row i is SeedError(119 - i).
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError007' }).waitFor();
+    const rows = await tab.evaluate(() => {
+      const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
+      const grid = list.shadowRoot!.querySelector('vaadin-grid')!;
+      return [...grid.querySelectorAll('vaadin-grid-cell-content')]
+        .map((c) => ({ row: (c.assignedSlot?.parentElement?.parentElement as unknown as { index: number } | null)?.index, title: c.querySelector('.title')?.textContent }))
+        .filter((r): r is { row: number; title: string } => typeof r.title === 'string' && typeof r.row === 'number' && r.row >= 100);
+    });
+    expect(rows.length).to.be.greaterThan(5);
+    for (const { row, title } of rows) expect(title.split(':')[0], `row ${row}`).to.equal(`SeedError${String(119 - row).padStart(3, '0')}`);
+    const later = issueRequests.slice(1).filter((u) => !u.includes('limit=100'));
+    expect(later.some((u) => u.includes('offset=100'))).to.equal(true);
+    expect(later.filter((u) => u.includes('cursor='))).to.deep.equal([]);
   });
 
   it('narrows the list to what the search bar asks for', async () => {

@@ -20,6 +20,8 @@ const SORTS = [
   ['count', 'Events'],
 ] as const;
 const PAGE_SIZE = 50;
+/** The deepest offset the API serves (MAX_ISSUE_OFFSET). */
+const MAX_OFFSET = 100_000;
 const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
 
 /**
@@ -50,6 +52,7 @@ export class FaultlineIssueList extends FaultlineElement {
 
   private generation = 0;
   private pages = new Map<number, Promise<Page<Issue>>>();
+  /** The list's length as the last page counted it (the grid's `size`). */
   private knownSize = 0;
   private needsReset = false;
   private redrawQueued = false;
@@ -96,7 +99,6 @@ export class FaultlineIssueList extends FaultlineElement {
           part="grid"
           aria-label="Issues"
           .pageSize=${PAGE_SIZE}
-          .size=${PAGE_SIZE}
           .dataProvider=${this.dataProvider}
           .itemIdPath=${'id'}
           theme="no-border row-stripes"
@@ -161,7 +163,6 @@ export class FaultlineIssueList extends FaultlineElement {
     this.error = null;
     this.clearSelection();
     this.knownSize = 0;
-    this.grid.size = PAGE_SIZE;
     this.refresh();
     this.grid.scrollToIndex(0);
   }
@@ -198,19 +199,18 @@ export class FaultlineIssueList extends FaultlineElement {
     return /(^|\s)is:/.test(text) ? text : `is:${this.status}${text ? ` ${text}` : ''}`;
   }
 
-  /** Pages are keyset-paged: page n needs page n-1's cursor, so each page waits for the one before. */
+  /**
+   * Page n straight by its offset, so a jump deep into the list fetches only the page it lands on; each
+   * answer counts the list (`total`), which keeps the grid's size true as issues come and go.
+   */
   private page(n: number): Promise<Page<Issue>> {
     let page = this.pages.get(n);
     if (!page) {
-      const before = n === 0 ? Promise.resolve<Page<Issue> | null>(null) : this.page(n - 1);
-      page = before.then((prev) => {
-        if (prev && !prev.nextCursor) return { data: [], nextCursor: null };
-        return this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
-          query: this.apiQuery(),
-          sort: this.sort,
-          cursor: prev?.nextCursor,
-          limit: PAGE_SIZE,
-        });
+      page = this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
+        query: this.apiQuery(),
+        sort: this.sort,
+        offset: Math.min(n * PAGE_SIZE, MAX_OFFSET),
+        limit: PAGE_SIZE,
       });
       this.pages.set(n, page);
       page.catch(() => this.pages.delete(n));
@@ -223,8 +223,8 @@ export class FaultlineIssueList extends FaultlineElement {
     try {
       const page = await this.page(params.page);
       if (generation !== this.generation) return callback([], this.knownSize);
-      const loaded = params.page * PAGE_SIZE + page.data.length;
-      this.knownSize = page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded;
+      // A list past the deepest offset shows its first MAX_OFFSET + PAGE_SIZE issues (search narrows it).
+      this.knownSize = Math.min(page.total ?? params.page * PAGE_SIZE + page.data.length, MAX_OFFSET + PAGE_SIZE);
       this.phase = this.knownSize === 0 ? 'empty' : 'ready';
       this.error = null;
       callback(page.data, this.knownSize);
