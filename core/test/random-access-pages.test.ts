@@ -15,28 +15,31 @@ describe('issue list by offset and events both ways over HTTP', function () {
 
   const list = (qs: string) => api(server, `/projects/${server.project.id}/issues?${qs}`);
 
-  it('answers a page by offset with the total, for plain lists and for the search language', async () => {
+  it('answers a page by offset, and the total when asked, for plain lists and for the search language', async () => {
     const all = (await list('sort=first_seen&limit=100')).body.data.map((i: { id: string }) => i.id);
     expect(all).to.have.length(12);
-    const page = await list('sort=first_seen&limit=3&offset=6');
+    const page = await list('sort=first_seen&limit=3&offset=6&total=true');
     expect(page.status).to.equal(200);
     expect(page.body.data.map((i: { id: string }) => i.id)).to.deep.equal(all.slice(6, 9));
     expect(page.body).to.include({ total: 12, totalCapped: false });
     const next = await list(`sort=first_seen&limit=3&cursor=${encodeURIComponent(page.body.nextCursor)}`);
     expect(next.body.data.map((i: { id: string }) => i.id)).to.deep.equal(all.slice(9, 12));
     expect(next.body).to.not.have.property('total');
+    expect((await list('sort=first_seen&limit=3&offset=6')).body).to.not.have.property('total');
     // A tag condition reaches into the issues' events: the offset and the count apply to what it matches.
-    const tagged = await list(`query=${encodeURIComponent('shard:a')}&sort=first_seen&limit=5&offset=5`);
+    const tagged = await list(`query=${encodeURIComponent('shard:a')}&sort=first_seen&limit=5&offset=5&total=true`);
     expect(tagged.status).to.equal(200);
     expect(tagged.body.total).to.equal(8);
     expect(tagged.body.data).to.have.length(3);
+    const taggedIds = (await list(`query=${encodeURIComponent('shard:a')}&sort=first_seen&limit=100`)).body.data.map((i: { id: string }) => i.id);
+    expect(tagged.body.data.map((i: { id: string }) => i.id)).to.deep.equal(taggedIds.slice(5));
   });
 
-  it('refuses an offset out of range or given with a cursor, naming the offset', async () => {
-    for (const qs of ['offset=-1', 'offset=100001', 'offset=x', 'offset=1&cursor=abc']) {
+  it('refuses an offset out of range, or an offset or a count with a cursor, naming the parameter', async () => {
+    for (const qs of ['offset=-1', 'offset=100001', 'offset=x', 'offset=1&cursor=abc', 'total=yes', 'total=true&cursor=abc']) {
       const res = await list(qs);
       expect(res.status, qs).to.equal(400);
-      expect(res.body.error.path, qs).to.equal('offset');
+      expect(res.body.error.path, qs).to.equal(qs.startsWith('total') ? 'total' : 'offset');
     }
   });
 

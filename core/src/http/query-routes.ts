@@ -31,15 +31,18 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/api/v1/projects/:id/issues', async function listIssues(req, res) {
     const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
-    const q = parseInput<{ query?: string; sort?: string; cursor?: string; offset?: number; limit: number }>(issueListQuery, req.query, 'query');
+    const q = parseInput<{ query?: string; sort?: string; cursor?: string; offset?: number; total?: boolean; limit: number }>(issueListQuery, req.query, 'query');
     if (q.cursor !== undefined && q.offset !== undefined) {
       throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Give either cursor or offset, not both', { path: 'offset' });
+    }
+    if (q.cursor !== undefined && q.total) {
+      throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'total is counted for pages asked for by offset, not by cursor', { path: 'total' });
     }
     const grant = await deps.grant(req);
     requireProject(grant, id);
     const ast = parseSearchQuery(q.query ?? 'is:unresolved');
     const sort = (SORT_ALIASES[q.sort ?? ''] ?? q.sort ?? 'last_seen') as IssueSort;
-    res.json(await deps.search().searchIssues(id, { ast, sort, cursor: q.cursor, offset: q.offset, limit: q.limit }));
+    res.json(await deps.search().searchIssues(id, { ast, sort, cursor: q.cursor, offset: q.offset, total: q.total, limit: q.limit }));
   });
 
   router.get('/api/v1/issues/:id', async function getIssue(req, res) {
@@ -121,7 +124,7 @@ export const queryOperations: ApiOperation[] = [
     security: 'secretToken',
     params: projectParams,
     query: issueListQuery,
-    responses: { 200: { description: 'A page of issues (with `total` when asked by `offset`)', schema: ISSUE_PAGE }, ...tokenErrors(400, 404) },
+    responses: { 200: { description: 'A page of issues (with `total` when asked for)', schema: ISSUE_PAGE }, ...tokenErrors(400, 404) },
   },
   {
     method: 'get',

@@ -12,7 +12,11 @@ export const issueListQuery = {
       type: 'integer',
       minimum: 0,
       maximum: MAX_ISSUE_OFFSET,
-      description: `Instead of \`cursor\`: skip this many issues (random access, as a grid needs); the page then has \`total\``,
+      description: 'Instead of `cursor`: skip this many issues (random access, as a grid needs)',
+    },
+    total: {
+      type: 'boolean',
+      description: `Also count the matching issues (up to ${MAX_ISSUE_OFFSET}) as \`total\`; not with \`cursor\``,
     },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
   },

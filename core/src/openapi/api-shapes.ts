@@ -248,13 +248,13 @@ export function pageOf(item: object): object {
   };
 }
 
-/** A page of issues; an offset page also says how many issues match. */
+/** A page of issues; asked with `total`, it also says how many issues match. */
 export const ISSUE_PAGE = {
   type: 'object',
   required: ['data', 'nextCursor'],
   properties: {
     ...(pageOf(ISSUE) as { properties: object }).properties,
-    total: { type: 'integer', minimum: 0, description: `Issues matching the query, counted up to ${MAX_ISSUE_OFFSET}; only on a page asked for by \`offset\`` },
+    total: { type: 'integer', minimum: 0, description: `Issues matching the query, counted up to ${MAX_ISSUE_OFFSET}; only when asked for with \`total=true\`` },
     totalCapped: { type: 'boolean', description: `True when there are more than \`total\` (the count stops at ${MAX_ISSUE_OFFSET})` },
   },
 };

@@ -13,8 +13,10 @@ export interface IssueSearchQuery {
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`, in the provider's own format. */
   cursor?: string;
-  /** Skip this many issues instead (IssueQuery.offset): the page carries `total`. */
+  /** Skip this many issues instead (IssueQuery.offset). */
   offset?: number;
+  /** Count the matches into `total` (IssueQuery.total). */
+  total?: boolean;
   limit: number;
 }
 

@@ -171,10 +171,15 @@ export interface IssueQuery {
   /** Opaque cursor from an earlier page's `nextCursor`. */
   cursor?: string;
   /**
-   * Random access instead of a cursor: skip this many issues (at most MAX_ISSUE_OFFSET). The page then
-   * carries `total` and `totalCapped`; its `nextCursor` goes on by keyset from its last issue.
+   * Random access instead of a cursor: skip this many issues (at most MAX_ISSUE_OFFSET); the page's
+   * `nextCursor` goes on by keyset from its last issue.
    */
   offset?: number;
+  /**
+   * Count the matching issues (up to MAX_ISSUE_OFFSET) into the page's `total` and `totalCapped`. For a
+   * page asked for by offset (or the first page); refused with a cursor.
+   */
+  total?: boolean;
   limit: number;
 }
 
@@ -187,8 +192,8 @@ export interface Page<T> {
   /** On lists that page both ways (an issue's events): the page before this one; null at the start. */
   prevCursor?: string | null;
   /**
-   * On offset pages of issues: how many match the query, counted up to MAX_ISSUE_OFFSET; `totalCapped`
-   * says the count stopped there.
+   * Issue pages asked for with `total`: how many match the query, counted up to MAX_ISSUE_OFFSET;
+   * `totalCapped` says the count stopped there.
    */
   total?: number;
   totalCapped?: boolean;

@@ -17,7 +17,7 @@ export class StorageSearch implements SearchProvider {
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
     const storage = this.storage();
     if (isSearchableStorage(storage)) return storage.searchIssues(projectId, query);
-    return storage.listIssues(projectId, { ...listFilters(query.ast), sort: query.sort, cursor: query.cursor, offset: query.offset, limit: query.limit });
+    return storage.listIssues(projectId, { ...listFilters(query.ast), sort: query.sort, cursor: query.cursor, offset: query.offset, total: query.total, limit: query.limit });
   }
 
   async searchEvents(projectId: number, query: EventSearchQuery): Promise<Page<StoredEvent>> {
@@ -47,7 +47,7 @@ export class StorageSearch implements SearchProvider {
   }
 }
 
-type ListFilters = Omit<IssueQuery, 'sort' | 'cursor' | 'offset' | 'limit'>;
+type ListFilters = Omit<IssueQuery, 'sort' | 'cursor' | 'offset' | 'total' | 'limit'>;
 
 /** The AST as `listIssues` filters, for a storage without `searchIssues`. */
 function listFilters(ast: SearchAst): ListFilters {

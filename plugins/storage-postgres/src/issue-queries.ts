@@ -44,19 +44,26 @@ export async function listIssues(client: PgClient, projectId: number, query: Iss
  * language's too) random access.
  */
 export function withOffset<Q extends IssueQuery | IssueSearchQuery>(query: Q): Q {
-  if (query.offset === undefined) return query;
-  if (!Number.isInteger(query.offset) || query.offset < 0 || query.offset > MAX_ISSUE_OFFSET) {
+  if (query.total && query.cursor !== undefined) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'total is counted for pages asked for by offset, not by cursor', { path: 'total' });
+  }
+  if (query.offset === undefined && !query.total) return query;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_ISSUE_OFFSET) {
     throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `offset must be an integer from 0 to ${MAX_ISSUE_OFFSET}`, { path: 'offset' });
   }
   if (query.cursor !== undefined) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Give either cursor or offset, not both', { path: 'offset' });
-  return { ...query, offset: undefined, cursor: encodeCursor({ kind: `issues:${query.sort}:offset`, value: String(query.offset), id: '' }) };
+  // The position's id says whether to count.
+  const position = { kind: `issues:${query.sort}:offset`, value: String(offset), id: query.total ? 'total' : '' };
+  return { ...query, offset: undefined, total: undefined, cursor: encodeCursor(position) };
 }
 
 /**
  * One page of the issues matching `where` (SQL over the issues table, unqualified or as `issues`, with
  * its values in `params`), in the sort's order from the cursor on. An offset cursor (withOffset) skips
- * that many issues and counts the matches, up to MAX_ISSUE_OFFSET, as `total`: the count reads at most
- * that many index entries, whatever the conditions (a search condition checked per issue included).
+ * that many issues, finding the page's ids first so that the issues skipped are never read whole; when
+ * asked, it counts the matches up to MAX_ISSUE_OFFSET as `total`, which bounds the count's cost whatever
+ * the conditions (a search condition checked per issue included).
  */
 export async function pageOfIssues(
   client: PgClient,
@@ -70,11 +77,13 @@ export async function pageOfIssues(
   const where = [...q.where];
   const params = q.params;
   let offset: number | null = null;
+  let count = false;
   if (q.cursor !== undefined) {
     const position = decodeCursor(q.cursor, [`issues:${q.sort}`, `issues:${q.sort}:offset`]);
     if (position.kind.endsWith(':offset')) {
-      offset = /^\d{1,6}$/.test(position.value) && position.id === '' ? Number(position.value) : NaN;
+      offset = /^\d{1,6}$/.test(position.value) && (position.id === '' || position.id === 'total') ? Number(position.value) : NaN;
       if (!(offset <= MAX_ISSUE_OFFSET)) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
+      count = position.id === 'total';
     }
   }
   if (q.cursor !== undefined && offset === null) {
@@ -85,7 +94,7 @@ export async function pageOfIssues(
     where.push(`(${column}, id) < (${params.add(position.value)}::${cast}, ${params.add(position.id)}::bigint)`);
   }
   let counted: { total: number; totalCapped: boolean } | null = null;
-  if (offset !== null) {
+  if (count) {
     // Before the page's own values join `params`: PostgreSQL refuses a value the statement does not use.
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues WHERE ${where.join(' AND ')} LIMIT ${MAX_ISSUE_OFFSET + 1}) AS m`,
@@ -93,15 +102,15 @@ export async function pageOfIssues(
     );
     counted = { total: Math.min(rows[0].n, MAX_ISSUE_OFFSET), totalCapped: rows[0].n > MAX_ISSUE_OFFSET };
   }
+  const order = `ORDER BY ${column} DESC, id DESC`;
+  const page = `SELECT ${ISSUE_COLUMNS}, ${column}::text AS sort_key FROM issues`;
+  const matching = `WHERE ${where.join(' AND ')} ${order} LIMIT ${params.add(limit + 1)}`;
   const { rows } = await client.query<IssueRow & { sort_key: string }>(
-    `SELECT ${ISSUE_COLUMNS}, ${column}::text AS sort_key FROM issues
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${column} DESC, id DESC
-      LIMIT ${params.add(limit + 1)}${offset ? ` OFFSET ${params.add(offset)}` : ''}`,
+    offset ? `${page} WHERE id = ANY (ARRAY(SELECT id FROM issues ${matching} OFFSET ${params.add(offset)})) ${order}` : `${page} ${matching}`,
     params.values,
   );
-  const page = keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
-  return counted ? { ...page, ...counted } : page;
+  const found = keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
+  return counted ? { ...found, ...counted } : found;
 }
 
 export async function getIssue(client: PgClient, issueId: string): Promise<Issue | null> {

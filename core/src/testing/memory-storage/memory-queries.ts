@@ -58,7 +58,7 @@ export class MemoryQueries {
     const result = page(offset === undefined ? rows : rows.slice(offset), limit, publicIssue, (last) =>
       encodeCursor(kind, query.sort === 'count' ? String(last.count) : new Date(sortValue(last)).toISOString(), last.id),
     );
-    if (offset === undefined) return result;
+    if (!query.total) return result;
     return { ...result, total: Math.min(rows.length, MAX_ISSUE_OFFSET), totalCapped: rows.length > MAX_ISSUE_OFFSET };
   }
 
@@ -172,6 +172,9 @@ function page<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item,
 }
 
 function issueOffset(query: IssueQuery): number | undefined {
+  if (query.total && query.cursor !== undefined) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'total is counted for pages asked for by offset, not by cursor', { path: 'total' });
+  }
   if (query.offset === undefined) return undefined;
   if (!Number.isInteger(query.offset) || query.offset < 0 || query.offset > MAX_ISSUE_OFFSET) {
     throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `offset must be an integer from 0 to ${MAX_ISSUE_OFFSET}`, { path: 'offset' });

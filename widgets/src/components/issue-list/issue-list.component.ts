@@ -30,6 +30,7 @@ const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
  *
  * @event faultline-issue-select - an issue was opened (click or Enter)
  * @event faultline-status-change - selected issues changed status
+ * @event faultline-issues-loaded - a fetched page was handed to the grid (with the list's total)
  * @csspart toolbar - tabs, sort and bulk actions
  * @csspart grid - the vaadin-grid
  * @csspart state - the loading, empty or error message
@@ -52,8 +53,10 @@ export class FaultlineIssueList extends FaultlineElement {
 
   private generation = 0;
   private pages = new Map<number, Promise<Page<Issue>>>();
-  /** The list's length as the last page counted it (the grid's `size`). */
+  /** The list's length as the grid knows it (its `size`). */
   private knownSize = 0;
+  /** The list's length as the server counted it (null until the count is in). */
+  private counted: number | null = null;
   private needsReset = false;
   private redrawQueued = false;
   private readonly sparklines = new Sparklines(
@@ -143,6 +146,7 @@ export class FaultlineIssueList extends FaultlineElement {
   /** Reloads what is shown (keeping the scroll position); the dashboard calls it on live news. */
   refresh(): void {
     this.generation++;
+    this.count();
     this.pages.clear();
     this.sparklines.clear();
     this.grid?.clearCache();
@@ -150,6 +154,11 @@ export class FaultlineIssueList extends FaultlineElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (this.hasUpdated && RELOAD_ON.some((name) => changed.has(name))) this.needsReset = true;
+    // The first page and the count are asked for now, before the grid is drawn and asks itself.
+    if (!this.hasUpdated && this.project) {
+      this.count();
+      void this.page(0).catch(() => undefined);
+    }
   }
 
   protected override updated(): void {
@@ -163,6 +172,7 @@ export class FaultlineIssueList extends FaultlineElement {
     this.error = null;
     this.clearSelection();
     this.knownSize = 0;
+    this.counted = null;
     this.refresh();
     this.grid.scrollToIndex(0);
   }
@@ -200,9 +210,25 @@ export class FaultlineIssueList extends FaultlineElement {
   }
 
   /**
-   * Page n straight by its offset, so a jump deep into the list fetches only the page it lands on; each
-   * answer counts the list (`total`), which keeps the grid's size true as issues come and go.
+   * Counts the list (a call of its own, so the first rows never wait for the count) and gives the grid
+   * its true size, which lets it scroll anywhere at once.
    */
+  private count(): void {
+    const generation = this.generation;
+    this.client
+      .get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, { query: this.apiQuery(), sort: this.sort, limit: 1, total: 'true' })
+      .then(
+        (page) => {
+          if (generation !== this.generation || page.total === undefined) return;
+          this.counted = Math.min(page.total, MAX_OFFSET + PAGE_SIZE);
+          this.knownSize = this.counted;
+          if (this.grid) this.grid.size = this.counted;
+        },
+        () => undefined, // the pages say what failed; without a count the grid grows a page at a time
+      );
+  }
+
+  /** Page n straight by its offset, so a jump deep into the list fetches only the page it lands on. */
   private page(n: number): Promise<Page<Issue>> {
     let page = this.pages.get(n);
     if (!page) {
@@ -223,11 +249,14 @@ export class FaultlineIssueList extends FaultlineElement {
     try {
       const page = await this.page(params.page);
       if (generation !== this.generation) return callback([], this.knownSize);
-      // A list past the deepest offset shows its first MAX_OFFSET + PAGE_SIZE issues (search narrows it).
-      this.knownSize = Math.min(page.total ?? params.page * PAGE_SIZE + page.data.length, MAX_OFFSET + PAGE_SIZE);
+      // Until the count is in, the grid knows one page past what it has. A list past the deepest offset
+      // shows its first MAX_OFFSET + PAGE_SIZE issues (a search narrows it).
+      const loaded = params.page * PAGE_SIZE + page.data.length;
+      this.knownSize = this.counted ?? (page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded);
       this.phase = this.knownSize === 0 ? 'empty' : 'ready';
       this.error = null;
       callback(page.data, this.knownSize);
+      emit(this, 'faultline-issues-loaded', { total: this.knownSize });
     } catch (err) {
       this.error = this.failure(err);
       this.phase = 'error';

@@ -39,7 +39,7 @@ export function issueQueriesContract(t: StorageContractContext): void {
       assert.equal(one.nextCursor, null, 'no cursor after the last page');
     });
 
-    it('reads any page by offset, with the total of the filtered list, and goes on from it by cursor', async () => {
+    it('reads any page by offset, counts the filtered list when asked, and goes on from an offset page by cursor', async () => {
       const storage = t.storage();
       const projectId = await t.newProject();
       const other = await t.newProject();
@@ -49,7 +49,7 @@ export function issueQueriesContract(t: StorageContractContext): void {
       }
       await storage.storeBatch([groupedEvent(other, newFingerprint())]);
       const byCount = (await allPages(storage, projectId, { sort: 'count', limit: 100 })).map((i) => i.id);
-      const page = await storage.listIssues(projectId, { sort: 'count', limit: 2, offset: 3 });
+      const page = await storage.listIssues(projectId, { sort: 'count', limit: 2, offset: 3, total: true });
       assert.deepEqual(page.data.map((i) => i.id), byCount.slice(3, 5));
       assert.equal(page.total, 7);
       assert.equal(page.totalCapped, false);
@@ -57,15 +57,17 @@ export function issueQueriesContract(t: StorageContractContext): void {
       const next = await storage.listIssues(projectId, { sort: 'count', limit: 2, cursor: page.nextCursor });
       assert.deepEqual(next.data.map((i) => i.id), byCount.slice(5, 7));
       assert.equal(next.total, undefined, 'a cursor page is not counted');
+      const uncounted = await storage.listIssues(projectId, { sort: 'count', limit: 2, offset: 3 });
+      assert.deepEqual([uncounted.data.map((i) => i.id), uncounted.total], [byCount.slice(3, 5), undefined]);
       const last = await storage.listIssues(projectId, { sort: 'count', limit: 5, offset: 5 });
       assert.deepEqual([last.data.length, last.nextCursor], [2, null]);
-      const past = await storage.listIssues(projectId, { sort: 'count', limit: 5, offset: 50 });
+      const past = await storage.listIssues(projectId, { sort: 'count', limit: 5, offset: 50, total: true });
       assert.deepEqual([past.data, past.nextCursor, past.total], [[], null, 7]);
-      const warnings = await storage.listIssues(projectId, { sort: 'last_seen', limit: 1, offset: 0, level: 'warning' });
+      const warnings = await storage.listIssues(projectId, { sort: 'last_seen', limit: 1, total: true, level: 'warning' });
       assert.equal(warnings.total, 3, 'the total is of the filtered list');
     });
 
-    it('refuses an offset out of range, or with a cursor', async () => {
+    it('refuses an offset out of range, or an offset or a count with a cursor', async () => {
       const storage = t.storage();
       const projectId = await t.newProject();
       await storage.storeBatch([groupedEvent(projectId, newFingerprint()), groupedEvent(projectId, newFingerprint())]);
@@ -75,6 +77,7 @@ export function issueQueriesContract(t: StorageContractContext): void {
       assert.equal(await code({ offset: MAX_ISSUE_OFFSET + 1 }), 'FAULTLINE_ERR_QUERY_INVALID');
       assert.equal(await code({ offset: 1.5 }), 'FAULTLINE_ERR_QUERY_INVALID');
       assert.equal(await code({ offset: 1, cursor: nextCursor! }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal(await code({ total: true, cursor: nextCursor! }), 'FAULTLINE_ERR_QUERY_INVALID');
       assert.equal((await storage.listIssues(projectId, { sort: 'last_seen', limit: 10, offset: MAX_ISSUE_OFFSET })).data.length, 0);
     });
 
