@@ -57,6 +57,8 @@ export class FaultlineIssueList extends FaultlineElement {
   private knownSize = 0;
   /** The list's length as the server counted it (null until the count is in). */
   private counted: number | null = null;
+  /** The generation whose count was asked for. */
+  private countAsked = -1;
   private needsReset = false;
   private redrawQueued = false;
   private readonly sparklines = new Sparklines(
@@ -146,7 +148,6 @@ export class FaultlineIssueList extends FaultlineElement {
   /** Reloads what is shown (keeping the scroll position); the dashboard calls it on live news. */
   refresh(): void {
     this.generation++;
-    this.count();
     this.pages.clear();
     this.sparklines.clear();
     this.grid?.clearCache();
@@ -154,11 +155,8 @@ export class FaultlineIssueList extends FaultlineElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (this.hasUpdated && RELOAD_ON.some((name) => changed.has(name))) this.needsReset = true;
-    // The first page and the count are asked for now, before the grid is drawn and asks itself.
-    if (!this.hasUpdated && this.project) {
-      this.count();
-      void this.page(0).catch(() => undefined);
-    }
+    // The first page is asked for now, before the grid is drawn and asks for it itself.
+    if (!this.hasUpdated && this.project) void this.page(0).catch(() => undefined);
   }
 
   protected override updated(): void {
@@ -210,11 +208,14 @@ export class FaultlineIssueList extends FaultlineElement {
   }
 
   /**
-   * Counts the list (a call of its own, so the first rows never wait for the count) and gives the grid
-   * its true size, which lets it scroll anywhere at once.
+   * Counts the list and gives the grid its true size, which lets it scroll anywhere at once. A call of its
+   * own, made once the grid has its first rows: counting reads every matching issue, and the first rows
+   * should not share the server with it.
    */
   private count(): void {
     const generation = this.generation;
+    if (this.countAsked === generation) return;
+    this.countAsked = generation;
     this.client
       .get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, { query: this.apiQuery(), sort: this.sort, limit: 1, total: 'true' })
       .then(
@@ -257,6 +258,7 @@ export class FaultlineIssueList extends FaultlineElement {
       this.error = null;
       callback(page.data, this.knownSize);
       emit(this, 'faultline-issues-loaded', { total: this.knownSize });
+      this.count();
     } catch (err) {
       this.error = this.failure(err);
       this.phase = 'error';
