@@ -236,7 +236,7 @@ export class FaultlineIssueList extends FaultlineElement {
       page = this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
         query: this.apiQuery(),
         sort: this.sort,
-        offset: Math.min(n * PAGE_SIZE, MAX_OFFSET),
+        offset: n * PAGE_SIZE,
         limit: PAGE_SIZE,
       });
       this.pages.set(n, page);
@@ -253,7 +253,8 @@ export class FaultlineIssueList extends FaultlineElement {
       // Until the count is in, the grid knows one page past what it has. A list past the deepest offset
       // shows its first MAX_OFFSET + PAGE_SIZE issues (a search narrows it).
       const loaded = params.page * PAGE_SIZE + page.data.length;
-      this.knownSize = this.counted ?? (page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded);
+      const grown = page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded;
+      this.knownSize = this.counted ?? Math.min(grown, MAX_OFFSET + PAGE_SIZE);
       this.phase = this.knownSize === 0 ? 'empty' : 'ready';
       this.error = null;
       callback(page.data, this.knownSize);
