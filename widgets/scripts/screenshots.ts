@@ -76,6 +76,8 @@ try {
       await tab.goto(`${server.origin}/`);
       await tab.locator('vaadin-grid-cell-content', { hasText: 'TypeError' }).waitFor();
       await tab.locator('faultline-live-status[state=live]').waitFor();
+      // Every row's sparkline drawn (they load after the rows, a few at a time).
+      while ((await tab.locator('vaadin-grid-cell-content svg.sparkline').count()) < ISSUES.length) await tab.waitForTimeout(50);
       await tab.screenshot({ path: path.join(docs, `widgets-dashboard-${scheme}.png`) });
       if (scheme === 'light') {
         await tab.setViewportSize({ width: 1200, height: 1240 });
