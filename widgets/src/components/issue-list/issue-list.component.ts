@@ -6,6 +6,7 @@ import '@vaadin/grid/vaadin-grid.js';
 import '@vaadin/grid/vaadin-grid-column.js';
 import '@vaadin/grid/vaadin-grid-selection-column.js';
 import { ApiError } from '../../api/client.js';
+import { getIssuePage, issuesPath, listQuery, MAX_OFFSET, PAGE_SIZE } from '../../api/issue-pages.js';
 import type { Issue, IssueStatus, Page } from '../../api/types.js';
 import { emit } from '../../events/events.js';
 import { count, dateTime, timeAgo } from '../../shared/format.js';
@@ -19,9 +20,6 @@ const SORTS = [
   ['first_seen', 'First seen'],
   ['count', 'Events'],
 ] as const;
-const PAGE_SIZE = 50;
-/** The deepest offset the API serves (MAX_ISSUE_OFFSET). */
-const MAX_OFFSET = 100_000;
 const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
 
 /**
@@ -202,11 +200,6 @@ export class FaultlineIssueList extends FaultlineElement {
     </div>`;
   }
 
-  private apiQuery(): string {
-    const text = this.query.trim();
-    return /(^|\s)is:/.test(text) ? text : `is:${this.status}${text ? ` ${text}` : ''}`;
-  }
-
   /**
    * Counts the list and gives the grid its true size, which lets it scroll anywhere at once. A call of its
    * own, made once the grid has its first rows: counting reads every matching issue, and the first rows
@@ -217,7 +210,7 @@ export class FaultlineIssueList extends FaultlineElement {
     if (this.countAsked === generation) return;
     this.countAsked = generation;
     this.client
-      .get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, { query: this.apiQuery(), sort: this.sort, limit: 1, total: 'true' })
+      .get<Page<Issue>>(issuesPath(this.project), { query: listQuery(this), sort: this.sort, limit: 1, total: 'true' })
       .then(
         (page) => {
           if (generation !== this.generation || page.total === undefined) return;
@@ -233,12 +226,7 @@ export class FaultlineIssueList extends FaultlineElement {
   private page(n: number): Promise<Page<Issue>> {
     let page = this.pages.get(n);
     if (!page) {
-      page = this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
-        query: this.apiQuery(),
-        sort: this.sort,
-        offset: n * PAGE_SIZE,
-        limit: PAGE_SIZE,
-      });
+      page = getIssuePage(this.client, this, n);
       this.pages.set(n, page);
       page.catch(() => this.pages.delete(n));
     }
