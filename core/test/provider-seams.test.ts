@@ -55,6 +55,8 @@ describe('provider seams a plugin can fill', function () {
           },
           sort: 'count',
           cursor: undefined,
+          offset: undefined,
+          total: undefined,
           limit: 5,
         },
       },

@@ -31,6 +31,8 @@ const ISSUES = [
   { n: 2, level: 'info', type: 'DeprecationWarning', value: 'Buffer() is deprecated', fn: 'legacyHash', file: 'src/legacy/hash.ts', line: 4 },
 ];
 
+const BROWSERS = ['Firefox 128', 'Chrome 126', 'Chrome 126', 'Safari 17.5', 'Edge 126'];
+
 const dir = await mkdtemp(path.join(tmpdir(), 'faultline-shots-'));
 const bundlePath = path.join(dir, 'widgets.js');
 await bundleWidgets({ outfile: bundlePath });
@@ -44,7 +46,7 @@ try {
           release: `shop@1.4.${k % 3}`,
           environment: 'production',
           server_name: 'web-2',
-          tags: { route: 'POST /checkout', browser: 'Firefox 128' },
+          tags: { route: 'POST /checkout', browser: BROWSERS[(k * k) % BROWSERS.length], region: k % 4 === 0 ? 'us-east' : 'eu-west' },
           user: { id: `u${(k * 7) % 13}`, email: `buyer${(k * 7) % 13}@example.com` },
           request: { method: 'POST', url: 'https://shop.example/checkout', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0' } },
           contexts: { runtime: { name: 'node', version: '20.20.2' }, os: { name: 'Linux' } },
@@ -74,11 +76,14 @@ try {
       await tab.goto(`${server.origin}/`);
       await tab.locator('vaadin-grid-cell-content', { hasText: 'TypeError' }).waitFor();
       await tab.locator('faultline-live-status[state=live]').waitFor();
+      // Every row's sparkline drawn (they load after the rows, a few at a time).
+      while ((await tab.locator('vaadin-grid-cell-content svg.sparkline').count()) < ISSUES.length) await tab.waitForTimeout(50);
       await tab.screenshot({ path: path.join(docs, `widgets-dashboard-${scheme}.png`) });
       if (scheme === 'light') {
-        await tab.setViewportSize({ width: 1200, height: 1100 });
+        await tab.setViewportSize({ width: 1200, height: 1240 });
         await tab.locator('vaadin-grid-cell-content', { hasText: 'TypeError' }).click();
         await tab.locator('faultline-issue-detail .crumb').first().waitFor();
+        await tab.locator('faultline-issue-detail .tag').first().waitFor();
         await tab.screenshot({ path: path.join(docs, 'widgets-issue.png') });
       }
       await tab.close();

@@ -16,6 +16,7 @@ describe('<faultline-dashboard> in Chromium', function () {
   let browser: Browser;
   let tab: Page;
   let issueRequests: string[];
+  let issueAnswers: string[];
 
   before(async () => {
     server = await startWidgetsServer();
@@ -37,8 +38,12 @@ describe('<faultline-dashboard> in Chromium', function () {
   beforeEach(async () => {
     tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     issueRequests = [];
+    issueAnswers = [];
     tab.on('request', (r) => {
       if (r.url().includes('/issues?')) issueRequests.push(r.url());
+    });
+    tab.on('requestfinished', (r) => {
+      if (r.url().includes('/issues?')) issueAnswers.push(r.url());
     });
   });
 
@@ -51,21 +56,39 @@ describe('<faultline-dashboard> in Chromium', function () {
     await server?.stop();
   });
 
-  it('shows the first page of issues, then loads further pages only when scrolled to', async () => {
+  it('asks for the first page of issues first, then counts the list, and nothing more', async () => {
     await tab.goto(`${server.origin}/admin`);
     await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
     const firstLoad = issueRequests.filter((u) => !u.includes('limit=100'));
-    expect(firstLoad).to.have.length(1);
-    expect(firstLoad[0]).to.include('limit=50');
-    expect(firstLoad[0]).not.to.include('cursor=');
+    // The first page, then the count on its own (so the first rows do not wait for it).
+    expect(firstLoad).to.have.length(2);
+    expect(firstLoad[0]).to.include('offset=0').and.include('limit=50').and.not.include('total=');
+    expect(firstLoad[1]).to.include('limit=1&').and.include('total=true');
+  });
 
+  it('jumps far into the list: fetches the page it lands on by offset, and shows the right rows', async () => {
+    await tab.goto(`${server.origin}/admin`);
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError119' }).waitFor();
+    await waitUntil(async () => issueAnswers.filter((u) => u.includes('total=true')).length, (n) => n === 1);
+    // The grid knows the list's length from the count: it can scroll to the end at once.
     await tab.evaluate(() => {
       const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
-      (list.shadowRoot!.querySelector('vaadin-grid') as unknown as { scrollToIndex(i: number): void }).scrollToIndex(115);
+      (list.shadowRoot!.querySelector('vaadin-grid') as unknown as { scrollToIndex(i: number): void }).scrollToIndex(112);
     });
-    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError000' }).waitFor();
-    const paged = issueRequests.filter((u) => u.includes('cursor='));
-    expect(paged.length).to.be.within(1, 2);
+    // Last seen, newest first: row i is SeedError(119 - i).
+    await tab.locator('vaadin-grid-cell-content', { hasText: 'SeedError007' }).waitFor();
+    const rows = await tab.evaluate(() => {
+      const list = document.querySelector('faultline-dashboard')!.shadowRoot!.querySelector('faultline-issue-list')!;
+      const grid = list.shadowRoot!.querySelector('vaadin-grid')!;
+      return [...grid.querySelectorAll('vaadin-grid-cell-content')]
+        .map((c) => ({ row: (c.assignedSlot?.parentElement?.parentElement as unknown as { index: number } | null)?.index, title: c.querySelector('.title')?.textContent }))
+        .filter((r): r is { row: number; title: string } => typeof r.title === 'string' && typeof r.row === 'number' && r.row >= 100);
+    });
+    expect(rows.length).to.be.greaterThan(5);
+    for (const { row, title } of rows) expect(title.split(':')[0], `row ${row}`).to.equal(`SeedError${String(119 - row).padStart(3, '0')}`);
+    const later = issueRequests.filter((u) => !u.includes('limit=100') && !u.includes('offset=0'));
+    expect(later.some((u) => u.includes('offset=100'))).to.equal(true);
+    expect(later.filter((u) => u.includes('cursor='))).to.deep.equal([]);
   });
 
   it('narrows the list to what the search bar asks for', async () => {

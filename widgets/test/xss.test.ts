@@ -104,6 +104,9 @@ describe('widgets render hostile event text as text (Chromium)', function () {
     expect(await detail.locator('.message').textContent()).to.equal(`message ${SCRIPT}`);
     const tagsAndUser = await detail.locator('aside').textContent();
     for (const text of [`tag ${IMG}`, `value ${SVG}`, `id ${IMG}`, `${SCRIPT}@example.com`]) expect(tagsAndUser).to.include(text);
+    const summary = detail.locator('[part~=tag-summary]');
+    await summary.locator('.tag-key', { hasText: `tag ${IMG}` }).waitFor();
+    expect(await summary.locator('.tag-value-text', { hasText: `value ${SVG}` }).textContent()).to.equal(`value ${SVG}`);
 
     // nothing ran, nothing became markup, and the javascript: URL is text, not a link
     expect(await tab.evaluate(() => (window as unknown as { __xss?: number }).__xss)).to.equal(undefined);

@@ -2,16 +2,16 @@ import { Router, type Request } from 'express';
 import { requireProject } from '../auth/grants.js';
 import type { Grant } from '../config.js';
 import { FaultlineError } from '../errors.js';
-import type { Issue, IssueSort, IssueStatus, StatsInterval, StorageProvider } from '../providers/storage.js';
+import type { EventOrder, Issue, IssueSort, StatsInterval, StorageProvider } from '../providers/storage.js';
 import type { SearchProvider } from '../providers/search.js';
 import { parseSearchQuery } from '../query/parse-search.js';
 import type { ArchiveProvider } from '../providers/archive.js';
 import { eventGoneError } from '../retention/event-gone.js';
 import { parseInput } from './parse-input.js';
-import { eventParams, issueListQuery, pageQuery, statsQuery, tagsQuery } from './query-schemas.js';
+import { eventParams, issueEventsQuery, issueListQuery, statsQuery, tagsQuery } from './query-schemas.js';
 import { issueParams as idParams, projectParams } from './route-params.js';
 import { tokenErrors, type ApiOperation } from '../openapi/api-operation.js';
-import { EVENT, ISSUE, pageOf, STATS, TAG_SUMMARY } from '../openapi/api-shapes.js';
+import { EVENT_PAGE, ISSUE_PAGE, EVENT, ISSUE, STATS, TAG_SUMMARY } from '../openapi/api-shapes.js';
 
 /** Sentry's sort names, for people used to them. */
 const SORT_ALIASES: Record<string, IssueSort> = { date: 'last_seen', new: 'first_seen', freq: 'count' };
@@ -31,12 +31,18 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/api/v1/projects/:id/issues', async function listIssues(req, res) {
     const { id } = parseInput<{ id: number }>(projectParams, req.params, 'params');
-    const q = parseInput<{ query?: string; sort?: string; cursor?: string; limit: number }>(issueListQuery, req.query, 'query');
+    const q = parseInput<{ query?: string; sort?: string; cursor?: string; offset?: number; total?: boolean; limit: number }>(issueListQuery, req.query, 'query');
+    if (q.cursor !== undefined && q.offset !== undefined) {
+      throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Give either cursor or offset, not both', { path: 'offset' });
+    }
+    if (q.cursor !== undefined && q.total) {
+      throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'total is counted for pages asked for by offset, not by cursor', { path: 'total' });
+    }
     const grant = await deps.grant(req);
     requireProject(grant, id);
     const ast = parseSearchQuery(q.query ?? 'is:unresolved');
     const sort = (SORT_ALIASES[q.sort ?? ''] ?? q.sort ?? 'last_seen') as IssueSort;
-    res.json(await deps.search().searchIssues(id, { ast, sort, cursor: q.cursor, limit: q.limit }));
+    res.json(await deps.search().searchIssues(id, { ast, sort, cursor: q.cursor, offset: q.offset, total: q.total, limit: q.limit }));
   });
 
   router.get('/api/v1/issues/:id', async function getIssue(req, res) {
@@ -45,8 +51,9 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
 
   router.get('/api/v1/issues/:id/events', async function listIssueEvents(req, res) {
     const issue = await visibleIssue(req);
-    const page = parseInput<{ cursor?: string; limit: number }>(pageQuery, req.query, 'query');
-    res.json(await deps.search().searchEvents(issue.projectId, { filters: { issueId: issue.id }, cursor: page.cursor, limit: page.limit }));
+    const page = parseInput<{ cursor?: string; limit: number; order: EventOrder }>(issueEventsQuery, req.query, 'query');
+    const found = await deps.search().searchEvents(issue.projectId, { filters: { issueId: issue.id }, cursor: page.cursor, limit: page.limit, order: page.order });
+    res.json({ ...found, prevCursor: found.prevCursor ?? null });
   });
 
   router.get('/api/v1/issues/:id/tags', async function issueTags(req, res) {
@@ -112,12 +119,12 @@ export const queryOperations: ApiOperation[] = [
     method: 'get',
     path: '/api/v1/projects/{id}/issues',
     operationId: 'listIssues',
-    summary: 'List a project’s issues',
+    summary: 'List a project’s issues, by cursor or by offset',
     tags: ['query'],
     security: 'secretToken',
     params: projectParams,
     query: issueListQuery,
-    responses: { 200: { description: 'A page of issues', schema: pageOf(ISSUE) }, ...tokenErrors(400, 404) },
+    responses: { 200: { description: 'A page of issues (with `total` when asked for)', schema: ISSUE_PAGE }, ...tokenErrors(400, 404) },
   },
   {
     method: 'get',
@@ -133,12 +140,12 @@ export const queryOperations: ApiOperation[] = [
     method: 'get',
     path: '/api/v1/issues/{id}/events',
     operationId: 'listIssueEvents',
-    summary: 'List an issue’s events, newest first',
+    summary: 'List an issue’s events, newest or oldest first, paged both ways',
     tags: ['query'],
     security: 'secretToken',
     params: idParams,
-    query: pageQuery,
-    responses: { 200: { description: 'A page of events', schema: pageOf(EVENT) }, ...tokenErrors(400, 404) },
+    query: issueEventsQuery,
+    responses: { 200: { description: 'A page of events', schema: EVENT_PAGE }, ...tokenErrors(400, 404) },
   },
   {
     method: 'get',

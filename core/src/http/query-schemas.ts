@@ -1,4 +1,4 @@
-import { ISSUE_SORTS } from '../providers/storage.js';
+import { EVENT_ORDERS, ISSUE_SORTS, MAX_ISSUE_OFFSET } from '../providers/storage.js';
 import { ISSUE_ID } from './route-params.js';
 
 export const eventParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$' } } };
@@ -7,13 +7,28 @@ export const issueListQuery = {
   properties: {
     query: { type: 'string', maxLength: 1000, description: 'Search, as `is:resolved level:error release:1.2 text`; unresolved issues when absent' },
     sort: { type: 'string', enum: [...ISSUE_SORTS, 'date', 'new', 'freq'] },
-    cursor: { type: 'string', maxLength: 1000 },
+    cursor: { type: 'string', maxLength: 1000, description: 'A `nextCursor` from the page before' },
+    offset: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_ISSUE_OFFSET,
+      description: 'Instead of `cursor`: skip this many issues (random access, as a grid needs)',
+    },
+    total: {
+      type: 'boolean',
+      description: `Also count the matching issues (up to ${MAX_ISSUE_OFFSET}) as \`total\`; not with \`cursor\``,
+    },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
   },
 };
-export const pageQuery = {
+/** `GET /api/v1/issues/:id/events`: a page, either way, in either order. */
+export const issueEventsQuery = {
   type: 'object',
-  properties: { cursor: { type: 'string', maxLength: 1000 }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+  properties: {
+    cursor: { type: 'string', maxLength: 1000, description: 'A `nextCursor` or `prevCursor` of a page in the same order' },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+    order: { type: 'string', enum: [...EVENT_ORDERS], default: 'desc', description: '`desc`: newest first; `asc`: oldest first' },
+  },
 };
 export const statsQuery = {
   type: 'object',

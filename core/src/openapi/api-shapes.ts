@@ -1,5 +1,5 @@
 import { LEVELS } from '../event/types.js';
-import { ISSUE_STATUSES, ROLES } from '../providers/storage.js';
+import { ISSUE_STATUSES, MAX_ISSUE_OFFSET, ROLES } from '../providers/storage.js';
 import { ALERT_DELIVERY_STATUSES } from '../providers/alert-rules.js';
 import { ERROR_BODY } from './api-operation.js';
 
@@ -248,6 +248,27 @@ export function pageOf(item: object): object {
   };
 }
 
+/** A page of issues; asked with `total`, it also says how many issues match. */
+export const ISSUE_PAGE = {
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: {
+    ...(pageOf(ISSUE) as { properties: object }).properties,
+    total: { type: 'integer', minimum: 0, description: `Issues matching the query, counted up to ${MAX_ISSUE_OFFSET}; only when asked for with \`total=true\`` },
+    totalCapped: { type: 'boolean', description: `True when there are more than \`total\` (the count stops at ${MAX_ISSUE_OFFSET})` },
+  },
+};
+
+/** A page of an issue's events, with cursors both ways. */
+export const EVENT_PAGE = {
+  type: 'object',
+  required: ['data', 'nextCursor', 'prevCursor'],
+  properties: {
+    ...(pageOf(EVENT) as { properties: object }).properties,
+    prevCursor: { ...nullableString, description: 'Pass as `cursor` (same `order`) for the page before; null at the start' },
+  },
+};
+
 /** `{data}`: a whole list. */
 export function listOf(item: object): object {
   return { type: 'object', required: ['data'], properties: { data: { type: 'array', items: item } } };
@@ -258,6 +279,8 @@ export const API_SHAPES: Record<string, object> = {
   Error: ERROR_BODY,
   Issue: ISSUE,
   Event: EVENT,
+  IssuePage: ISSUE_PAGE,
+  EventPage: EVENT_PAGE,
   Stats: STATS,
   NativeIngestResult: NATIVE_INGEST_RESULT,
   SentryResult: SENTRY_RESULT,

@@ -1,6 +1,6 @@
 import type { Level } from '../event/types.js';
 import type { SearchAst } from './search-ast.js';
-import type { Issue, IssueSort, Page, StatsPoint, StatsQuery, StoredEvent } from './storage.js';
+import type { EventOrder, Issue, IssueSort, Page, StatsPoint, StatsQuery, StoredEvent } from './storage.js';
 
 export interface IssueSearchQuery {
   /** The parsed query (`parseSearchQuery`); no terms: every issue. */
@@ -13,6 +13,10 @@ export interface IssueSearchQuery {
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`, in the provider's own format. */
   cursor?: string;
+  /** Skip this many issues instead (IssueQuery.offset). */
+  offset?: number;
+  /** Count the matches into `total` (IssueQuery.total). */
+  total?: boolean;
   limit: number;
 }
 
@@ -33,6 +37,8 @@ export interface EventSearchQuery {
   filters: EventSearchFilters;
   cursor?: string;
   limit: number;
+  /** Newest first unless `asc`. */
+  order?: EventOrder;
 }
 
 /**
@@ -47,7 +53,7 @@ export interface EventSearchQuery {
 export interface SearchProvider {
   readonly name: string;
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>>;
-  /** Newest first. */
+  /** Newest first, or oldest first with `order: 'asc'`; pages carry `prevCursor` as well. */
   searchEvents(projectId: number, query: EventSearchQuery): Promise<Page<StoredEvent>>;
   /** Event counts per hour or day, every bucket present (zeros included). */
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;

@@ -170,12 +170,44 @@ export interface IssueQuery {
   sort: IssueSort;
   /** Opaque cursor from an earlier page's `nextCursor`. */
   cursor?: string;
+  /**
+   * Random access instead of a cursor: skip this many issues (at most MAX_ISSUE_OFFSET); the page's
+   * `nextCursor` goes on by keyset from its last issue.
+   */
+  offset?: number;
+  /**
+   * Count the matching issues (up to MAX_ISSUE_OFFSET) into the page's `total` and `totalCapped`. For a
+   * page asked for by offset (or the first page); refused with a cursor.
+   */
+  total?: boolean;
   limit: number;
 }
+
+/** The deepest an issue list may be entered by `offset`, and how far its `total` is counted. */
+export const MAX_ISSUE_OFFSET = 100_000;
 
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+  /** On lists that page both ways (an issue's events): the page before this one; null at the start. */
+  prevCursor?: string | null;
+  /**
+   * Issue pages asked for with `total`: how many match the query, counted up to MAX_ISSUE_OFFSET;
+   * `totalCapped` says the count stopped there.
+   */
+  total?: number;
+  totalCapped?: boolean;
+}
+
+export const EVENT_ORDERS = ['desc', 'asc'] as const;
+/** An issue's events newest first (`desc`, the default) or oldest first (`asc`). */
+export type EventOrder = (typeof EVENT_ORDERS)[number];
+
+export interface IssueEventsQuery {
+  /** A `nextCursor` or `prevCursor` of an earlier page in the same order. */
+  cursor?: string;
+  limit: number;
+  order?: EventOrder;
 }
 
 export interface StoredEvent {
@@ -337,7 +369,11 @@ export interface StorageProvider {
   listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>>;
   getIssue(issueId: string): Promise<Issue | null>;
   updateIssue(issueId: string, patch: { status: IssueStatus }): Promise<Issue | null>;
-  listIssueEvents(issueId: string, page: { cursor?: string; limit: number }): Promise<Page<StoredEvent>>;
+  /**
+   * An issue's events in `order` (received time, then event id), paged both ways: `nextCursor` reads on,
+   * `prevCursor` reads the page before (returned in the same order); a cursor of the other order is refused.
+   */
+  listIssueEvents(issueId: string, page: IssueEventsQuery): Promise<Page<StoredEvent>>;
   /** An event by id within the given projects (null: any project). */
   getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null>;
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]>;

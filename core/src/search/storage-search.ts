@@ -17,7 +17,7 @@ export class StorageSearch implements SearchProvider {
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
     const storage = this.storage();
     if (isSearchableStorage(storage)) return storage.searchIssues(projectId, query);
-    return storage.listIssues(projectId, { ...listFilters(query.ast), sort: query.sort, cursor: query.cursor, limit: query.limit });
+    return storage.listIssues(projectId, { ...listFilters(query.ast), sort: query.sort, cursor: query.cursor, offset: query.offset, total: query.total, limit: query.limit });
   }
 
   async searchEvents(projectId: number, query: EventSearchQuery): Promise<Page<StoredEvent>> {
@@ -30,8 +30,8 @@ export class StorageSearch implements SearchProvider {
       throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Event search without an issue needs a search plugin', { path: 'issueId' });
     }
     const issue = await this.storage().getIssue(issueId);
-    if (!issue || issue.projectId !== projectId) return { data: [], nextCursor: null };
-    return this.storage().listIssueEvents(issueId, { cursor: query.cursor, limit: query.limit });
+    if (!issue || issue.projectId !== projectId) return { data: [], nextCursor: null, prevCursor: null };
+    return this.storage().listIssueEvents(issueId, { cursor: query.cursor, limit: query.limit, order: query.order });
   }
 
   eventStats(projectId: number, query: StatsQuery): Promise<StatsPoint[]> {
@@ -47,7 +47,7 @@ export class StorageSearch implements SearchProvider {
   }
 }
 
-type ListFilters = Omit<IssueQuery, 'sort' | 'cursor' | 'limit'>;
+type ListFilters = Omit<IssueQuery, 'sort' | 'cursor' | 'offset' | 'total' | 'limit'>;
 
 /** The AST as `listIssues` filters, for a storage without `searchIssues`. */
 function listFilters(ast: SearchAst): ListFilters {

@@ -1,6 +1,16 @@
-import { decodePayload, FaultlineError, type Page, type StatsPoint, type StatsQuery, type StoredEvent } from '@faultline/core';
+import {
+  decodePayload,
+  EVENT_ORDERS,
+  FaultlineError,
+  type EventOrder,
+  type IssueEventsQuery,
+  type Page,
+  type StatsPoint,
+  type StatsQuery,
+  type StoredEvent,
+} from '@faultline/core';
 import type { PgClient } from './connection.js';
-import { decodeCursor, keysetPage } from './cursor.js';
+import { decodeCursor, encodeCursor, twoWayPage } from './cursor.js';
 import { isIssueId, normalizeEventId, toIso } from './issue-row.js';
 import { pageSize } from './issue-queries.js';
 
@@ -30,37 +40,54 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 /**
- * An issue's events, newest first, keyset on (received_at DESC, event_id ASC): the order of the
- * `(project_id, issue_id, received_at DESC, event_id)` index, read forwards.
+ * An issue's events, newest first: keyset on (received_at DESC, event_id ASC), the order of the
+ * `(project_id, issue_id, received_at DESC, event_id)` index read forwards; oldest first (`asc`) and
+ * reading back from a `prev` cursor flip both keys, the same index read backwards.
  */
-export async function listIssueEvents(
-  client: PgClient,
-  issueId: string,
-  page: { cursor?: string; limit: number },
-): Promise<Page<StoredEvent>> {
+export async function listIssueEvents(client: PgClient, issueId: string, page: IssueEventsQuery): Promise<Page<StoredEvent>> {
   const limit = pageSize(page.limit);
-  let after: { value: string; id: string } | null = null;
+  const order = page.order ?? 'desc';
+  if (!EVENT_ORDERS.includes(order)) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'order must be "desc" or "asc"', { path: 'order' });
+  }
+  let from: { backwards: boolean; position: { value: string; id: string } } | null = null;
   if (page.cursor !== undefined) {
-    after = decodeCursor(page.cursor, 'events');
-    if (!TIME_KEY.test(after.value) || normalizeEventId(after.id) !== after.id) {
+    const position = decodeCursor(page.cursor, [eventCursorKind(order, false), eventCursorKind(order, true)]);
+    if (!TIME_KEY.test(position.value) || normalizeEventId(position.id) !== position.id) {
       throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
     }
+    from = { backwards: position.kind === eventCursorKind(order, true), position };
   }
-  if (!isIssueId(issueId)) return { data: [], nextCursor: null };
+  if (!isIssueId(issueId)) return { data: [], nextCursor: null, prevCursor: null };
+  const newestFirst = (order === 'desc') !== (from?.backwards ?? false);
   const params: unknown[] = [issueId, limit + 1];
   let keyset = '';
-  if (after) {
-    params.push(after.value, after.id);
-    keyset = `AND (received_at < $3::timestamptz OR (received_at = $3::timestamptz AND event_id > $4::uuid))`;
+  if (from) {
+    params.push(from.position.value, from.position.id);
+    keyset = newestFirst
+      ? `AND (received_at < $3::timestamptz OR (received_at = $3::timestamptz AND event_id > $4::uuid))`
+      : `AND (received_at > $3::timestamptz OR (received_at = $3::timestamptz AND event_id < $4::uuid))`;
   }
   const { rows } = await client.query<EventRow>(
     `SELECT ${eventColumns('events')} FROM events
       WHERE project_id = (SELECT project_id FROM issues WHERE id = $1) AND issue_id = $1 ${keyset}
-      ORDER BY received_at DESC, event_id ASC
+      ORDER BY ${newestFirst ? 'received_at DESC, event_id ASC' : 'received_at ASC, event_id DESC'}
       LIMIT $2`,
     params,
   );
-  return keysetPage(rows, limit, toStoredEvent, (last) => ({ kind: 'events', value: last.received_key, id: last.event_id }));
+  return twoWayPage(
+    rows,
+    limit,
+    toStoredEvent,
+    from,
+    (position, backwards) => encodeCursor({ kind: eventCursorKind(order, backwards), ...position }),
+    (row) => ({ value: row.received_key, id: row.event_id }),
+  );
+}
+
+/** `events` (newest first, reading on), as cursors were before orders; `:asc` and `:prev` mark the others. */
+function eventCursorKind(order: EventOrder, backwards: boolean): string {
+  return `events${order === 'asc' ? ':asc' : ''}${backwards ? ':prev' : ''}`;
 }
 
 /**

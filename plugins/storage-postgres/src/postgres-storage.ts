@@ -10,6 +10,7 @@ import {
   type GroupedEvent,
   type Issue,
   type IssueQuery,
+  type IssueEventsQuery,
   type IssueSearchQuery,
   type TagSummary,
   type TagSummaryQuery,
@@ -45,7 +46,7 @@ import {
 import { guarded, translateDatabaseError } from './database-errors.js';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 import { eventStats, getEvent, listIssueEvents } from './event-queries.js';
-import { getIssue, listIssues, updateIssue } from './issue-queries.js';
+import { getIssue, listIssues, updateIssue, withOffset } from './issue-queries.js';
 import { searchIssues, tagSummary } from './search-queries.js';
 import { runMigrations } from './migrate.js';
 import { findEventRef, getRetention, pruneEventIds, setRetention } from './retention-queries.js';
@@ -185,7 +186,7 @@ export class PostgresStorage implements StorageProvider {
     return withClient(this.db, (client) => updateIssue(client, issueId, patch));
   }
 
-  listIssueEvents(issueId: string, page: { cursor?: string; limit: number }): Promise<Page<StoredEvent>> {
+  listIssueEvents(issueId: string, page: IssueEventsQuery): Promise<Page<StoredEvent>> {
     return withClient(this.db, (client) => listIssueEvents(client, issueId, page));
   }
 
@@ -194,7 +195,7 @@ export class PostgresStorage implements StorageProvider {
   }
 
   searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
-    return withClient(this.db, (client) => searchIssues(client, projectId, query));
+    return withClient(this.db, (client) => searchIssues(client, projectId, withOffset(query)));
   }
 
   tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {

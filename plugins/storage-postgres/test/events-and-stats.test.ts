@@ -45,7 +45,7 @@ describe('events and stats', () => {
     expect(new Set(seen).size).to.equal(9);
     const received = (id: string) => receivedMs(events.find((e) => e.eventId === id)!);
     for (let i = 1; i < seen.length; i++) expect(received(seen[i - 1])).to.be.at.least(received(seen[i]));
-    expect(await h.storage.listIssueEvents('999999', { limit: 5 })).to.deep.equal({ data: [], nextCursor: null });
+    expect(await h.storage.listIssueEvents('999999', { limit: 5 })).to.deep.equal({ data: [], nextCursor: null, prevCursor: null });
   });
 
   it('counts events per hour and per day, for the project or one issue', async () => {

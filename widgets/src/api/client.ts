@@ -1,4 +1,5 @@
 /** The HTTP API as the widgets call it: one place for the base URL, auth and coded errors. */
+import { hasEarly, keepEarly, takeEarly } from './early-requests.js';
 
 /** A refused or failed call, with the server's code and message when it sent one. */
 export class ApiError extends Error {
@@ -36,12 +37,23 @@ export class FaultlineClient {
     return this.token ? { ...extra, authorization: `Bearer ${this.token}` } : extra;
   }
 
+  /** A GET; an identical one `prefetch`ed a moment ago gives its answer instead of asking again. */
   get<T>(path: string, params?: Params, signal?: AbortSignal): Promise<T> {
-    return this.call<T>('GET', path, params, undefined, signal);
+    const early = hasEarly() && !signal ? takeEarly<T>(this.earlyKey(path, params)) : undefined;
+    return early ?? this.call<T>('GET', path, params, undefined, signal);
+  }
+
+  /** Starts a GET now, for a `get` of the same URL and credentials that comes soon (early-requests.ts). */
+  prefetch(path: string, params?: Params): void {
+    keepEarly(this.earlyKey(path, params), this.call('GET', path, params));
   }
 
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('PATCH', path, undefined, body);
+  }
+
+  private earlyKey(path: string, params?: Params): string {
+    return `${this.token ?? ''} ${this.url(path, params)}`;
   }
 
   private async call<T>(method: string, path: string, params?: Params, body?: unknown, signal?: AbortSignal): Promise<T> {

@@ -13,6 +13,8 @@ export interface FaultlineEventMap {
   'faultline-search': { query: string };
   /** The live stream connected, dropped or is retrying. */
   'faultline-live-state': { state: LiveState; detail?: string };
+  /** The issue list drew a page it fetched; `total` is how many issues the list holds (up to 100,000). */
+  'faultline-issues-loaded': { total: number };
   /** A call to the API failed; the widget shows it too. */
   'faultline-error': { status: number; code: string; message: string };
 }
@@ -30,6 +32,7 @@ declare global {
     'faultline-route-change': CustomEvent<FaultlineEventMap['faultline-route-change']>;
     'faultline-search': CustomEvent<FaultlineEventMap['faultline-search']>;
     'faultline-live-state': CustomEvent<FaultlineEventMap['faultline-live-state']>;
+    'faultline-issues-loaded': CustomEvent<FaultlineEventMap['faultline-issues-loaded']>;
     'faultline-error': CustomEvent<FaultlineEventMap['faultline-error']>;
   }
 }

@@ -6,13 +6,15 @@ const MAX_CONCURRENT = 4;
 
 /**
  * Hourly counts of the last 24 hours per issue, fetched only for rows that are drawn, a few at a time,
- * and cached until `clear()`; `onLoaded` lets the grid draw the rows again.
+ * and cached until `clear()`; `onLoaded` lets the grid draw the rows again. The calls start after the
+ * rows asking for them are drawn, never in the middle of drawing them.
  */
 export class Sparklines {
   private readonly series = new Map<string, number[] | 'loading' | 'failed'>();
   private readonly waiting: string[] = [];
   private running = 0;
   private generation = 0;
+  private pumpQueued = false;
 
   constructor(
     private readonly client: () => FaultlineClient,
@@ -41,7 +43,12 @@ export class Sparklines {
   private request(issueId: string): void {
     this.series.set(issueId, 'loading');
     this.waiting.push(issueId);
-    this.pump();
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setTimeout(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
   }
 
   private pump(): void {

@@ -8,7 +8,8 @@ export function encodeCursor(kind: string, value: string, id: string): string {
   return Buffer.from(JSON.stringify([kind, value, id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, kind: string): { value: string; id: string } {
+/** The cursor's position; `kind` may list several kinds a position may be read as (it answers which). */
+export function decodeCursor(cursor: string, kind: string | readonly string[]): { kind: string; value: string; id: string } {
   const invalid = () => new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
   let parsed: unknown;
   try {
@@ -21,8 +22,8 @@ export function decodeCursor(cursor: string, kind: string): { value: string; id:
     throw invalid();
   }
   const [cursorKind, value, id] = parsed as [string, string, string];
-  if (cursorKind !== kind) {
+  if (typeof kind === 'string' ? cursorKind !== kind : !kind.includes(cursorKind)) {
     throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', `Cursor belongs to another ordering (${cursorKind})`);
   }
-  return { value, id };
+  return { kind: cursorKind, value, id };
 }

@@ -4,12 +4,16 @@ import {
   ISSUE_SORTS,
   ISSUE_STATUSES,
   type Issue,
+  type IssueEventsQuery,
   type IssueQuery,
   type IssueStatus,
+  MAX_ISSUE_OFFSET,
   type Page,
   type StatsPoint,
   type StatsQuery,
   type StoredEvent,
+  EVENT_ORDERS,
+  type EventOrder,
 } from '../../providers/storage.js';
 import { decodeCursor, encodeCursor } from './memory-cursor.js';
 import { compareIds, isIssueId, MAX_STATS_POINTS, normalizeEventId, pageSize } from './memory-ids.js';
@@ -31,6 +35,7 @@ export class MemoryQueries {
     const kind = `issues:${query.sort}`;
     const sortValue = (i: MemoryIssue) => (query.sort === 'count' ? i.count : Date.parse(query.sort === 'last_seen' ? i.lastSeen : i.firstSeen));
     let after: { value: number; id: string } | null = null;
+    const offset = issueOffset(query);
     if (query.cursor !== undefined) {
       const position = decodeCursor(query.cursor, kind);
       const valid = (query.sort === 'count' ? /^\d{1,19}$/ : ISO_TIME).test(position.value) && isIssueId(position.id);
@@ -50,9 +55,11 @@ export class MemoryQueries {
           (after === null || sortValue(i) < after.value || (sortValue(i) === after.value && compareIds(i.id, after.id) < 0)),
       )
       .sort((a, b) => sortValue(b) - sortValue(a) || compareIds(b.id, a.id));
-    return page(rows, limit, publicIssue, (last) =>
+    const result = page(offset === undefined ? rows : rows.slice(offset), limit, publicIssue, (last) =>
       encodeCursor(kind, query.sort === 'count' ? String(last.count) : new Date(sortValue(last)).toISOString(), last.id),
     );
+    if (!query.total) return result;
+    return { ...result, total: Math.min(rows.length, MAX_ISSUE_OFFSET), totalCapped: rows.length > MAX_ISSUE_OFFSET };
   }
 
   getIssue(issueId: string): Issue | null {
@@ -70,21 +77,50 @@ export class MemoryQueries {
     return publicIssue(issue);
   }
 
-  /** An issue's events, newest first, ties by event id ascending. */
-  listIssueEvents(issueId: string, request: { cursor?: string; limit: number }): Page<StoredEvent> {
+  /**
+   * An issue's events, newest first (ties by event id ascending) or the exact reverse, paged both ways as
+   * the Postgres storage pages them: a `prev` cursor reads backwards from its position and the page is
+   * turned back to the order asked for.
+   */
+  listIssueEvents(issueId: string, request: IssueEventsQuery): Page<StoredEvent> {
     const limit = pageSize(request.limit);
-    let after: { at: number; id: string } | null = null;
+    const order = eventOrder(request.order);
+    let from: { at: number; id: string; backwards: boolean } | null = null;
     if (request.cursor !== undefined) {
-      const position = decodeCursor(request.cursor, 'events');
+      const position = decodeCursor(request.cursor, [eventCursorKind(order, false), eventCursorKind(order, true)]);
+      const backwards = position.kind === eventCursorKind(order, true);
       if (!ISO_TIME.test(position.value) || normalizeEventId(position.id) !== position.id) {
         throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
       }
-      after = { at: Date.parse(position.value), id: position.id };
+      from = { at: Date.parse(position.value), id: position.id, backwards };
     }
+    // Newest first is (receivedAt desc, eventId asc); reading oldest first flips both.
+    const newestFirst = (order === 'desc') !== (from?.backwards ?? false);
+    const compare = (a: MemoryEvent, b: { receivedAt: number; eventId: string }) => {
+      const c = b.receivedAt - a.receivedAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+      return newestFirst ? c : -c;
+    };
     const rows = [...this.state.events.values()]
-      .filter((e) => e.issueId === issueId && (after === null || e.receivedAt < after.at || (e.receivedAt === after.at && e.eventId > after.id)))
-      .sort((a, b) => b.receivedAt - a.receivedAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-    return page(rows, limit, toStoredEvent, (last) => encodeCursor('events', new Date(last.receivedAt).toISOString(), last.eventId));
+      .filter((e) => e.issueId === issueId && (from === null || compare(e, { receivedAt: from.at, eventId: from.id }) > 0))
+      .sort(compare);
+    const kept = rows.slice(0, limit);
+    const more = rows.length > limit;
+    const cursorAt = (e: { receivedAt: number; eventId: string }, backwards: boolean) =>
+      encodeCursor(eventCursorKind(order, backwards), new Date(e.receivedAt).toISOString(), e.eventId);
+    const here = from && { receivedAt: from.at, eventId: from.id };
+    if (from?.backwards) {
+      kept.reverse();
+      return {
+        data: kept.map(toStoredEvent),
+        prevCursor: more ? cursorAt(kept[0], true) : null,
+        nextCursor: kept.length > 0 ? cursorAt(kept[kept.length - 1], false) : here && cursorAt(here, false),
+      };
+    }
+    return {
+      data: kept.map(toStoredEvent),
+      nextCursor: more ? cursorAt(kept[kept.length - 1], false) : null,
+      prevCursor: here && (kept.length > 0 ? cursorAt(kept[0], true) : cursorAt(here, true)),
+    };
   }
 
   getEvent(eventId: string, projectIds: number[] | null): StoredEvent | null {
@@ -133,6 +169,31 @@ function page<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item,
   const kept = rows.slice(0, limit);
   const last = kept[kept.length - 1];
   return { data: kept.map(toItem), nextCursor: rows.length > limit && last ? cursorOf(last) : null };
+}
+
+function issueOffset(query: IssueQuery): number | undefined {
+  if (query.total && query.cursor !== undefined) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'total is counted for pages asked for by offset, not by cursor', { path: 'total' });
+  }
+  if (query.offset === undefined) return undefined;
+  if (!Number.isInteger(query.offset) || query.offset < 0 || query.offset > MAX_ISSUE_OFFSET) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `offset must be an integer from 0 to ${MAX_ISSUE_OFFSET}`, { path: 'offset' });
+  }
+  if (query.cursor !== undefined) throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'Give either cursor or offset, not both', { path: 'offset' });
+  return query.offset;
+}
+
+function eventOrder(order: unknown): EventOrder {
+  if (order === undefined) return 'desc';
+  if (!EVENT_ORDERS.includes(order as EventOrder)) {
+    throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', 'order must be "desc" or "asc"', { path: 'order' });
+  }
+  return order as EventOrder;
+}
+
+/** `events` (newest first, reading on), as before orders existed; `:asc` and `:prev` mark the others. */
+function eventCursorKind(order: EventOrder, backwards: boolean): string {
+  return `events${order === 'asc' ? ':asc' : ''}${backwards ? ':prev' : ''}`;
 }
 
 function toStoredEvent(e: MemoryEvent): StoredEvent {

@@ -9,6 +9,7 @@ import type {
   EventTimeRange,
   GroupedEvent,
   Issue,
+  IssueEventsQuery,
   IssueQuery,
   IssueStatus,
   NewAuditEntry,
@@ -112,7 +113,7 @@ export class MemoryStorage implements StorageProvider {
   async updateIssue(issueId: string, patch: { status: IssueStatus }): Promise<Issue | null> {
     return this.open().queries.updateIssue(issueId, patch);
   }
-  async listIssueEvents(issueId: string, page: { cursor?: string; limit: number }): Promise<Page<StoredEvent>> {
+  async listIssueEvents(issueId: string, page: IssueEventsQuery): Promise<Page<StoredEvent>> {
     return this.open().queries.listIssueEvents(issueId, page);
   }
   async getEvent(eventId: string, projectIds: number[] | null): Promise<StoredEvent | null> {

@@ -14,6 +14,8 @@ import '../trend-chart/trend-chart.js';
 
 /** How long live news is gathered before views reload, so a burst of events costs one reload. */
 const LIVE_DEBOUNCE_MS = 150;
+/** The longest the chart and the live stream wait for the list's first page. */
+const FIRST_ROWS_WAIT_MS = 1500;
 
 /**
  * Everything in one tag: search, trend, issue list and issue page, kept live by the project's stream.
@@ -68,24 +70,38 @@ export class FaultlineDashboard extends FaultlineElement {
   @query('faultline-issue-detail') private accessor detail!: FaultlineIssueDetail | null;
   @query('faultline-trend-chart') private accessor chart!: FaultlineTrendChart | null;
 
+  /**
+   * Until the list's first rows are in, the chart and the live stream wait: the first page is what a
+   * visitor came for, and on a busy server the calls would share its time.
+   */
+  @state() private accessor firstRowsPending = true;
+
   private stream: LiveStream | null = null;
   private liveTimer: ReturnType<typeof setTimeout> | null = null;
+  private firstRowsTimer: ReturnType<typeof setTimeout> | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHash);
     this.onHash();
+    this.firstRowsTimer = setTimeout(this.onFirstRows, FIRST_ROWS_WAIT_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
+    if (this.firstRowsTimer) clearTimeout(this.firstRowsTimer);
     this.stream?.stop();
     this.stream = null;
   }
 
+  protected override willUpdate(): void {
+    if (this.firstRowsPending && this.currentRoute !== '/') this.onFirstRows();
+  }
+
   protected override updated(changed: PropertyValues): void {
-    if (['project', 'baseUrl', 'token', 'noLive'].some((k) => changed.has(k))) this.connectLive();
+    if (this.firstRowsPending) return;
+    if (['project', 'baseUrl', 'token', 'noLive', 'firstRowsPending'].some((k) => changed.has(k))) this.connectLive();
   }
 
   override render() {
@@ -106,7 +122,13 @@ export class FaultlineDashboard extends FaultlineElement {
       ${issueId
         ? html`<a class="back" part="back" href="#/" @click=${this.onBack}>← All issues</a>
             <faultline-issue-detail base-url=${common.baseUrl} project=${common.project} token=${common.token} theme=${common.theme} issue=${decodeURIComponent(issueId)}></faultline-issue-detail>`
-        : html`<faultline-trend-chart base-url=${common.baseUrl} project=${common.project} token=${common.token} theme=${common.theme}></faultline-trend-chart>
+        : html`<faultline-trend-chart
+              base-url=${common.baseUrl}
+              project=${common.project}
+              token=${common.token}
+              theme=${common.theme}
+              .deferred=${this.firstRowsPending}
+            ></faultline-trend-chart>
             <faultline-issue-list
               base-url=${common.baseUrl}
               project=${common.project}
@@ -114,6 +136,8 @@ export class FaultlineDashboard extends FaultlineElement {
               theme=${common.theme}
               .query=${this.query}
               @faultline-issue-select=${this.onSelect}
+              @faultline-issues-loaded=${this.onFirstRows}
+              @faultline-error=${this.onFirstRows}
             ></faultline-issue-list>`}
     `;
   }
@@ -125,6 +149,13 @@ export class FaultlineDashboard extends FaultlineElement {
   private onHash = () => {
     const hash = location.hash.replace(/^#/, '');
     this.hashRoute = hash.startsWith('/') ? hash : '/';
+  };
+
+  private onFirstRows = () => {
+    if (!this.firstRowsPending) return;
+    if (this.firstRowsTimer) clearTimeout(this.firstRowsTimer);
+    this.firstRowsTimer = null;
+    this.firstRowsPending = false;
   };
 
   private onSelect = (e: CustomEvent<{ issue: { id: string } }>) => {

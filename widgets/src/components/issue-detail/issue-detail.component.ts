@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ApiError } from '../../api/client.js';
-import type { Issue, IssueStatus, Page, StoredEvent } from '../../api/types.js';
+import type { Issue, IssueStatus, Page, StoredEvent, TagSummary } from '../../api/types.js';
 import { emit } from '../../events/events.js';
 import { count, dateTime, timeAgo } from '../../shared/format.js';
 import { FaultlineElement } from '../../shared/faultline-element.js';
@@ -9,14 +9,22 @@ import { STATUS_ACTIONS, STATUS_LABELS } from '../../shared/status-label.js';
 import '../trend-chart/trend-chart.js';
 import { breadcrumbsSection, contextsSection, exceptionSection, messageOf, pairsSection, requestSection } from './event-sections.js';
 import { issueDetailStyles } from './issue-detail.styles.js';
+import { tagSummarySection, type TagSummaryState } from './tag-summary-section.js';
+
+/** Which event page is shown: the API's order and the cursor it was read from (none: that order's first). */
+interface EventPosition {
+  order: 'desc' | 'asc';
+  cursor: string | null;
+}
 
 /**
- * One issue: its status actions, counts, trend, and one of its events at a time (newest first, paged
- * with newer and older): exception chain and stack trace, breadcrumbs, tags, user, request, contexts, SDK.
+ * One issue: its status actions, counts, trend, tag summary, and one of its events at a time (paged
+ * newest, older, newer, oldest): exception chain and stack trace, breadcrumbs, tags, user, request,
+ * contexts, SDK.
  *
  * @event faultline-status-change - the issue's status was changed here
  * @csspart header - title, culprit and actions
- * @csspart section - each part of the event (also named: exception, breadcrumbs, tags, user, request, contexts, sdk)
+ * @csspart section - each part of the event (also named: exception, breadcrumbs, tags, user, request, contexts, sdk), and tag-summary
  * @csspart code - source context of a frame
  * @csspart state - the loading or error message
  */
@@ -32,9 +40,10 @@ export class FaultlineIssueDetail extends FaultlineElement {
   @state() private accessor error: ApiError | null = null;
   @state() private accessor busy = false;
   @state() private accessor actionError = '';
-  /** Cursors of the event pages shown before this one (newest first); the last is this one's. */
-  @state() private accessor trail: Array<string | null> = [null];
-  @state() private accessor olderCursor: string | null = null;
+  @state() private accessor position: EventPosition = { order: 'desc', cursor: null };
+  /** The shown event's page (one event), with its cursors both ways. */
+  @state() private accessor eventPage: Page<StoredEvent> | null = null;
+  @state() private accessor tags: TagSummaryState = { phase: 'loading' };
 
   private loads = 0;
 
@@ -77,6 +86,7 @@ export class FaultlineIssueDetail extends FaultlineElement {
         theme=${this.theme}
         label="Events of this issue, last 24 hours"
       ></faultline-trend-chart>
+      ${tagSummarySection(this.tags, () => void this.loadTags())}
       ${this.renderEvent()}
     `;
   }
@@ -88,21 +98,25 @@ export class FaultlineIssueDetail extends FaultlineElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('issueId') || changed.has('baseUrl') || changed.has('token')) {
-      this.trail = [null];
+      this.position = { order: 'desc', cursor: null };
+      this.eventPage = null;
       this.loadedIssue = null;
       this.event = null;
+      this.tags = { phase: 'loading' };
       void this.load();
     }
   }
 
   private renderEvent() {
     const record = this.event;
-    const page = this.trail.length;
+    const { older, newer } = this.neighbours();
+    const which = !record ? '' : !older && !newer ? 'The only event' : !newer ? 'Newest event' : !older ? 'Oldest event' : 'Event';
     const pager = html`<nav class="pager" aria-label="Events of this issue">
-      <button ?disabled=${page === 1} @click=${() => this.go([null])}>Newest</button>
-      <button ?disabled=${page === 1} @click=${() => this.go(this.trail.slice(0, -1))}>Newer</button>
-      <button ?disabled=${!this.olderCursor} @click=${() => this.go([...this.trail, this.olderCursor])}>Older</button>
-      <span class="muted small" aria-live="polite">${record ? html`Event ${page} from the newest · ${record.id} · ${dateTime(record.receivedAt)}` : nothing}</span>
+      <button ?disabled=${!newer} @click=${() => this.go({ order: 'desc', cursor: null })}>Newest</button>
+      <button ?disabled=${!newer} @click=${() => newer && this.go(newer)}>Newer</button>
+      <button ?disabled=${!older} @click=${() => older && this.go(older)}>Older</button>
+      <button ?disabled=${!older} @click=${() => this.go({ order: 'asc', cursor: null })}>Oldest</button>
+      <span class="muted small event-position" aria-live="polite">${record ? html`${which} · ${record.id} · ${dateTime(record.receivedAt)}` : nothing}</span>
     </nav>`;
     if (!record) return html`${pager}<p class="muted">${this.loadedIssue && this.loads > 0 ? 'Loading event…' : 'No events stored for this issue.'}</p>`;
     const event = record.event;
@@ -137,8 +151,20 @@ export class FaultlineIssueDetail extends FaultlineElement {
       </div>`;
   }
 
-  private async go(trail: Array<string | null>): Promise<void> {
-    this.trail = trail;
+  /**
+   * Where Older and Newer lead from the shown event: newest first, older is the next page and newer the
+   * one before; oldest first, the other way round. Null at either end.
+   */
+  private neighbours(): { older: EventPosition | null; newer: EventPosition | null } {
+    const page = this.eventPage;
+    if (!page) return { older: null, newer: null };
+    const { order } = this.position;
+    const at = (cursor: string | null | undefined) => (cursor ? { order, cursor } : null);
+    return order === 'desc' ? { older: at(page.nextCursor), newer: at(page.prevCursor) } : { older: at(page.prevCursor), newer: at(page.nextCursor) };
+  }
+
+  private async go(position: EventPosition): Promise<void> {
+    this.position = position;
     await this.loadEvent();
   }
 
@@ -150,6 +176,7 @@ export class FaultlineIssueDetail extends FaultlineElement {
       if (load !== this.loads) return;
       this.loadedIssue = issue;
       this.error = null;
+      void this.loadTags(quiet);
       await this.loadEvent();
     } catch (err) {
       if (load !== this.loads) return;
@@ -158,10 +185,22 @@ export class FaultlineIssueDetail extends FaultlineElement {
   }
 
   private async loadEvent(): Promise<void> {
-    const cursor = this.trail[this.trail.length - 1];
-    const page = await this.client.get<Page<StoredEvent>>(`/api/v1/issues/${encodeURIComponent(this.issueId)}/events`, { cursor, limit: 1 });
+    const { order, cursor } = this.position;
+    const page = await this.client.get<Page<StoredEvent>>(`/api/v1/issues/${encodeURIComponent(this.issueId)}/events`, { cursor, order, limit: 1 });
     this.event = page.data[0] ?? null;
-    this.olderCursor = page.nextCursor;
+    this.eventPage = page;
+  }
+
+  /** The tag summary; a quiet reload (live news) keeps what is shown if it fails. */
+  private async loadTags(quiet = false): Promise<void> {
+    const issueId = this.issueId;
+    if (!quiet) this.tags = { phase: 'loading' };
+    try {
+      const { data } = await this.client.get<{ data: TagSummary[] }>(`/api/v1/issues/${encodeURIComponent(issueId)}/tags`, { values: 5 });
+      if (issueId === this.issueId) this.tags = { phase: 'ready', tags: data };
+    } catch (err) {
+      if (issueId === this.issueId && !(quiet && this.tags.phase === 'ready')) this.tags = { phase: 'error', message: this.failure(err).message };
+    }
   }
 
   private async setStatus(status: IssueStatus): Promise<void> {

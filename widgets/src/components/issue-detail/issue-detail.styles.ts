@@ -243,4 +243,58 @@ export const issueDetailStyles = css`
     padding: 0.5em 0.75em;
     border-radius: var(--_radius);
   }
+  [part~='tag-summary'] > h3 {
+    margin: 0;
+  }
+  [part~='tag-summary'] {
+    margin: 0.5em 0 1em;
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(15em, 1fr));
+    gap: 0.5em 1.25em;
+  }
+  [part~='tag-summary'] > h3,
+  [part~='tag-summary'] > p,
+  [part~='tag-summary'] > .state {
+    grid-column: 1 / -1;
+  }
+  .tag-key {
+    margin: 0 0 0.25em;
+    font-size: 0.85em;
+    font-family: var(--_mono);
+    overflow-wrap: anywhere;
+  }
+  .tag-values {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    font-size: 0.85em;
+  }
+  .tag-value {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) max-content;
+    column-gap: 0.5em;
+    margin-bottom: 0.3em;
+  }
+  .tag-value-text {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .tag-value-count {
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .share {
+    grid-column: 1 / -1;
+    height: 4px;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: 2px;
+    overflow: hidden;
+  }
+  .share-bar {
+    display: block;
+    height: 100%;
+    background: var(--_accent);
+  }
 `;

@@ -6,6 +6,7 @@ import '@vaadin/grid/vaadin-grid.js';
 import '@vaadin/grid/vaadin-grid-column.js';
 import '@vaadin/grid/vaadin-grid-selection-column.js';
 import { ApiError } from '../../api/client.js';
+import { getIssuePage, issuesPath, listQuery, MAX_OFFSET, PAGE_SIZE } from '../../api/issue-pages.js';
 import type { Issue, IssueStatus, Page } from '../../api/types.js';
 import { emit } from '../../events/events.js';
 import { count, dateTime, timeAgo } from '../../shared/format.js';
@@ -19,7 +20,6 @@ const SORTS = [
   ['first_seen', 'First seen'],
   ['count', 'Events'],
 ] as const;
-const PAGE_SIZE = 50;
 const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
 
 /**
@@ -28,6 +28,7 @@ const RELOAD_ON = ['query', 'status', 'sort', 'project', 'baseUrl', 'token'];
  *
  * @event faultline-issue-select - an issue was opened (click or Enter)
  * @event faultline-status-change - selected issues changed status
+ * @event faultline-issues-loaded - a fetched page was handed to the grid (with the list's total)
  * @csspart toolbar - tabs, sort and bulk actions
  * @csspart grid - the vaadin-grid
  * @csspart state - the loading, empty or error message
@@ -50,7 +51,12 @@ export class FaultlineIssueList extends FaultlineElement {
 
   private generation = 0;
   private pages = new Map<number, Promise<Page<Issue>>>();
+  /** The list's length as the grid knows it (its `size`). */
   private knownSize = 0;
+  /** The list's length as the server counted it (null until the count is in). */
+  private counted: number | null = null;
+  /** The generation whose count was asked for. */
+  private countAsked = -1;
   private needsReset = false;
   private redrawQueued = false;
   private readonly sparklines = new Sparklines(
@@ -96,7 +102,6 @@ export class FaultlineIssueList extends FaultlineElement {
           part="grid"
           aria-label="Issues"
           .pageSize=${PAGE_SIZE}
-          .size=${PAGE_SIZE}
           .dataProvider=${this.dataProvider}
           .itemIdPath=${'id'}
           theme="no-border row-stripes"
@@ -148,6 +153,8 @@ export class FaultlineIssueList extends FaultlineElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (this.hasUpdated && RELOAD_ON.some((name) => changed.has(name))) this.needsReset = true;
+    // The first page is asked for now, before the grid is drawn and asks for it itself.
+    if (!this.hasUpdated && this.project) void this.page(0).catch(() => undefined);
   }
 
   protected override updated(): void {
@@ -161,7 +168,7 @@ export class FaultlineIssueList extends FaultlineElement {
     this.error = null;
     this.clearSelection();
     this.knownSize = 0;
-    this.grid.size = PAGE_SIZE;
+    this.counted = null;
     this.refresh();
     this.grid.scrollToIndex(0);
   }
@@ -193,25 +200,33 @@ export class FaultlineIssueList extends FaultlineElement {
     </div>`;
   }
 
-  private apiQuery(): string {
-    const text = this.query.trim();
-    return /(^|\s)is:/.test(text) ? text : `is:${this.status}${text ? ` ${text}` : ''}`;
+  /**
+   * Counts the list and gives the grid its true size, which lets it scroll anywhere at once. A call of its
+   * own, made once the grid has its first rows: counting reads every matching issue, and the first rows
+   * should not share the server with it.
+   */
+  private count(): void {
+    const generation = this.generation;
+    if (this.countAsked === generation) return;
+    this.countAsked = generation;
+    this.client
+      .get<Page<Issue>>(issuesPath(this.project), { query: listQuery(this), sort: this.sort, limit: 1, total: 'true' })
+      .then(
+        (page) => {
+          if (generation !== this.generation || page.total === undefined) return;
+          this.counted = Math.min(page.total, MAX_OFFSET + PAGE_SIZE);
+          this.knownSize = this.counted;
+          if (this.grid) this.grid.size = this.counted;
+        },
+        () => undefined, // the pages say what failed; without a count the grid grows a page at a time
+      );
   }
 
-  /** Pages are keyset-paged: page n needs page n-1's cursor, so each page waits for the one before. */
+  /** Page n straight by its offset, so a jump deep into the list fetches only the page it lands on. */
   private page(n: number): Promise<Page<Issue>> {
     let page = this.pages.get(n);
     if (!page) {
-      const before = n === 0 ? Promise.resolve<Page<Issue> | null>(null) : this.page(n - 1);
-      page = before.then((prev) => {
-        if (prev && !prev.nextCursor) return { data: [], nextCursor: null };
-        return this.client.get<Page<Issue>>(`/api/v1/projects/${encodeURIComponent(this.project)}/issues`, {
-          query: this.apiQuery(),
-          sort: this.sort,
-          cursor: prev?.nextCursor,
-          limit: PAGE_SIZE,
-        });
-      });
+      page = getIssuePage(this.client, this, n);
       this.pages.set(n, page);
       page.catch(() => this.pages.delete(n));
     }
@@ -223,11 +238,16 @@ export class FaultlineIssueList extends FaultlineElement {
     try {
       const page = await this.page(params.page);
       if (generation !== this.generation) return callback([], this.knownSize);
+      // Until the count is in, the grid knows one page past what it has. A list past the deepest offset
+      // shows its first MAX_OFFSET + PAGE_SIZE issues (a search narrows it).
       const loaded = params.page * PAGE_SIZE + page.data.length;
-      this.knownSize = page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded;
+      const grown = page.nextCursor ? Math.max(this.knownSize, loaded + PAGE_SIZE) : loaded;
+      this.knownSize = this.counted ?? Math.min(grown, MAX_OFFSET + PAGE_SIZE);
       this.phase = this.knownSize === 0 ? 'empty' : 'ready';
       this.error = null;
       callback(page.data, this.knownSize);
+      emit(this, 'faultline-issues-loaded', { total: this.knownSize });
+      this.count();
     } catch (err) {
       this.error = this.failure(err);
       this.phase = 'error';

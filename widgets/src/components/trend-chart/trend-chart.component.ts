@@ -54,6 +54,8 @@ export class FaultlineTrendChart extends FaultlineElement {
   @property() accessor interval: 'hour' | 'day' = 'hour';
   /** What the chart shows, for its heading and for screen readers. */
   @property() accessor label = '';
+  /** While true the chart waits to fetch: a page that composes it lets more urgent calls go first. */
+  @property({ type: Boolean, attribute: false }) accessor deferred = false;
 
   @state() private accessor series: StatsPoint[] | null = null;
   @state() private accessor error: ApiError | null = null;
@@ -91,7 +93,9 @@ export class FaultlineTrendChart extends FaultlineElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (['project', 'issue', 'interval', 'baseUrl', 'token'].some((k) => changed.has(k)) && this.project) void this.load();
+    const asked = ['project', 'issue', 'interval', 'baseUrl', 'token'].some((k) => changed.has(k));
+    const released = changed.has('deferred') && changed.get('deferred') === true;
+    if ((asked || released) && this.project && !this.deferred) void this.load();
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import type { Issue, IssueQuery, StorageProvider } from '../../../providers/storage.js';
+import { MAX_ISSUE_OFFSET, type Issue, type IssueQuery, type StorageProvider } from '../../../providers/storage.js';
 import { groupedEvent, newFingerprint, rejectionCode, type StorageContractContext } from './storage-fixtures.js';
 
 /** Every issue of a query, page by page; fails if a page repeats an issue. */
@@ -37,6 +37,48 @@ export function issueQueriesContract(t: StorageContractContext): void {
       assert.deepEqual(ids(await allPages(storage, projectId, { sort: 'count', limit: 3 })), [f[4], f[3], f[2], f[1], f[0]]);
       const one = await storage.listIssues(projectId, { sort: 'count', limit: 5 });
       assert.equal(one.nextCursor, null, 'no cursor after the last page');
+    });
+
+    it('reads any page by offset, counts the filtered list when asked, and goes on from an offset page by cursor', async () => {
+      const storage = t.storage();
+      const projectId = await t.newProject();
+      const other = await t.newProject();
+      const fingerprints = Array.from({ length: 7 }, newFingerprint);
+      for (const [n, fingerprint] of fingerprints.entries()) {
+        await storage.storeBatch(Array.from({ length: n + 1 }, () => groupedEvent(projectId, fingerprint, { level: n % 2 === 0 ? 'error' : 'warning' })));
+      }
+      await storage.storeBatch([groupedEvent(other, newFingerprint())]);
+      const byCount = (await allPages(storage, projectId, { sort: 'count', limit: 100 })).map((i) => i.id);
+      const page = await storage.listIssues(projectId, { sort: 'count', limit: 2, offset: 3, total: true });
+      assert.deepEqual(page.data.map((i) => i.id), byCount.slice(3, 5));
+      assert.equal(page.total, 7);
+      assert.equal(page.totalCapped, false);
+      assert.ok(page.nextCursor, 'an offset page goes on by cursor');
+      const next = await storage.listIssues(projectId, { sort: 'count', limit: 2, cursor: page.nextCursor });
+      assert.deepEqual(next.data.map((i) => i.id), byCount.slice(5, 7));
+      assert.equal(next.total, undefined, 'a cursor page is not counted');
+      const uncounted = await storage.listIssues(projectId, { sort: 'count', limit: 2, offset: 3 });
+      assert.deepEqual([uncounted.data.map((i) => i.id), uncounted.total], [byCount.slice(3, 5), undefined]);
+      const last = await storage.listIssues(projectId, { sort: 'count', limit: 5, offset: 5 });
+      assert.deepEqual([last.data.length, last.nextCursor], [2, null]);
+      const past = await storage.listIssues(projectId, { sort: 'count', limit: 5, offset: 50, total: true });
+      assert.deepEqual([past.data, past.nextCursor, past.total], [[], null, 7]);
+      const warnings = await storage.listIssues(projectId, { sort: 'last_seen', limit: 1, total: true, level: 'warning' });
+      assert.equal(warnings.total, 3, 'the total is of the filtered list');
+    });
+
+    it('refuses an offset out of range, or an offset or a count with a cursor', async () => {
+      const storage = t.storage();
+      const projectId = await t.newProject();
+      await storage.storeBatch([groupedEvent(projectId, newFingerprint()), groupedEvent(projectId, newFingerprint())]);
+      const { nextCursor } = await storage.listIssues(projectId, { sort: 'last_seen', limit: 1 });
+      const code = (query: Partial<IssueQuery>) => rejectionCode(storage.listIssues(projectId, { sort: 'last_seen', limit: 10, ...query }));
+      assert.equal(await code({ offset: -1 }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal(await code({ offset: MAX_ISSUE_OFFSET + 1 }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal(await code({ offset: 1.5 }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal(await code({ offset: 1, cursor: nextCursor! }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal(await code({ total: true, cursor: nextCursor! }), 'FAULTLINE_ERR_QUERY_INVALID');
+      assert.equal((await storage.listIssues(projectId, { sort: 'last_seen', limit: 10, offset: MAX_ISSUE_OFFSET })).data.length, 0);
     });
 
     it('filters by status, level, release, environment and text, within the project', async () => {
