@@ -4,9 +4,9 @@
  * a final report (peak RSS, SQL statement timings when FAULTLINE_BENCH_SQL_TIMING=1), then exits.
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { benchScrubPlugins } from '../shared/scrub-plugin.js';
+import { dropSearchIndexes, searchIndexOn } from '../shared/search-index.js';
 import { timeSqlStatements, type StatementTiming } from '../shared/sql-timing.js';
 
 export type ServerMessage =
@@ -18,7 +18,7 @@ const send = (message: ServerMessage) => process.send?.(message);
 const sqlReport = process.env.FAULTLINE_BENCH_SQL_TIMING === '1' ? timeSqlStatements() : null;
 
 // BENCH_GROUP_COMMIT='{"maxSize":500,"concurrency":1}' tries other group-commit settings.
-const searchIndex = process.env.BENCH_NO_SEARCH_INDEX !== '1';
+const searchIndex = searchIndexOn();
 const server = await startPostgresTestServer(
   { rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_GROUP_COMMIT || '{}'), plugins: benchScrubPlugins(), scrubbing: process.env.BENCH_NO_SCRUBBING !== '1' },
   { searchIndex },
@@ -47,17 +47,6 @@ send({
   secretToken: server.project.secretToken,
   databaseUrl: server.database.url,
 });
-
-/** bench:ingest --no-search-index: the search indexes go too, so the run pays for none of them. */
-async function dropSearchIndexes(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('DROP INDEX events_search_idx, events_fields_idx, issue_tags_lookup_idx');
-  } finally {
-    await client.end();
-  }
-}
 
 function mb(bytes: number): number {
   return Math.round((bytes / 1048576) * 10) / 10;

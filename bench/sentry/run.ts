@@ -7,7 +7,7 @@
  * floor (floor-server.ts: node:http and JSON.parse alone) under the same load, so a rate can be read
  * against what this machine allows at all: `ofFloor`.
  *
- *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor] [--scrub-module] [--no-scrubbing]
+ *   npm run bench:sentry -- [--events 12000] [--concurrency 32] [--issues 50] [--rounds 3] [--modes native,sentry_gzip,sentry_plain,floor] [--scrub-module] [--no-scrubbing] [--no-search-index]
  * Prints one JSON object on stdout. Not a test: nothing here asserts.
  */
 import { fork } from 'node:child_process';
@@ -34,6 +34,9 @@ if (scrubModule) process.env.BENCH_SCRUB_MODULE = '1';
 // --no-scrubbing: the server runs with core's scrubbing off (`scrubbing: false`), to measure what it costs.
 const scrubbing = !flag('no-scrubbing', 'BENCH_NO_SCRUBBING');
 if (!scrubbing) process.env.BENCH_NO_SCRUBBING = '1';
+// --no-search-index: no search columns, no issue tags, their indexes dropped (bench/shared/search-index.ts).
+const searchIndex = !flag('no-search-index', 'BENCH_NO_SEARCH_INDEX');
+if (!searchIndex) process.env.BENCH_NO_SEARCH_INDEX = '1';
 
 type Ready = Extract<SentryBenchMessage, { type: 'ready' }>;
 type Stats = Extract<SentryBenchMessage, { type: 'stats' }>;
@@ -265,6 +268,7 @@ try {
         issues,
         scrubModule,
         scrubbing,
+        searchIndex,
         results,
         sentryVsNative: rate('native') && sentryRates.length ? round(Math.min(...sentryRates) / rate('native')!) : null,
         // What share of the floor's rate each mode reaches, and what share of it the target asks for.

@@ -5,12 +5,17 @@
  */
 import { startPostgresTestServer } from '@faultline/plugin-storage-postgres/testing';
 import { benchScrubPlugins } from '../shared/scrub-plugin.js';
+import { dropSearchIndexes, searchIndexOn } from '../shared/search-index.js';
 
 export type SentryBenchMessage =
   | { type: 'ready'; url: string; databaseUrl: string; projectId: number; publicKey: string; secretToken: string }
   | { type: 'stats'; stored: number; batches: number; batchSeconds: number; accepted: Record<string, number>; rejected: number };
 
-const server = await startPostgresTestServer({ rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins(), scrubbing: process.env.BENCH_NO_SCRUBBING !== '1' });
+const server = await startPostgresTestServer(
+  { rateLimitPerMinute: 0, batch: JSON.parse(process.env.BENCH_BATCH ?? '{}'), plugins: benchScrubPlugins(), scrubbing: process.env.BENCH_NO_SCRUBBING !== '1' },
+  { searchIndex: searchIndexOn() },
+);
+if (!searchIndexOn()) await dropSearchIndexes(server.database.url);
 const metrics = server.faultline.metrics;
 const send = (m: SentryBenchMessage) => process.send?.(m);
 
