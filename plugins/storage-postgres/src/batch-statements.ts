@@ -3,7 +3,7 @@ import type { PgClient } from './connection.js';
 import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
 import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
 import type { IssueTagRow } from './search-columns.js';
-import type { SqlLiterals } from './sql-literal.js';
+import { SqlLiterals } from './sql-literal.js';
 import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 
 const CLAIM_EVENTS: PreparedStatement = {
@@ -196,20 +196,27 @@ export async function updateIssuesAndCommit(
     sql.times(projectRows.map((r) => new Date(r.bucket))),
     sql.ints(projectRows.map((r) => r.count), 'bigint'),
   ]);
-  const upsertTags =
-    tags.length === 0
-      ? ''
-      : `${execute(client, UPSERT_ISSUE_TAGS, [
-          sql.ints(tags.map((t) => t.projectId)),
-          sql.ids(tags.map((t) => t.issueId)),
-          sql.texts(tags.map((t) => t.key)),
-          sql.texts(tags.map((t) => t.value)),
-          sql.ints(tags.map((t) => t.count), 'bigint'),
-          sql.ints(tags.map((t) => t.firstSeen.getTime()), 'bigint'),
-          sql.ints(tags.map((t) => t.lastSeen.getTime()), 'bigint'),
-        ])}; `;
+  const upsertTags = tags.length === 0 ? '' : `${execute(client, UPSERT_ISSUE_TAGS, issueTagArgs(sql, tags))}; `;
   const results = (await client.query(`${upsertTags}${update}; COMMIT`)) as unknown as { rows: IssueRow[] }[];
   return results[upsertTags === '' ? 0 : 1].rows.map(toIssue);
+}
+
+/** Issue tag counts added to `issue_tags` in one statement of their own (issue-tag-writer.ts), rows in key order. */
+export async function upsertIssueTags(client: PgClient, tags: IssueTagRow[]): Promise<void> {
+  const args = issueTagArgs(new SqlLiterals(client), tags);
+  await client.query(UPSERT_ISSUE_TAGS.body.replace(/\$(\d+)/g, (_, n: string) => `(${args[Number(n) - 1]})`));
+}
+
+function issueTagArgs(sql: SqlLiterals, tags: IssueTagRow[]): string[] {
+  return [
+    sql.ints(tags.map((t) => t.projectId)),
+    sql.ids(tags.map((t) => t.issueId)),
+    sql.texts(tags.map((t) => t.key)),
+    sql.texts(tags.map((t) => t.value)),
+    sql.ints(tags.map((t) => t.count), 'bigint'),
+    sql.ints(tags.map((t) => t.firstSeen.getTime()), 'bigint'),
+    sql.ints(tags.map((t) => t.lastSeen.getTime()), 'bigint'),
+  ];
 }
 
 /** Distinct (project, issue, user) triples in key order. */

@@ -27,6 +27,12 @@ export interface StoragePostgresOptions {
    * text then miss them. Only for measuring what search indexing costs (bench:ingest --no-search-index).
    */
   searchIndex?: boolean;
+  /**
+   * How long issue tag counts are added up in memory before they are written (issue-tag-writer.ts), in
+   * milliseconds; default 1000. 0 writes them in each batch's own transaction: exact at every commit,
+   * and several times what the counts cost PostgreSQL otherwise.
+   */
+  issueTagsFlushMs?: number;
 }
 
 export const defaultOptions = {
@@ -43,6 +49,7 @@ export interface ResolvedOptions {
   connection: ConnectionSettings;
   maintenanceCron: string;
   searchIndex: boolean;
+  issueTagsFlushMs: number;
 }
 
 /** Checks options (naming the bad one) and fills defaults; reads FAULTLINE_DATABASE_URL. */
@@ -70,7 +77,9 @@ export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS
   if (typeof maintenanceCron !== 'string' || maintenanceCron.trim() === '') invalid('maintenanceCron', 'a cron expression');
   const searchIndex = options.searchIndex ?? true;
   if (typeof searchIndex !== 'boolean') invalid('searchIndex', 'true or false');
-  return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron, searchIndex };
+  const issueTagsFlushMs = options.issueTagsFlushMs ?? 1000;
+  if (!Number.isInteger(issueTagsFlushMs) || issueTagsFlushMs < 0 || issueTagsFlushMs > 60_000) invalid('issueTagsFlushMs', 'a whole number of milliseconds from 0 to 60000');
+  return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron, searchIndex, issueTagsFlushMs };
 }
 
 function positiveInt(name: string, value: unknown, max: number): number {

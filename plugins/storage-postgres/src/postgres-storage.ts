@@ -55,6 +55,7 @@ import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } fro
 import { ensurePartitions } from './partitions.js';
 import { silentLogger } from './silent-logger.js';
 import { storeBatch } from './store-batch.js';
+import { IssueTagWriter } from './issue-tag-writer.js';
 
 /**
  * The storage provider on PostgreSQL. `connect()` first (starts the embedded server when there is no
@@ -69,10 +70,18 @@ export class PostgresStorage implements StorageProvider {
   private embedded: RunningEmbeddedPostgres | null = null;
   private url: string | null = null;
   private connecting: Promise<void> | null = null;
+  /** Null when issue tag counts are written in each batch's transaction (`issueTagsFlushMs: 0`). */
+  private readonly tagWriter: IssueTagWriter | null;
 
   constructor(options: StoragePostgresOptions & { log?: Logger } = {}) {
     this.options = resolveOptions(options);
     this.log = options.log ?? silentLogger();
+    this.tagWriter = this.options.issueTagsFlushMs > 0 ? new IssueTagWriter(() => this.db, this.options.issueTagsFlushMs, this.log) : null;
+  }
+
+  /** Writes the issue tag counts held in memory (issue-tag-writer.ts); for tests and tools that read `issue_tags` with SQL. */
+  async flushIssueTags(): Promise<void> {
+    await this.tagWriter?.flush();
   }
 
   /** Connects (once); starts the embedded PostgreSQL when no URL was given. */
@@ -144,6 +153,7 @@ export class PostgresStorage implements StorageProvider {
   }
 
   async close(): Promise<void> {
+    if (this.sequelize) await this.tagWriter?.flush().catch(() => undefined); // logged by the writer
     const sequelize = this.sequelize;
     this.sequelize = null;
     this.admin = null;
@@ -171,7 +181,7 @@ export class PostgresStorage implements StorageProvider {
 
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
-    return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex }));
+    return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex, tagWriter: this.tagWriter ?? undefined }));
   }
 
   listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>> {
@@ -194,11 +204,13 @@ export class PostgresStorage implements StorageProvider {
     return withClient(this.db, (client) => getEvent(client, eventId, projectIds));
   }
 
-  searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
+  async searchIssues(projectId: number, query: IssueSearchQuery): Promise<Page<Issue>> {
+    await this.tagWriter?.beforeRead();
     return withClient(this.db, (client) => searchIssues(client, projectId, withOffset(query)));
   }
 
-  tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
+  async tagSummary(projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
+    await this.tagWriter?.beforeRead();
     return withClient(this.db, (client) => tagSummary(client, projectId, issueId, query));
   }
 

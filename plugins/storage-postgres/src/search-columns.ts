@@ -1,5 +1,5 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
-import { compareBigint, compareText } from './batch-groups.js';
+import { TagCounts } from './tag-counts.js';
 
 /** The events table's `search_text` and `fields` (migration 0007) for one event. */
 export interface SearchColumns {
@@ -37,8 +37,7 @@ export class BatchSearchColumns {
   private readonly texts = new Set<string>();
   /** Per issue, the frames already kept by an event of this batch (nearly always one list). */
   private readonly frames = new Map<string, EventSearchFields[]>();
-  /** Counts by issue, key and value: sorting a few of each at a time is cheap, sorting all rows is not. */
-  private readonly tags = new Map<string, Map<string, Map<string, IssueTagRow>>>();
+  private readonly tags = new TagCounts();
 
   /** `index: false` (bench:ingest --no-search-index) writes no search columns and counts no tags. */
   constructor(private readonly index = true) {}
@@ -48,30 +47,18 @@ export class BatchSearchColumns {
     const s: EventSearchFields = event.search ?? eventSearchFields(decodePayload(event.payload));
     const text = s.text !== '' && this.firstText(`${issueId}\u0000${s.text}`) ? s.text : null;
     const frames = s.filenames.length + s.functions.length > 0 && this.firstFrames(issueId, s);
-    let issue = this.tags.get(issueId);
-    if (issue === undefined) this.tags.set(issueId, (issue = new Map()));
     const { projectId } = event;
-    for (const key in s.tags) if (!shadowed(event, key)) count(issue, projectId, issueId, key, s.tags[key], receivedAt);
-    count(issue, projectId, issueId, 'level', event.level, receivedAt);
-    if (event.release !== null) count(issue, projectId, issueId, 'release', event.release, receivedAt);
-    if (event.environment !== null) count(issue, projectId, issueId, 'environment', event.environment, receivedAt);
+    const count = (key: string, value: string) => this.tags.add(projectId, issueId, key, value, 1, receivedAt, receivedAt);
+    for (const key in s.tags) if (!shadowed(event, key)) count(key, s.tags[key]);
+    count('level', event.level);
+    if (event.release !== null) count('release', event.release);
+    if (event.environment !== null) count('environment', event.environment);
     return { text, fields: frames ? JSON.stringify({ f: s.filenames, fn: s.functions }) : null };
   }
 
-  /**
-   * The batch's tag counts in (issue, key, value) order, the order every batch upserts (and so locks)
-   * them in. Issue ids are unique across projects, so the project needs no place in the order.
-   */
+  /** The batch's tag counts in (issue, key, value) order (TagCounts.rows). */
   tagRows(): IssueTagRow[] {
-    const rows: IssueTagRow[] = [];
-    for (const issueId of [...this.tags.keys()].sort(compareBigint)) {
-      const issue = this.tags.get(issueId)!;
-      for (const key of [...issue.keys()].sort(compareText)) {
-        const values = issue.get(key)!;
-        for (const value of [...values.keys()].sort(compareText)) rows.push(values.get(value)!);
-      }
-    }
-    return rows;
+    return this.tags.rows();
   }
 
   private firstText(key: string): boolean {
@@ -101,17 +88,4 @@ function sameStrings(a: string[], b: string[]): boolean {
 /** A tag named level, release or environment gives way to the event's own (as tag summaries always had it). */
 function shadowed(event: GroupedEvent, key: string): boolean {
   return key === 'level' || (key === 'release' && event.release !== null) || (key === 'environment' && event.environment !== null);
-}
-
-function count(issue: Map<string, Map<string, IssueTagRow>>, projectId: number, issueId: string, key: string, value: string, at: Date): void {
-  let values = issue.get(key);
-  if (values === undefined) issue.set(key, (values = new Map()));
-  const row = values.get(value);
-  if (row === undefined) {
-    values.set(value, { projectId, issueId, key, value, count: 1, firstSeen: at, lastSeen: at });
-    return;
-  }
-  row.count++;
-  if (at < row.firstSeen) row.firstSeen = at;
-  if (at > row.lastSeen) row.lastSeen = at;
 }

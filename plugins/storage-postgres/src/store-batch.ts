@@ -3,7 +3,7 @@ import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
-import { BatchSearchColumns } from './search-columns.js';
+import { BatchSearchColumns, type IssueTagRow } from './search-columns.js';
 import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
@@ -42,6 +42,8 @@ export async function storeBatch(client: PgClient, events: GroupedEvent[], optio
 export interface StoreBatchOptions {
   /** False: no search columns and no issue tags (to measure what they cost: bench:ingest --no-search-index). */
   searchIndex?: boolean;
+  /** Takes the batch's issue tag counts once it has committed, to write them later; without it they are upserted in the batch's transaction. */
+  tagWriter?: { add(rows: IssueTagRow[]): void };
 }
 
 async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions): Promise<StoreBatchResult> {
@@ -64,7 +66,9 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
   const columns = new BatchSearchColumns(options.searchIndex);
   await insertEvents(client, fresh, issueOf, columns);
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, columns.tagRows());
+  const tags = columns.tagRows();
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : tags);
+  options.tagWriter?.add(tags);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({
       projectId: e.projectId,

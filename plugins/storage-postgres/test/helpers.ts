@@ -8,7 +8,10 @@ export interface Harness {
   db: TestDatabase;
   storage: PostgresStorage;
   projectId: number;
-  /** A plain connection of its own, for reading rows back with SQL (opened on first use, closed by close()). */
+  /**
+   * A plain connection of its own, for reading rows back with SQL (opened on first use, closed by close()).
+   * The issue tag counts the storage holds in memory are written first, so SQL reads them too.
+   */
   sql(): Promise<pg.Client>;
   close(): Promise<void>;
 }
@@ -26,6 +29,7 @@ export async function createHarness(): Promise<Harness> {
     storage,
     projectId: project.id,
     async sql() {
+      await storage.flushIssueTags();
       if (!sql) {
         sql = new pg.Client({ connectionString: db.url });
         await sql.connect();

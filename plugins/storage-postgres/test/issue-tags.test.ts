@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { GroupedEvent } from '@faultline/core';
 import { issueTags } from '../src/migrations/0009-issue-tags.js';
+import { PostgresStorage } from '../src/index.js';
 import { createHarness, groupedEvent, type Harness } from './helpers.js';
 
 describe('issue tags (migration 0009)', () => {
@@ -40,6 +41,44 @@ describe('issue tags (migration 0009)', () => {
     expect(byKey).to.deep.equal(['browser=Chrome:3', 'browser=Firefox:1', 'level=error:4', 'release=app@1:4', 'user.id=1:1', 'user.id=2:1']);
     const chrome = (await rows(issueId)).find((r) => r.key === 'browser' && r.value === 'Chrome')!;
     expect([chrome.first_seen.toISOString(), chrome.last_seen.toISOString()]).to.deep.equal([at(1).toISOString(), at(9).toISOString()]);
+  });
+
+  it('adds counts up in memory and writes them after issueTagsFlushMs, before a read of this process, and at close', async () => {
+    const slow = new PostgresStorage({ url: h.db.url, issueTagsFlushMs: 60_000 });
+    await slow.connect();
+    let issueId = '';
+    try {
+      const { stored } = await slow.storeBatch([tagged('held', { browser: 'Chrome' }), tagged('held', { browser: 'Chrome' })]);
+      await slow.storeBatch([tagged('held', { browser: 'Safari' })]);
+      issueId = stored[0].issueId;
+      const direct = async () => (await (await h.sql()).query('SELECT count(*)::int AS n FROM issue_tags WHERE issue_id = $1', [issueId])).rows[0].n;
+      expect(await direct(), 'nothing written before the flush').to.equal(0);
+      const summary = await slow.tagSummary(h.projectId, issueId, { valuesPerTag: 5 });
+      expect(summary.find((t) => t.key === 'browser')?.values).to.deep.equal([{ value: 'Chrome', count: 2 }, { value: 'Safari', count: 1 }]);
+      expect(await direct(), 'the read wrote them first').to.be.greaterThan(0);
+      await slow.storeBatch([tagged('held', { browser: 'Edge' })]);
+    } finally {
+      await slow.close();
+    }
+    expect((await rows(issueId)).map((r) => r.value), 'written at close').to.include('Edge');
+  });
+
+  it('keeps counts whose write failed for the next one', async () => {
+    const storage = new PostgresStorage({ url: h.db.url, issueTagsFlushMs: 60_000 });
+    await storage.connect();
+    try {
+      const sql = await h.sql();
+      await sql.query('ALTER TABLE issue_tags RENAME TO issue_tags_away');
+      const { stored } = await storage.storeBatch([tagged('kept', { browser: 'Chrome' })]);
+      let failed = false;
+      await storage.flushIssueTags().catch(() => (failed = true));
+      expect(failed, 'the write failed').to.equal(true);
+      await sql.query('ALTER TABLE issue_tags_away RENAME TO issue_tags');
+      await storage.flushIssueTags();
+      expect((await rows(stored[0].issueId)).map((r) => `${r.key}=${r.value}:${r.n}`)).to.include('browser=Chrome:1');
+    } finally {
+      await storage.close();
+    }
   });
 
   it('counts a retried event once: repeats within a batch and events stored before add nothing', async () => {

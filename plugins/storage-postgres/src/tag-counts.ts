@@ -1,0 +1,61 @@
+import { compareBigint, compareText } from './batch-groups.js';
+import type { IssueTagRow } from './search-columns.js';
+
+/**
+ * Counts per (issue, key, value), merged as they come: one batch's events (search-columns.ts) or many
+ * batches' counts waiting to be written (issue-tag-writer.ts). Nested by issue, key and value, since
+ * sorting a few of each at a time is cheap and sorting all rows is not.
+ */
+export class TagCounts {
+  private readonly issues = new Map<string, Map<string, Map<string, IssueTagRow>>>();
+  private count = 0;
+
+  /** How many (issue, key, value) rows are held. */
+  get size(): number {
+    return this.count;
+  }
+
+  add(projectId: number, issueId: string, key: string, value: string, n: number, firstSeen: Date, lastSeen: Date): void {
+    let issue = this.issues.get(issueId);
+    if (issue === undefined) this.issues.set(issueId, (issue = new Map()));
+    let values = issue.get(key);
+    if (values === undefined) issue.set(key, (values = new Map()));
+    const row = values.get(value);
+    if (row === undefined) {
+      values.set(value, { projectId, issueId, key, value, count: n, firstSeen, lastSeen });
+      this.count++;
+      return;
+    }
+    row.count += n;
+    if (firstSeen < row.firstSeen) row.firstSeen = firstSeen;
+    if (lastSeen > row.lastSeen) row.lastSeen = lastSeen;
+  }
+
+  merge(rows: readonly IssueTagRow[]): void {
+    for (const r of rows) this.add(r.projectId, r.issueId, r.key, r.value, r.count, r.firstSeen, r.lastSeen);
+  }
+
+  /**
+   * The rows in (issue, key, value) order, the order every writer upserts (and so locks) them in. Issue
+   * ids are unique across projects, so the project needs no place in the order.
+   */
+  rows(): IssueTagRow[] {
+    const rows: IssueTagRow[] = [];
+    for (const issueId of [...this.issues.keys()].sort(compareBigint)) {
+      const issue = this.issues.get(issueId)!;
+      for (const key of [...issue.keys()].sort(compareText)) {
+        const values = issue.get(key)!;
+        for (const value of [...values.keys()].sort(compareText)) rows.push(values.get(value)!);
+      }
+    }
+    return rows;
+  }
+
+  /** The rows in order, leaving none held. */
+  take(): IssueTagRow[] {
+    const rows = this.rows();
+    this.issues.clear();
+    this.count = 0;
+    return rows;
+  }
+}
