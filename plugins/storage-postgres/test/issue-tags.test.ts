@@ -67,9 +67,9 @@ describe('issue tags (migration 0009)', () => {
     const storage = new PostgresStorage({ url: h.db.url, issueTagsFlushMs: 60_000 });
     await storage.connect();
     try {
+      const { stored } = await storage.storeBatch([tagged('kept', { browser: 'Chrome' })]);
       const sql = await h.sql();
       await sql.query('ALTER TABLE issue_tags RENAME TO issue_tags_away');
-      const { stored } = await storage.storeBatch([tagged('kept', { browser: 'Chrome' })]);
       let failed = false;
       await storage.flushIssueTags().catch(() => (failed = true));
       expect(failed, 'the write failed').to.equal(true);
