@@ -11,6 +11,7 @@ import { resolveFingerprint } from './fingerprint.js';
 import { canonicalPayload, sentPayload, type SentRecipe } from './event-payload.js';
 import { toGroupedEvent } from './group-event.js';
 import { normalizeEvent } from './normalize-event.js';
+import { SearchRepeats } from './search-repeats.js';
 
 export interface RejectedEvent {
   index: number;
@@ -102,13 +103,16 @@ function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, received
 export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedEvents {
   const receivedAt = ctx.receivedAt.toISOString();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [] };
+  const repeats = new SearchRepeats();
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;
     try {
       const event = checkEvent(value, i, ctx);
       const payload = payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx);
-      prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload));
+      const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload);
+      repeats.trim(grouped);
+      prepared.grouped.push(grouped);
       prepared.ids.push(event.event_id);
     } catch (err) {
       // Past validation, anything else is the hooks' doing: an event they returned that cannot be grouped.
@@ -133,6 +137,7 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
   const keepSent = !hooks.mayChangeEvents();
   const keepUnchanged = !keepSent && hooks.changesAreVisible();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
+  const repeats = new SearchRepeats();
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;
@@ -150,7 +155,9 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
         const components = isPromise(fingerprint) ? await fingerprint : fingerprint;
         const asSent = keepSent || (keepUnchanged && event === checked && !loss.lossy);
         const payload = asSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
-        prepared.grouped.push(toGroupedEvent(ctx.projectId, receivedAt, event, components, payload));
+        const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, components, payload);
+        repeats.trim(grouped);
+        prepared.grouped.push(grouped);
       } else {
         prepared.filtered!++;
       }

@@ -123,8 +123,10 @@ export interface GroupedEvent {
   /** Issue fields derived from this event. */
   meta: { title: string; culprit: string; type: string; value: string };
   /**
-   * What search indexes keep of the event (text, tags and user, stack). Set at grouping; absent on
-   * events that crossed a queue (the batch format does not carry it): derive it from the payload then.
+   * What search indexes keep of the event (text, tags and user, stack). Set at grouping, and carried by
+   * the batch format from version 2; absent on events of older batches: derive it from the payload then.
+   * Its text and frames are empty where an earlier event of the same request and fingerprint has the
+   * same (ingest/search-repeats.ts): index an issue's text and frames from any of its events.
    */
   search?: EventSearchFields;
   /**

@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import { SearchRepeats } from '../../src/ingest/search-repeats.js';
+import type { GroupedEvent } from '../../src/providers/storage.js';
+
+const event = (fingerprint: string, text: string, functions: string[], tags: Record<string, string> = {}, projectId = 1) =>
+  ({ projectId, fingerprint, search: { text, tags, filenames: functions.map((f) => `${f}.js`), functions } }) as unknown as GroupedEvent;
+
+describe('SearchRepeats: a request\'s repeats of an issue\'s text and frames are carried once', () => {
+  it('empties the text and frames an earlier event of the same project and fingerprint carries, never the tags', () => {
+    const repeats = new SearchRepeats();
+    const first = event('fp', 'TypeError boom', ['run', 'main'], { a: '1' });
+    const same = event('fp', 'TypeError boom', ['run', 'main'], { a: '2' });
+    const otherText = event('fp', 'TypeError bang', ['run', 'main']);
+    const otherFrames = event('fp', 'TypeError boom', ['run', 'other']);
+    const otherIssue = event('fp2', 'TypeError boom', ['run', 'main']);
+    const otherProject = event('fp', 'TypeError boom', ['run', 'main'], {}, 2);
+    for (const e of [first, same, otherText, otherFrames, otherIssue, otherProject]) repeats.trim(e);
+    expect(first.search).to.deep.equal({ text: 'TypeError boom', tags: { a: '1' }, filenames: ['run.js', 'main.js'], functions: ['run', 'main'] });
+    expect(same.search).to.deep.equal({ text: '', tags: { a: '2' }, filenames: [], functions: [] });
+    expect([otherText.search!.text, otherText.search!.functions]).to.deep.equal(['TypeError bang', []]);
+    expect([otherFrames.search!.text, otherFrames.search!.functions]).to.deep.equal(['', ['run', 'other']]);
+    expect(otherIssue.search!.functions).to.deep.equal(['run', 'main']);
+    expect(otherProject.search!.functions).to.deep.equal(['run', 'main']);
+  });
+});
