@@ -1,5 +1,5 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
-import { TagCounts } from './tag-counts.js';
+import { TagCounts, type IssueTagRow } from './tag-counts.js';
 
 /** The events table's `search_text` and `fields` (migration 0007) for one event. */
 export interface SearchColumns {
@@ -12,16 +12,7 @@ export interface SearchColumns {
   fields: string | null;
 }
 
-/** One row of `issue_tags` (migration 0009): how many of the batch's events of an issue had a tag. */
-export interface IssueTagRow {
-  projectId: number;
-  issueId: string;
-  key: string;
-  value: string;
-  count: number;
-  firstSeen: Date;
-  lastSeen: Date;
-}
+export type { IssueTagRow };
 
 /**
  * One batch's search columns and issue tags. An issue is found by any one of its events, and its events

@@ -1,5 +1,15 @@
 import { compareBigint, compareText } from './batch-groups.js';
-import type { IssueTagRow } from './search-columns.js';
+
+/** One row of `issue_tags` (migration 0009): how many of the batch's events of an issue had a tag. */
+export interface IssueTagRow {
+  projectId: number;
+  issueId: string;
+  key: string;
+  value: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
 
 /**
  * Counts per (issue, key, value), merged as they come: one batch's events (search-columns.ts) or many
