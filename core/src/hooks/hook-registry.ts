@@ -63,8 +63,9 @@ export interface HookRegistryOptions {
 const TIMED_OUT = Symbol('timed out');
 const FAILED = Symbol('failed');
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+/** Whether a handler's answer (or runEach's) is still to come. */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
 
 /**
@@ -169,40 +170,30 @@ export class HookRegistry {
     name: N,
     ...args: HookRunArgs<N>
   ): HookResult<N> | Promise<HookResult<N>> {
-    const list = this.taps.get(name);
     const [value, context] = args as [unknown, unknown];
-    if (!list) return (HOOK_KINDS[name] === 'filter' ? true : value) as HookResult<N>;
-    return (HOOK_KINDS[name] === 'filter' ? this.filterFrom(name, list, 0, value, context) : this.waterfallFrom(name, list, 0, value, context)) as
-      | HookResult<N>
-      | Promise<HookResult<N>>;
+    return this.runValued(name, value, context) as HookResult<N> | Promise<HookResult<N>>;
   }
 
   /** Runs a hook by its declared kind: the last value (waterfall), keep or drop (filter), nothing (notify). */
   async run<N extends HookName>(name: N, ...args: HookRunArgs<N>): Promise<HookResult<N>> {
-    const list = this.taps.get(name);
     const [value, context] = args as [unknown, unknown];
-    switch (HOOK_KINDS[name]) {
-      case 'waterfall':
-        return (list ? this.waterfall(name, list, value, context) : value) as HookResult<N>;
-      case 'filter':
-        return (list ? this.filter(name, list, value, context) : true) as HookResult<N>;
-      case 'notify':
-        if (list) await Promise.all(list.map((tap) => this.notifyOne(name, tap, value)));
-        return undefined as HookResult<N>;
-    }
+    if (HOOK_KINDS[name] !== 'notify') return (await this.runValued(name, value, context)) as HookResult<N>;
+    const list = this.taps.get(name);
+    if (list) await Promise.all(list.map((tap) => this.notifyOne(name, tap, value)));
+    return undefined as HookResult<N>;
+  }
+
+  /** A waterfall's last value or a filter's verdict: synchronous until a handler answers with a promise. */
+  private runValued(name: HookName, value: unknown, context: unknown): unknown {
+    const list = this.taps.get(name);
+    const filter = HOOK_KINDS[name] === 'filter';
+    if (!list) return filter ? true : value;
+    return filter ? this.filterFrom(name, list, 0, value, context) : this.waterfallFrom(name, list, 0, value, context);
   }
 
   private insert(name: HookName, entry: Tap): void {
     const list = [...(this.taps.get(name) ?? []), entry].sort((a, b) => a.order - b.order);
     this.taps.set(name, list);
-  }
-
-  private async waterfall(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<unknown> {
-    return this.waterfallFrom(name, list, 0, value, context);
-  }
-
-  private async filter(name: HookName, list: Tap[], value: unknown, context: unknown): Promise<boolean> {
-    return this.filterFrom(name, list, 0, value, context);
   }
 
   /** The waterfall from handler `i` on: synchronous until a handler answers with a promise. */

@@ -4,7 +4,7 @@ import type { DataLoss } from '../event/data-loss.js';
 import type { CanonicalEvent } from '../event/types.js';
 import type { EventValidator } from '../event/validate-event.js';
 import type { HookName } from '../hooks/hook-names.js';
-import type { HookRegistry } from '../hooks/hook-registry.js';
+import { isThenable, type HookRegistry } from '../hooks/hook-registry.js';
 import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import type { GroupedEvent } from '../providers/storage.js';
 import { resolveFingerprint } from './fingerprint.js';
@@ -146,13 +146,13 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
       const checked = checkEvent(value, i, ctx, loss);
       // `await` only on a promise: awaiting a plain value still costs a turn of the microtask queue per hook.
       const normalized = hooks.runEach('ingest:normalize', checked, context);
-      let event = isPromise(normalized) ? await normalized : normalized;
+      let event = isThenable(normalized) ? await normalized : normalized;
       const scrubbed = hooks.runEach('ingest:scrub', event, context);
-      event = isPromise(scrubbed) ? await scrubbed : scrubbed;
+      event = isThenable(scrubbed) ? await scrubbed : scrubbed;
       const kept = hooks.runEach('ingest:filter', event, context);
-      if (isPromise(kept) ? await kept : kept) {
+      if (isThenable(kept) ? await kept : kept) {
         const fingerprint = hooks.runEach('ingest:fingerprint', resolveFingerprint(event), { ...context, event });
-        const components = isPromise(fingerprint) ? await fingerprint : fingerprint;
+        const components = isThenable(fingerprint) ? await fingerprint : fingerprint;
         const asSent = keepSent || (keepUnchanged && event === checked && !loss.lossy);
         const payload = asSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
         const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, components, payload);
@@ -167,8 +167,4 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
     }
   }
   return prepared;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
 }
