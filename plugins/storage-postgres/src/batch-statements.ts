@@ -2,7 +2,7 @@ import type { Issue } from '@faultline/core';
 import type { PgClient } from './connection.js';
 import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
 import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
-import type { IssueTagRow } from './search-columns.js';
+import type { IssueTagRow } from './tag-counts.js';
 import { SqlLiterals } from './sql-literal.js';
 import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 

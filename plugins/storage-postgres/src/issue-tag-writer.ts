@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { upsertIssueTags } from './batch-statements.js';
 import { withClient } from './connection.js';
-import type { IssueTagRow } from './search-columns.js';
 import { TagCounts } from './tag-counts.js';
 
 /** Past this many rows waiting, they are written at once rather than at the next tick. */
@@ -10,10 +9,9 @@ const MAX_PENDING_ROWS = 50_000;
 
 /**
  * Issue tag counts of committed batches, added up in memory and written to `issue_tags` every `flushMs`
- * in one statement, as Sentry buffers its counters. Written in each batch's own transaction, the
- * counts cost PostgreSQL more than the events themselves: a batch of 100 events touched ~800
- * (issue, key, value) rows, most of them the same few rows of each issue over and over; added up over a
- * second, those repeats become one update each.
+ * in one statement, as Sentry buffers its counters. Written in each batch's own transaction, every
+ * batch updates the same few rows of each issue again (bench:ingest and the README measure what that
+ * costs); added up over a second, those repeats become one update each.
  *
  * What it gives up, for a second at most: a tag seen by another process is searchable and counted in
  * summaries once that process writes (this process's own reads write first: `beforeRead`), and a
@@ -33,9 +31,9 @@ export class IssueTagWriter {
   ) {}
 
   /** Counts of a batch that has committed. */
-  add(rows: readonly IssueTagRow[]): void {
-    if (rows.length === 0) return;
-    this.pending.merge(rows);
+  add(counts: TagCounts): void {
+    if (counts.size === 0) return;
+    this.pending.merge(counts.unordered());
     if (this.pending.size >= MAX_PENDING_ROWS) void this.flush().catch(() => undefined);
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs).unref();
   }

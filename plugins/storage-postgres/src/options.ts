@@ -30,7 +30,7 @@ export interface StoragePostgresOptions {
   /**
    * How long issue tag counts are added up in memory before they are written (issue-tag-writer.ts), in
    * milliseconds; default 1000. 0 writes them in each batch's own transaction: exact at every commit,
-   * at ~1.7 times the database work search indexing costs otherwise (bench:ingest).
+   * at more database work (bench:ingest and the README measure how much).
    */
   issueTagsFlushMs?: number;
 }

@@ -1,5 +1,5 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
-import { TagCounts, type IssueTagRow } from './tag-counts.js';
+import { TagCounts } from './tag-counts.js';
 
 /** The events table's `search_text` and `fields` (migration 0007) for one event. */
 export interface SearchColumns {
@@ -7,28 +7,26 @@ export interface SearchColumns {
   text: string | null;
   /**
    * JSON for the jsonb column, `{"f": file names, "fn": functions}`; null when the event has no frames or
-   * an earlier event of the batch in the same issue had these. Tags are not kept here: see IssueTagRow.
+   * an earlier event of the batch in the same issue had these. Tags are not kept here: see `tags`.
    */
   fields: string | null;
 }
-
-export type { IssueTagRow };
 
 /**
  * One batch's search columns and issue tags. An issue is found by any one of its events, and its events
  * mostly repeat the same text and (grouping made them one issue) the same frames: those repeats within
  * the batch stay out of the events' GIN indexes. Tags, user fields, level, release and environment are
- * counted per (issue, key, value) here and upserted once per batch into `issue_tags`. Call `of` only for
+ * counted per (issue, key, value) here (`tags`), for `issue_tags` (store-batch.ts). Call `of` only for
  * the events the batch stores (not the duplicates it dropped), so that no event is counted twice.
  *
- * The fields come from grouping; an event that crossed a queue comes without them (the batch format does
- * not carry them), and its payload is decoded for them here.
+ * The fields come from grouping; an event of a batch queued in format version 1 comes without them, and
+ * its payload is decoded for them here.
  */
 export class BatchSearchColumns {
   private readonly texts = new Set<string>();
   /** Per issue, the frames already kept by an event of this batch (nearly always one list). */
   private readonly frames = new Map<string, EventSearchFields[]>();
-  private readonly tags = new TagCounts();
+  readonly tags = new TagCounts();
 
   /** `index: false` (bench:ingest --no-search-index) writes no search columns and counts no tags. */
   constructor(private readonly index = true) {}
@@ -45,11 +43,6 @@ export class BatchSearchColumns {
     if (event.release !== null) count('release', event.release);
     if (event.environment !== null) count('environment', event.environment);
     return { text, fields: frames ? JSON.stringify({ f: s.filenames, fn: s.functions }) : null };
-  }
-
-  /** The batch's tag counts in (issue, key, value) order (TagCounts.rows). */
-  tagRows(): IssueTagRow[] {
-    return this.tags.rows();
   }
 
   private firstText(key: string): boolean {

@@ -3,7 +3,8 @@ import type { PgClient } from './connection.js';
 import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type IssueGroup } from './batch-groups.js';
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
-import { BatchSearchColumns, type IssueTagRow } from './search-columns.js';
+import { BatchSearchColumns } from './search-columns.js';
+import type { TagCounts } from './tag-counts.js';
 import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
@@ -43,7 +44,7 @@ export interface StoreBatchOptions {
   /** False: no search columns and no issue tags (to measure what they cost: bench:ingest --no-search-index). */
   searchIndex?: boolean;
   /** Takes the batch's issue tag counts once it has committed, to write them later; without it they are upserted in the batch's transaction. */
-  tagWriter?: { add(rows: IssueTagRow[]): void };
+  tagWriter?: { add(counts: TagCounts): void };
 }
 
 async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions): Promise<StoreBatchResult> {
@@ -66,9 +67,8 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
   const columns = new BatchSearchColumns(options.searchIndex);
   await insertEvents(client, fresh, issueOf, columns);
-  const tags = columns.tagRows();
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : tags);
-  options.tagWriter?.add(tags);
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.rows());
+  options.tagWriter?.add(columns.tags);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({
       projectId: e.projectId,

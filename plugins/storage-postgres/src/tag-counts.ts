@@ -41,8 +41,13 @@ export class TagCounts {
     if (lastSeen > row.lastSeen) row.lastSeen = lastSeen;
   }
 
-  merge(rows: readonly IssueTagRow[]): void {
+  merge(rows: Iterable<IssueTagRow>): void {
     for (const r of rows) this.add(r.projectId, r.issueId, r.key, r.value, r.count, r.firstSeen, r.lastSeen);
+  }
+
+  /** Every row held, in no particular order (for adding to other counts, which sort when they write). */
+  *unordered(): Generator<IssueTagRow> {
+    for (const issue of this.issues.values()) for (const values of issue.values()) yield* values.values();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import type { GroupedEvent } from '@faultline/core';
 import { issueTags } from '../src/migrations/0009-issue-tags.js';
 import { PostgresStorage } from '../src/index.js';
@@ -61,6 +62,30 @@ describe('issue tags (migration 0009)', () => {
       await slow.close();
     }
     expect((await rows(issueId)).map((r) => r.value), 'written at close').to.include('Edge');
+  });
+
+  it('with issueTagsFlushMs: 0 writes each batch\'s counts in its own transaction, exact at its commit', async () => {
+    const exact = new PostgresStorage({ url: h.db.url, issueTagsFlushMs: 0 });
+    await exact.connect();
+    try {
+      const a = tagged('exact', { browser: 'Chrome' });
+      const { stored } = await exact.storeBatch([a, tagged('exact', { browser: 'Firefox' })]);
+      await exact.storeBatch([{ ...a }, tagged('exact', { browser: 'Chrome' })]);
+      // A connection of its own, not h.sql() (which writes h.storage's held counts): the commit alone wrote these.
+      const reader = new pg.Client({ connectionString: h.db.url });
+      await reader.connect();
+      try {
+        const { rows: counted } = await reader.query(
+          `SELECT value, times_seen::int AS n FROM issue_tags WHERE issue_id = $1 AND key = 'browser' ORDER BY value`,
+          [stored[0].issueId],
+        );
+        expect(counted).to.deep.equal([{ value: 'Chrome', n: 2 }, { value: 'Firefox', n: 1 }]);
+      } finally {
+        await reader.end();
+      }
+    } finally {
+      await exact.close();
+    }
   });
 
   it('keeps counts whose write failed for the next one', async () => {
