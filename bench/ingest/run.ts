@@ -14,7 +14,7 @@ import { cpuSeconds } from '../shared/proc.js';
 import { startServerProcess } from '../shared/server-process.js';
 import { progress } from '../shared/stats.js';
 import { copyBaseline } from './copy-baseline.js';
-import { databaseCpu } from './database-cpu.js';
+import { databaseCpu } from '../shared/database-cpu.js';
 import { sendBatches } from './load.js';
 import { storedCounts } from './verify.js';
 

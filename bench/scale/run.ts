@@ -24,7 +24,7 @@ import { storedCounts } from '../ingest/verify.js';
 import { writeRedisConfig } from './config.js';
 import { runFlood } from './flood.js';
 import { runFaultline, startFaultline, type Running } from './processes.js';
-import { cpuBetween, databaseCpuSeconds } from './postgres-cpu.js';
+import { databaseCpu } from '../shared/database-cpu.js';
 import { splitThreadCpu, threadCpuSeconds } from './thread-cpu.js';
 
 const events = numberOption('events', 'BENCH_EVENTS', 20_000);
@@ -102,7 +102,7 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
     const depth: number[] = [];
     const sampler = workers === null ? null : setInterval(() => void queueDepth(redis, prefix).then((d) => depth.push(d)), 250);
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
-    const cpuBefore = { threads: threadCpuSeconds(running[0].pid), processes: running.map((p) => cpuSeconds(p.pid)), redis: cpuSeconds(redisPid), postgres: await databaseCpuSeconds(database.url), self: process.cpuUsage() };
+    const cpuBefore = { threads: threadCpuSeconds(running[0].pid), processes: running.map((p) => cpuSeconds(p.pid)), redis: cpuSeconds(redisPid), postgres: databaseCpu(database.url), self: process.cpuUsage() };
     const start = performance.now();
     const load = await sendBatches(`http://127.0.0.1:${port}`, project.publicKey, bodies, clients);
     // With no worker, nothing is stored: the figure is the ingest node's own 202 rate, Redis only.
@@ -116,7 +116,7 @@ async function runSetup(setup: string, workers: number | null): Promise<Result> 
       ingestNode: perEvent(used[0]),
       workers: perEvent(used.slice(1).reduce((a, b) => a + b, 0)),
       redis: perEvent(cpuSeconds(redisPid) - cpuBefore.redis),
-      postgres: perEvent(cpuBetween(cpuBefore.postgres, await databaseCpuSeconds(database.url))),
+      postgres: perEvent(cpuBefore.postgres.stop()),
       loadGenerator: perEvent((self.user + self.system) / 1e6),
       all: 0,
     };
