@@ -21,7 +21,8 @@ const CHUNK = 100_000;
  * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then ANALYZE.
  * Payloads are one real generated event with its id swapped in. The search columns (migration 0007) get
  * a message naming one of 5,000 shards (a tenth add "upstream timeout") and one of 500 file names; the
- * issue tags (migration 0009) count each event's browser (5 values), region (4) and user.id (20,000).
+ * issue tags (migration 0009) count each event's browser (5 values) and region (4), and its user is one
+ * of 20,000 (migration 0010).
  */
 export async function seed(databaseUrl: string, projectId: number, issues: number, events: number): Promise<SeedResult> {
   const start = performance.now();
@@ -82,19 +83,25 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
       progress(`seeded ${to} events`);
     }
     // Their tags, counted per issue as storage counts them (migration 0009): browser (5 values), region
-    // (4), user.id (20,000), and each event's level, release and environment.
+    // (4), and each event's level, release and environment.
     await client.query(
       `INSERT INTO issue_tags (project_id, issue_id, key, value, times_seen, first_seen, last_seen)
        SELECT $1, e.issue_id, kv.key, kv.value, count(*), min(e.t), max(e.t)
          FROM seed_events e,
               LATERAL (VALUES ('browser', (ARRAY['Chrome','Firefox','Safari','Edge','Opera'])[1 + e.g % 5]),
                               ('region', (ARRAY['eu-west','us-east','ap-south','sa-east'])[1 + e.g % 4]),
-                              ('user.id', (e.g % 20000)::text),
                               ('level', 'error'), ('release', 'app@1.0.0'), ('environment', 'production')) AS kv(key, value)
         GROUP BY 2, 3, 4`,
       [projectId],
     );
-    progress('seeded issue tags');
+    // Their users (migration 0010): 20,000 of them, each with an id and an email.
+    await client.query(
+      `INSERT INTO issue_users (project_id, issue_id, user_key, times_seen, terms)
+       SELECT $1, e.issue_id, 'id:' || (e.g % 20000), count(*), ARRAY['id:' || (e.g % 20000), 'email:user' || (e.g % 20000) || '@example.com']
+         FROM seed_events e GROUP BY 2, 3, 5`,
+      [projectId],
+    );
+    progress('seeded issue tags and users');
     await client.query(
       `INSERT INTO event_ids (project_id, event_id, received_at) SELECT project_id, event_id, received_at FROM events WHERE project_id = $1`,
       [projectId],
@@ -123,6 +130,7 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
     await client.query('VACUUM ANALYZE issue_stats_hourly');
     await client.query('VACUUM ANALYZE project_stats_hourly');
     await client.query('VACUUM ANALYZE issue_tags');
+    await client.query('VACUUM ANALYZE issue_users');
     const { rows } = await client.query<{ hot: string; cold: string }>(
       `SELECT (SELECT id FROM issues WHERE project_id = $1 ORDER BY count DESC LIMIT 1) AS hot,
               (SELECT id FROM issues WHERE project_id = $1 ORDER BY count ASC LIMIT 1) AS cold`,

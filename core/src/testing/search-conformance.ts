@@ -143,6 +143,7 @@ export const SEARCH_CASES: readonly [string, string[]][] = [
   ['user.email:ann@example.com', ['checkout']],
   ['user.email:*@example.org', ['payment']],
   ['user.id:42', ['checkout']],
+  ['!user.id:42', ['payment', 'unicode', 'timeout', 'recursion', 'quotes']],
   ['user.username:ann', ['checkout']],
   ['user.ip_address:10.0.0.1', ['checkout']],
   ['error.type:PaymentError', ['payment']],

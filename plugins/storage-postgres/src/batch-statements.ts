@@ -1,8 +1,10 @@
 import type { Issue } from '@faultline/core';
 import type { PgClient } from './connection.js';
-import { compareBigint, compareText, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
+import { compareBigint, groupKey, type Claimed, type IssueGroup } from './batch-groups.js';
 import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
 import type { IssueTagRow } from './tag-counts.js';
+import type { UserPairRow } from './user-pairs.js';
+import type { IssueText } from './search-columns.js';
 import { SqlLiterals } from './sql-literal.js';
 import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 
@@ -15,14 +17,15 @@ const CLAIM_EVENTS: PreparedStatement = {
        ON CONFLICT DO NOTHING
        RETURNING project_id, replace(event_id::text, '-', '') AS key
      )
-     SELECT NULL::text AS id, project_id, key FROM claimed
+     SELECT NULL::text AS id, project_id, key, NULL AS title, NULL AS type, NULL AS value FROM claimed
      UNION ALL
-     SELECT id::text, project_id, fingerprint FROM issues
+     SELECT id::text, project_id, fingerprint, title, type, value FROM issues
       WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))`,
 };
 
 /**
- * BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist. The
+ * BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist, with
+ * the text their own search column has (search-columns.ts leaves that text out of their events'). The
  * batch's prepared statements run with generic plans: planned once per connection, not per batch (their
  * arrays are small and every plan is index lookups by key, whatever the values).
  */
@@ -31,7 +34,7 @@ export async function claimAndFindIssues(
   sql: SqlLiterals,
   events: Claimed[],
   issues: { projectIds: number[]; fingerprints: string[] },
-): Promise<{ fresh: Claimed[]; issueIds: Map<string, string> }> {
+): Promise<{ fresh: Claimed[]; issueIds: Map<string, string>; issueTexts: Map<string, IssueText> }> {
   await ensurePrepared(client, BATCH_STATEMENTS);
   const claim = execute(client, CLAIM_EVENTS, [
     sql.ints(events.map((e) => e.projectId)),
@@ -41,15 +44,19 @@ export async function claimAndFindIssues(
     sql.texts(issues.fingerprints),
   ]);
   const results = (await client.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; ${claim}`)) as unknown as {
-    rows: { id: string | null; project_id: number; key: string }[];
+    rows: ({ id: string | null; project_id: number; key: string } & IssueText)[];
   }[];
   const claimed = new Set<string>();
   const issueIds = new Map<string, string>();
+  const issueTexts = new Map<string, IssueText>();
   for (const r of results[2].rows) {
     if (r.id === null) claimed.add(`${r.project_id}:${r.key}`);
-    else issueIds.set(groupKey(r.project_id, r.key), r.id);
+    else {
+      issueIds.set(groupKey(r.project_id, r.key), r.id);
+      issueTexts.set(r.id, { title: r.title, type: r.type, value: r.value });
+    }
   }
-  return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds };
+  return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds, issueTexts };
 }
 
 /** Inserts issues with their final counts; returns the ones this batch created, by group key. */
@@ -98,14 +105,19 @@ const HOUR_MS = 3_600_000;
 const UPDATE_ISSUES: PreparedStatement = {
   name: 'faultline_update_issues',
   types: `int[], bigint[], text[], bigint[], bigint[], timestamptz[], timestamptz[], text[], text[], text[],
-          int[], timestamptz[], bigint[], bigint[], int[], timestamptz[], bigint[]`,
-  body: `WITH new_pairs AS (
-       INSERT INTO issue_users (project_id, issue_id, user_key)
-       SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[])
-       ON CONFLICT DO NOTHING
-       RETURNING issue_id
+          int[], timestamptz[], bigint[], bigint[], int[], timestamptz[], bigint[],
+          bigint[], text[], text[], text[], text[]`,
+  // A pair's user fields become its search terms when it is new (migration 0010); \`xmax = 0\` tells the
+  // rows inserted from the ones updated, as the issue's user count needs.
+  body: `WITH pairs AS (
+       INSERT INTO issue_users AS u (project_id, issue_id, user_key, times_seen, terms)
+       SELECT p, i, k, n, nullif(array_remove(ARRAY['id:' || uid, 'email:' || em, 'username:' || un, 'ip:' || ip], NULL), '{}')
+         FROM unnest($1::int[], $2::bigint[], $3::text[], $18::bigint[], $19::text[], $20::text[], $21::text[], $22::text[])
+           AS b(p, i, k, n, uid, em, un, ip)
+       ON CONFLICT (project_id, issue_id, user_key) DO UPDATE SET times_seen = u.times_seen + excluded.times_seen
+       RETURNING issue_id, xmax = 0 AS inserted
      ), new_users AS (
-       SELECT issue_id, count(*)::int AS n FROM new_pairs GROUP BY issue_id
+       SELECT issue_id, count(*)::int AS n FROM pairs WHERE inserted GROUP BY issue_id
      ), locked AS (
        SELECT id, status FROM issues
         WHERE id = ANY ($4::bigint[]) AND (SELECT count(*) FROM new_users) >= 0
@@ -158,7 +170,7 @@ const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES, UPSERT_ISSUE_TAGS];
 
 /**
  * The batch's last statements, then COMMIT, in one message: the issue tags (`tags`, in key order), then
- * the issues. Returns the issues it reopened (they were resolved: a
+ * the user pairs (`users`, in key order) and the issues. Returns the issues it reopened (they were resolved: a
  * regression), read from the rows the update locked, so the status before it is exact; the other
  * updated rows stay in the database rather than cross the wire for nothing. The lock order is forced, not left to the plan: the user
  * pairs are claimed inside an init plan of the locking CTE, so before any issue is locked; the issues
@@ -173,14 +185,14 @@ export async function updateIssuesAndCommit(
   groups: IssueGroup[],
   issueOf: (e: Claimed) => string,
   tags: IssueTagRow[],
+  users: UserPairRow[],
 ): Promise<Issue[]> {
-  const users = userPairs(events, issueOf);
   const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
   const { issueRows, projectRows } = hourlyCounts(events, issueOf);
   const update = execute(client, UPDATE_ISSUES, [
-    sql.ints(users.map((u) => u[0])),
-    sql.ids(users.map((u) => u[1])),
-    sql.texts(users.map((u) => u[2])),
+    sql.ints(users.map((u) => u.projectId)),
+    sql.ids(users.map((u) => u.issueId)),
+    sql.texts(users.map((u) => u.userKey)),
     sql.ids(existing.map((g) => g.issueId)),
     sql.ints(existing.map((g) => g.count), 'bigint'),
     sql.times(existing.map((g) => g.firstSeen)),
@@ -195,6 +207,11 @@ export async function updateIssuesAndCommit(
     sql.ints(projectRows.map((r) => r.projectId)),
     sql.times(projectRows.map((r) => new Date(r.bucket))),
     sql.ints(projectRows.map((r) => r.count), 'bigint'),
+    sql.ints(users.map((u) => u.count), 'bigint'),
+    sql.texts(users.map((u) => u.fields?.['user.id'])),
+    sql.texts(users.map((u) => u.fields?.['user.email'])),
+    sql.texts(users.map((u) => u.fields?.['user.username'])),
+    sql.texts(users.map((u) => u.fields?.['user.ip'])),
   ]);
   const upsertTags = tags.length === 0 ? '' : `${execute(client, UPSERT_ISSUE_TAGS, issueTagArgs(sql, tags))}; `;
   const results = (await client.query(`${upsertTags}${update}; COMMIT`)) as unknown as { rows: IssueRow[] }[];
@@ -214,20 +231,9 @@ function issueTagArgs(sql: SqlLiterals, tags: IssueTagRow[]): string[] {
     sql.texts(tags.map((t) => t.key)),
     sql.texts(tags.map((t) => t.value)),
     sql.ints(tags.map((t) => t.count), 'bigint'),
-    sql.ints(tags.map((t) => t.firstSeen.getTime()), 'bigint'),
-    sql.ints(tags.map((t) => t.lastSeen.getTime()), 'bigint'),
+    sql.ints(tags.map((t) => t.firstSeen), 'bigint'),
+    sql.ints(tags.map((t) => t.lastSeen), 'bigint'),
   ];
-}
-
-/** Distinct (project, issue, user) triples in key order. */
-function userPairs(events: Claimed[], issueOf: (e: Claimed) => string): [number, string, string][] {
-  const pairs = new Map<string, [number, string, string]>();
-  for (const e of events) {
-    if (e.source.userKey == null || e.source.userKey === '') continue;
-    const issueId = issueOf(e);
-    pairs.set(`${e.projectId}\u0000${issueId}\u0000${e.source.userKey}`, [e.projectId, issueId, e.source.userKey]);
-  }
-  return [...pairs.values()].sort((a, b) => a[0] - b[0] || compareBigint(a[1], b[1]) || compareText(a[2], b[2]));
 }
 
 interface HourRow {

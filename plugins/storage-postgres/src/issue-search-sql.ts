@@ -1,5 +1,6 @@
 import type { MatchTerm, Pattern, SearchAst, SearchTerm, TextTerm } from '@faultline/core';
 import { SqlParams } from './sql-params.js';
+import { USER_FIELDS, type UserField } from './user-pairs.js';
 
 /** Issue columns per field the issues table answers. */
 const ISSUE_COLUMNS = {
@@ -17,7 +18,7 @@ const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
 /**
  * How a condition on an issue's events is evaluated. `exists`: PostgreSQL's own plan for `EXISTS`.
  * `per-issue`: each issue, in the sort's order, looks for a matching row through an index on the issue
- * (events: (project, issue, time); issue_tags: its primary key), best when many issues match (the page
+ * (events: (project, issue, time); issue_tags, issue_users: their primary keys), best when many issues match (the page
  * fills after a few issues). `issues`: the issues that match are known (counted through an index), so the
  * condition is an id list, which also lets free text use the issues' own GIN index beside it. PostgreSQL's
  * estimates multiply the frequencies of words found together, off tenfold for a common phrase:
@@ -27,11 +28,11 @@ export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'is
 
 /**
  * A condition on one row about the issue's events, to be measured before choosing its EventScan: an
- * event (`events e`: free text, stack frames) or one of the issue's tags (`issue_tags t`: tags, user
- * fields).
+ * event (`events e`: free text, stack frames), one of the issue's tags (`issue_tags t`) or one of its
+ * users (`issue_users u`: user fields).
  */
 export interface EventCondition {
-  source: 'events' | 'tags';
+  source: 'events' | 'tags' | 'users';
   /** The condition's SQL, its values added to `params` (built only where the query uses it). */
   build(params: SqlParams): string;
   scan: EventScan;
@@ -42,7 +43,8 @@ export interface EventCondition {
 /**
  * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
  * level, release, environment, error type and value, message, counts and times) are the issue's own
- * columns; tags and user fields are the issue's rows in `issue_tags` (migration 0009); stack frames reach
+ * columns; tags are the issue's rows in `issue_tags` (migration 0009), user fields its users' terms in
+ * `issue_users` (migration 0010); stack frames reach
  * into the issue's events (`fields`, GIN-indexed); free text matches the issue's title, value and culprit
  * or any of its events' messages and exception values (`search_text`, GIN-indexed tsvector). `events`
  * lists the conditions on events and tags, whose `scan` the caller may set before `render` joins them.
@@ -56,8 +58,8 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
     if (term.type === 'text') text.push(term);
     else if (term.type === 'match' && isEventField(term)) {
       const mine = own();
-      const source = term.field.startsWith('stack.') ? 'events' : 'tags';
-      const build = (p: SqlParams) => (source === 'events' ? frameCondition(term, p) : tagCondition(term, p));
+      const source = term.field.startsWith('stack.') ? 'events' : term.field.startsWith('user.') ? 'users' : 'tags';
+      const build = (p: SqlParams) => (source === 'events' ? frameCondition(term, p) : source === 'users' ? userCondition(term, p) : tagCondition(term, p));
       const cond: EventCondition = { source, build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
       events.push(cond);
       parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
@@ -74,11 +76,14 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
   return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
 }
 
+/** The table and alias of each condition source. */
+export const SOURCE_TABLES = { events: 'events e', tags: 'issue_tags t', users: 'issue_users u' } as const;
+
 /** The rows a condition's source has about one issue. */
 function rowsOfIssue(cond: EventCondition): string {
-  return cond.source === 'events'
-    ? 'SELECT 1 FROM events e WHERE e.project_id = issues.project_id AND e.issue_id = issues.id'
-    : 'SELECT 1 FROM issue_tags t WHERE t.project_id = issues.project_id AND t.issue_id = issues.id';
+  const table = SOURCE_TABLES[cond.source];
+  const alias = table.slice(-1);
+  return `SELECT 1 FROM ${table} WHERE ${alias}.project_id = issues.project_id AND ${alias}.issue_id = issues.id`;
 }
 
 /** True for an issue with an event (or tag) matching `cond`, as its scan says. */
@@ -100,8 +105,10 @@ function issuesWith(cond: EventCondition, params: SqlParams): string {
  * probed for each of the project's issues, most of which have it.
  */
 function issuesWithout(cond: EventCondition, params: SqlParams): string {
-  if (cond.source === 'tags' && cond.scan.kind === 'per-issue') {
-    return `issues.id NOT IN (SELECT t.issue_id FROM issue_tags t WHERE t.project_id = $1 AND ${cond.build(params)})`;
+  if (cond.source !== 'events' && cond.scan.kind === 'per-issue') {
+    const table = SOURCE_TABLES[cond.source];
+    const alias = table.slice(-1);
+    return `issues.id NOT IN (SELECT ${alias}.issue_id FROM ${table} WHERE ${alias}.project_id = $1 AND ${cond.build(params)})`;
   }
   return `NOT ${issuesWith(cond, params)}`;
 }
@@ -154,10 +161,23 @@ function frameCondition(term: MatchTerm, params: SqlParams): string {
   );
 }
 
-/** A tag or user field term as a condition on one of the issue's tags (`t`). */
+/** A tag term as a condition on one of the issue's tags (`t`). */
 function tagCondition(term: MatchTerm, params: SqlParams): string {
-  const key = term.field === 'tag' ? (term.tag as string) : term.field;
-  return `t.key = ${params.add(key)} AND ${columnMatch('t.value', term.values, params)}`;
+  return `t.key = ${params.add(term.tag as string)} AND ${columnMatch('t.value', term.values, params)}`;
+}
+
+/**
+ * A user field term as a condition on one of the issue's users (`u`), whose terms are `field:value`:
+ * exact values as one overlap (`&&`, the terms' GIN index), wildcard values as LIKE over each term.
+ */
+function userCondition(term: MatchTerm, params: SqlParams): string {
+  const prefix = `${USER_FIELDS[term.field as UserField]}:`;
+  const exact = term.values.map(single).filter((v): v is string => v !== undefined);
+  const parts = exact.length > 0 ? [`u.terms && ${params.add(exact.map((v) => prefix + v))}::text[]`] : [];
+  for (const p of term.values) {
+    if (single(p) === undefined) parts.push(`EXISTS (SELECT 1 FROM unnest(u.terms) AS x(v) WHERE x.v LIKE ${params.add(prefix + likePattern(p))})`);
+  }
+  return anyOf(parts);
 }
 
 /** Exact values as one `= ANY` (an index lookup), wildcard values as LIKE each. */

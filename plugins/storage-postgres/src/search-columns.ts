@@ -1,5 +1,6 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
 import { TagCounts } from './tag-counts.js';
+import { isUserField, UserPairs } from './user-pairs.js';
 
 /** The events table's `search_text` and `fields` (migration 0007) for one event. */
 export interface SearchColumns {
@@ -13,31 +14,59 @@ export interface SearchColumns {
 }
 
 /**
- * One batch's search columns and issue tags. An issue is found by any one of its events, and its events
- * mostly repeat the same text and (grouping made them one issue) the same frames: those repeats within
- * the batch stay out of the events' GIN indexes. Tags, user fields, level, release and environment are
- * counted per (issue, key, value) here (`tags`), for `issue_tags` (store-batch.ts). Call `of` only for
- * the events the batch stores (not the duplicates it dropped), so that no event is counted twice.
+ * One batch's search columns, issue tags and user pairs. An issue is found by any one of its events, and
+ * its events mostly repeat the same text and (grouping made them one issue) the same frames: those repeats
+ * within the batch stay out of the events' GIN indexes. Tags, level, release and environment are counted
+ * per (issue, key, value) here (`tags`), for `issue_tags`; users per (issue, user) with their search
+ * fields (`users`), for `issue_users` (store-batch.ts). Call `of` only for the events the batch stores
+ * (not the duplicates it dropped), so that no event is counted twice.
  *
  * The fields come from grouping; an event of a batch queued in format version 1 comes without them, and
  * its payload is decoded for them here.
  */
+/** What an issue's own `search` column (migration 0001) is made of besides its culprit. */
+export interface IssueText {
+  title: string;
+  type: string;
+  value: string;
+}
+
 export class BatchSearchColumns {
   private readonly texts = new Set<string>();
   /** Per issue, the frames already kept by an event of this batch (nearly always one list). */
   private readonly frames = new Map<string, EventSearchFields[]>();
   readonly tags = new TagCounts();
+  readonly users = new UserPairs();
 
-  /** `index: false` (bench:ingest --no-search-index) writes no search columns and counts no tags. */
+  /**
+   * `index: false` (bench:ingest --no-search-index) writes no search columns, counts no tags and keeps no
+   * user fields; it still counts users, which the issue's user count needs.
+   */
   constructor(private readonly index = true) {}
 
+  /**
+   * The issue's own search column has these words, in this order: an event whose text is the issue's
+   * value, or its type and value as the event's text puts them (eventSearchFields), is found through the
+   * issue, so the event's text stays out of the events' index. Most events of an issue repeat its value.
+   */
+  issueHas(issueId: string, issue: IssueText): void {
+    const { title, type, value } = issue;
+    if (title.startsWith(type)) this.texts.add(`${issueId}\u0000${type !== '' && value !== '' ? `${type} ${value}` : type + value}`);
+    this.texts.add(`${issueId}\u0000${value}`);
+  }
+
   of(event: GroupedEvent, issueId: string, receivedAt: Date): SearchColumns {
-    if (!this.index) return { text: null, fields: null };
+    const { projectId, userKey } = event;
+    if (!this.index) {
+      if (userKey) this.users.add(projectId, issueId, userKey, null);
+      return { text: null, fields: null };
+    }
     const s: EventSearchFields = event.search ?? eventSearchFields(decodePayload(event.payload));
+    if (userKey) this.users.add(projectId, issueId, userKey, s.tags);
     const text = s.text !== '' && this.firstText(`${issueId}\u0000${s.text}`) ? s.text : null;
     const frames = s.filenames.length + s.functions.length > 0 && this.firstFrames(issueId, s);
-    const { projectId } = event;
-    const count = (key: string, value: string) => this.tags.add(projectId, issueId, key, value, 1, receivedAt, receivedAt);
+    const at = receivedAt.getTime();
+    const count = (key: string, value: string) => this.tags.add(projectId, issueId, key, value, 1, at, at);
     for (const key in s.tags) if (!shadowed(event, key)) count(key, s.tags[key]);
     count('level', event.level);
     if (event.release !== null) count('release', event.release);
@@ -69,7 +98,10 @@ function sameStrings(a: string[], b: string[]): boolean {
   return true;
 }
 
-/** A tag named level, release or environment gives way to the event's own (as tag summaries always had it). */
+/**
+ * A tag named level, release or environment gives way to the event's own (as tag summaries always had
+ * it); the user's fields are kept with the user (`users`).
+ */
 function shadowed(event: GroupedEvent, key: string): boolean {
-  return key === 'level' || (key === 'release' && event.release !== null) || (key === 'environment' && event.environment !== null);
+  return key === 'level' || isUserField(key) || (key === 'release' && event.release !== null) || (key === 'environment' && event.environment !== null);
 }

@@ -2,7 +2,8 @@ import type { Issue, IssueSearchQuery, Page, TagSummary, TagSummaryQuery } from 
 import type { PgClient } from './connection.js';
 import { isIssueId } from './issue-row.js';
 import { pageOfIssues } from './issue-queries.js';
-import { issueSearchConditions, type EventCondition } from './issue-search-sql.js';
+import { issueSearchConditions, SOURCE_TABLES, type EventCondition } from './issue-search-sql.js';
+import { USER_FIELDS } from './user-pairs.js';
 import { SqlParams } from './sql-params.js';
 
 /** An event or tag condition matching at least this many of the project's events or tags is checked per issue. */
@@ -10,8 +11,9 @@ export const PER_ISSUE_FROM_EVENTS = 1000;
 
 /**
  * The whole search language over one project's issues (issue-search-sql.ts). Each event condition (stack,
- * free text) is first run through its GIN index for at most PER_ISSUE_FROM_EVENTS events, and each tag
- * condition (tags, user) through the issue tags' lookup index for as many rows: fewer, and the issues they
+ * free text) is first run through its GIN index for at most PER_ISSUE_FROM_EVENTS events, each tag
+ * condition through the issue tags' lookup index and each user condition through the users' terms index
+ * for as many rows: fewer, and the issues they
  * belong to are the answer, as an id list; as many, and it is common enough to check issue by issue in
  * the sort's order, where the page fills after a few issues (a negated tag: read once into a hashed set).
  */
@@ -41,20 +43,33 @@ export async function searchIssues(
 
 /** The issue ids of a condition's source, in one project ($1). */
 function rowsOf(cond: EventCondition): string {
-  return cond.source === 'events' ? 'e.issue_id FROM events e WHERE e.project_id = $1' : 't.issue_id FROM issue_tags t WHERE t.project_id = $1';
+  const table = SOURCE_TABLES[cond.source];
+  const alias = table.slice(-1);
+  return `${alias}.issue_id FROM ${table} WHERE ${alias}.project_id = $1`;
 }
+
+/** `issue_users` terms (`email:…`) back to the user field keys of tag summaries (`user.email`). */
+const USER_KEY_SQL = `CASE split_part(term, ':', 1) ${Object.entries(USER_FIELDS)
+  .map(([key, prefix]) => `WHEN '${prefix}' THEN '${key}'`)
+  .join(' ')} END`;
 
 /**
  * The most frequent values of each tag of an issue, from its tag counts (`issue_tags`, counted as its
  * events were stored): exact, and as fast for an issue of millions of events as for one of ten. Level,
- * release and environment are among them, as Sentry has them.
+ * release and environment are among them, as Sentry has them, and the user fields (`user.email`, ...),
+ * counted from the issue's users (`issue_users`): each user's events under the fields they had when they
+ * first met the issue. Those take a sort of the issue's users.
  */
 export async function tagSummary(client: PgClient, projectId: number, issueId: string, query: TagSummaryQuery): Promise<TagSummary[]> {
   if (!isIssueId(issueId)) return [];
   const { rows } = await client.query<{ key: string; value: string; n: string }>(
     `SELECT key, value, times_seen AS n
        FROM (SELECT key, value, times_seen, row_number() OVER (PARTITION BY key ORDER BY times_seen DESC, value) AS r
-               FROM issue_tags WHERE project_id = $1 AND issue_id = $2) AS ranked
+               FROM (SELECT key, value, times_seen FROM issue_tags WHERE project_id = $1 AND issue_id = $2
+                     UNION ALL
+                     SELECT ${USER_KEY_SQL} COLLATE "C", substr(term, strpos(term, ':') + 1) COLLATE "C", sum(times_seen)::bigint
+                       FROM issue_users, unnest(terms) AS term WHERE project_id = $1 AND issue_id = $2
+                      GROUP BY term) AS counted) AS ranked
       WHERE r <= $3
       ORDER BY key, times_seen DESC, value`,
     [projectId, issueId, query.valuesPerTag],

@@ -17,7 +17,7 @@ import { SqlLiterals } from './sql-literal.js';
  *     NOTHING; a concurrent creator wins, and its issue is then read and updated like any other);
  *  3. COPY the events;
  *  4. upsert the issue tags counted from the events COPYed (search-columns.ts); claim (issue, user)
- *     pairs, lock the existing issues in id order and update them (reading the status before the
+ *     pairs with their search fields and counts, lock the existing issues in id order and update them (reading the status before the
  *     update: that is how a regression is known exactly), upsert the hourly rollups; COMMIT.
  * Rows other batches also write (issue tags, issues, rollups, user pairs) are locked last and briefly, so
  * concurrent batches overlap their COPYs instead of queueing behind each other's issue locks. Every
@@ -52,7 +52,7 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   const unique = uniqueEvents(events);
   const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));
   claiming.catch(() => undefined); // awaited below; this only keeps a failure during the next line handled
-  const { fresh, issueIds } = await claiming;
+  const { fresh, issueIds, issueTexts } = await claiming;
   const duplicates = events.length - fresh.length;
   if (fresh.length === 0) {
     await client.query('COMMIT');
@@ -66,8 +66,10 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
 
   // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
   const columns = new BatchSearchColumns(options.searchIndex);
+  for (const [issueId, text] of issueTexts) columns.issueHas(issueId, text);
+  for (const g of groups) if (g.created) columns.issueHas(g.issueId, g.first.meta);
   await insertEvents(client, fresh, issueOf, columns);
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.rows());
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.rows(), columns.users.rows());
   options.tagWriter?.add(columns.tags);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({

@@ -7,8 +7,9 @@ export interface IssueTagRow {
   key: string;
   value: string;
   count: number;
-  firstSeen: Date;
-  lastSeen: Date;
+  /** Epoch milliseconds: comparing numbers is what counting does most. */
+  firstSeen: number;
+  lastSeen: number;
 }
 
 /**
@@ -25,7 +26,7 @@ export class TagCounts {
     return this.count;
   }
 
-  add(projectId: number, issueId: string, key: string, value: string, n: number, firstSeen: Date, lastSeen: Date): void {
+  add(projectId: number, issueId: string, key: string, value: string, n: number, firstSeen: number, lastSeen: number): void {
     let issue = this.issues.get(issueId);
     if (issue === undefined) this.issues.set(issueId, (issue = new Map()));
     let values = issue.get(key);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CanonicalEvent, GroupedEvent } from '@faultline/core';
+import { parseSearchQuery, type CanonicalEvent, type GroupedEvent } from '@faultline/core';
 import { createHarness, groupedEvent, type Harness } from './helpers.js';
 
 describe('search columns of events (migration 0007)', () => {
@@ -24,7 +24,7 @@ describe('search columns of events (migration 0007)', () => {
   }
 
   it('derives text, tags, user fields and frames from the payload when grouping did not (an event from a queue)', async () => {
-    const base = groupedEvent(h.projectId, 'fp');
+    const base = groupedEvent(h.projectId, 'fp', { userKey: 'id:7' });
     const event: CanonicalEvent = {
       event_id: base.eventId,
       timestamp: base.timestamp,
@@ -45,9 +45,9 @@ describe('search columns of events (migration 0007)', () => {
       { key: 'browser', value: 'Chrome', n: 1 },
       { key: 'level', value: 'error', n: 1 },
       { key: 'oddkey', value: 'lone \ufffd surrogate', n: 1 },
-      { key: 'user.email', value: 'ann@example.com', n: 1 },
-      { key: 'user.id', value: '7', n: 1 },
     ]);
+    const users = await (await h.sql()).query('SELECT user_key, terms, times_seen::int AS n FROM issue_users WHERE issue_id = $1', [stored.stored[0].issueId]);
+    expect(users.rows).to.deep.equal([{ user_key: 'id:7', terms: ['id:7', 'email:ann@example.com'], n: 1 }]);
   });
 
   it('writes the fields grouping made as they are', async () => {
@@ -73,6 +73,25 @@ describe('search columns of events (migration 0007)', () => {
     expect([rows[0].search_text, rows[1].search_text].sort()).to.deep.equal([null, 'same words'].sort());
     expect([rows[2].search_text, rows[3].search_text]).to.deep.equal(['other words', 'same words']);
     for (const r of rows) expect(r.fields).to.equal(null);
+  });
+
+  it('leaves out the text the issue\'s own search column has, new issue or old, and finds the issue by it all the same', async () => {
+    const withText = (text: string, value = 'card declined by issuer'): GroupedEvent => ({
+      ...groupedEvent(h.projectId, 'declined', { title: `PaymentError: ${value}`, value }),
+      meta: { title: `PaymentError: ${value}`, culprit: 'pay.ts', type: 'PaymentError', value },
+      search: { text, tags: {}, filenames: [], functions: [] },
+    });
+    const first = [withText('PaymentError card declined by issuer'), withText('card declined by issuer')];
+    const later = [withText('PaymentError card declined by issuer'), withText('PaymentError card declined by the bank')];
+    const { stored } = await h.storage.storeBatch(first);
+    await h.storage.storeBatch(later);
+    const texts = [];
+    for (const e of [...first, ...later]) texts.push((await columns(e.eventId)).search_text);
+    expect(texts).to.deep.equal([null, null, null, 'PaymentError card declined by the bank']);
+    for (const query of ['"PaymentError card declined"', 'issuer', '"declined by the bank"']) {
+      const page = await h.storage.searchIssues(h.projectId, { ast: parseSearchQuery(query), sort: 'last_seen', limit: 5 });
+      expect(page.data.map((i) => i.id), query).to.deep.equal([stored[0].issueId]);
+    }
   });
 
   it('keeps an issue\'s frames on one event of the batch, and different frames on their own', async () => {
