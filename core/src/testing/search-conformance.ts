@@ -154,6 +154,7 @@ export const SEARCH_CASES: readonly [string, string[]][] = [
   ['stack.filename:src/payment.ts', ['payment']],
   ['stack.filename:src/*.ts', ['checkout', 'payment']],
   ['stack.function:placeOrder', ['checkout']],
+  ['!stack.function:placeOrder', ['payment', 'unicode', 'timeout', 'recursion', 'quotes']],
   ['times_seen:>2', ['checkout', 'recursion']],
   ['times_seen:1', ['payment', 'timeout', 'quotes']],
   ['timesSeen:<=2', ['payment', 'unicode', 'timeout', 'quotes']],

@@ -17,15 +17,15 @@ const CLAIM_EVENTS: PreparedStatement = {
        ON CONFLICT DO NOTHING
        RETURNING project_id, replace(event_id::text, '-', '') AS key
      )
-     SELECT NULL::text AS id, project_id, key, NULL AS title, NULL AS type, NULL AS value FROM claimed
+     SELECT NULL::text AS id, project_id, key, NULL AS title, NULL AS type, NULL AS value, NULL::jsonb AS frames FROM claimed
      UNION ALL
-     SELECT id::text, project_id, fingerprint, title, type, value FROM issues
+     SELECT id::text, project_id, fingerprint, title, type, value, frames FROM issues
       WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))`,
 };
 
 /**
  * BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist, with
- * the text their own search column has (search-columns.ts leaves that text out of their events'). The
+ * the text and frames they are found by themselves (search-columns.ts leaves those out of their events'). The
  * batch's prepared statements run with generic plans: planned once per connection, not per batch (their
  * arrays are small and every plan is index lookups by key, whatever the values).
  */
@@ -53,7 +53,7 @@ export async function claimAndFindIssues(
     if (r.id === null) claimed.add(`${r.project_id}:${r.key}`);
     else {
       issueIds.set(groupKey(r.project_id, r.key), r.id);
-      issueTexts.set(r.id, { title: r.title, type: r.type, value: r.value });
+      issueTexts.set(r.id, { title: r.title, type: r.type, value: r.value, frames: r.frames });
     }
   }
   return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds, issueTexts };
@@ -63,10 +63,10 @@ export async function claimAndFindIssues(
 export async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Promise<Map<string, Issue>> {
   const { rows } = await client.query<IssueRow>(
     `INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
-                         release, environment, first_seen, last_seen, count, user_count)
+                         release, environment, first_seen, last_seen, count, user_count, frames)
      SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                           $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
-                          $14::bigint[], $15::int[])
+                          $14::bigint[], $15::int[], $16::jsonb[])
      ON CONFLICT (project_id, fingerprint) DO NOTHING
      RETURNING ${ISSUE_COLUMNS}`,
     [
@@ -85,6 +85,7 @@ export async function insertMissingIssues(client: PgClient, groups: IssueGroup[]
       groups.map((g) => g.lastSeen),
       groups.map((g) => g.count),
       groups.map((g) => g.users.size),
+      groups.map((g) => (g.frames ? JSON.stringify(g.frames) : null)),
     ],
   );
   return new Map(rows.map((row) => [groupKey(row.project_id, row.fingerprint), toIssue(row)]));

@@ -44,7 +44,7 @@ export interface EventCondition {
  * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
  * level, release, environment, error type and value, message, counts and times) are the issue's own
  * columns; tags are the issue's rows in `issue_tags` (migration 0009), user fields its users' terms in
- * `issue_users` (migration 0010); stack frames reach
+ * `issue_users` (migration 0010); stack frames are the issue's own (`frames`, migration 0011) or reach
  * into the issue's events (`fields`, GIN-indexed); free text matches the issue's title, value and culprit
  * or any of its events' messages and exception values (`search_text`, GIN-indexed tsvector). `events`
  * lists the conditions on events and tags, whose `scan` the caller may set before `render` joins them.
@@ -59,10 +59,15 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
     else if (term.type === 'match' && isEventField(term)) {
       const mine = own();
       const source = term.field.startsWith('stack.') ? 'events' : term.field.startsWith('user.') ? 'users' : 'tags';
-      const build = (p: SqlParams) => (source === 'events' ? frameCondition(term, p) : source === 'users' ? userCondition(term, p) : tagCondition(term, p));
+      const build = (p: SqlParams) => (source === 'events' ? frameCondition(term, p, 'e.fields') : source === 'users' ? userCondition(term, p) : tagCondition(term, p));
       const cond: EventCondition = { source, build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
       events.push(cond);
-      parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
+      if (source !== 'events') parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
+      else {
+        // An issue is found by its own frames, or by its events' where they differ (search-columns.ts).
+        const own = frameCondition(term, params, 'issues.frames');
+        parts.push(() => (term.negated ? `(NOT coalesce(${own}, false) AND ${issuesWithout(cond, params)})` : `(${own} OR ${issuesWith(cond, params)})`));
+      }
     } else parts.push(negate(term, condition(term, params)));
   }
   const query = textQuery(text, params);
@@ -149,14 +154,14 @@ function match(term: MatchTerm, params: SqlParams): string {
   }
 }
 
-/** A stack frame term as a condition on one event (`e`). */
-function frameCondition(term: MatchTerm, params: SqlParams): string {
+/** A stack frame term as a condition on one event's frames (`e.fields`) or the issue's own (`issues.frames`). */
+function frameCondition(term: MatchTerm, params: SqlParams, column: 'e.fields' | 'issues.frames'): string {
   const key = term.field === 'stack.filename' ? 'f' : 'fn';
   return anyOf(
     term.values.map((p) => {
       const exact = single(p);
-      if (exact !== undefined) return `e.fields @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
-      return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.fields -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
+      if (exact !== undefined) return `${column} @> ${params.add(JSON.stringify({ [key]: [exact] }))}::jsonb`;
+      return `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column} -> ${params.add(key)}) AS x(v) WHERE x.v LIKE ${params.add(likePattern(p))})`;
     }),
   );
 }

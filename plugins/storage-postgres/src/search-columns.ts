@@ -1,6 +1,7 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
 import { TagCounts } from './tag-counts.js';
 import { isUserField, UserPairs } from './user-pairs.js';
+import type { IssueFrames } from './batch-groups.js';
 
 /** The events table's `search_text` and `fields` (migration 0007) for one event. */
 export interface SearchColumns {
@@ -24,11 +25,12 @@ export interface SearchColumns {
  * The fields come from grouping; an event of a batch queued in format version 1 comes without them, and
  * its payload is decoded for them here.
  */
-/** What an issue's own `search` column (migration 0001) is made of besides its culprit. */
+/** What an issue is found by itself: its `search` column (migration 0001) but the culprit, and its `frames` (0011). */
 export interface IssueText {
   title: string;
   type: string;
   value: string;
+  frames: IssueFrames | null;
 }
 
 export class BatchSearchColumns {
@@ -45,12 +47,13 @@ export class BatchSearchColumns {
   constructor(private readonly index = true) {}
 
   /**
-   * The issue's own search column has these words, in this order: an event whose text is the issue's
-   * value, or its type and value as the event's text puts them (eventSearchFields), is found through the
-   * issue, so the event's text stays out of the events' index. Most events of an issue repeat its value.
+   * What the issue is found by itself: an event whose text is the issue's value, or its type and value as
+   * the event's text puts them (eventSearchFields), or whose frames are the issue's, is found through the
+   * issue, so that text or those frames stay out of the events' indexes. Most events of an issue repeat both.
    */
   issueHas(issueId: string, issue: IssueText): void {
-    const { title, type, value } = issue;
+    const { title, type, value, frames } = issue;
+    if (frames) this.frames.set(issueId, [{ text: '', tags: {}, filenames: frames.f, functions: frames.fn }]);
     if (title.startsWith(type)) this.texts.add(`${issueId}\u0000${type !== '' && value !== '' ? `${type} ${value}` : type + value}`);
     this.texts.add(`${issueId}\u0000${value}`);
   }

@@ -61,13 +61,14 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
 
   const groups = groupByIssue(fresh);
   for (const g of groups) g.issueId = issueIds.get(groupKey(g.projectId, g.fingerprint)) ?? '';
+  if (options.searchIndex !== false) issueFrames(fresh, groups);
   const created = await createIssues(client, groups.filter((g) => g.issueId === ''));
   const issueOf = (e: Claimed) => groups[e.group].issueId;
 
   // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
   const columns = new BatchSearchColumns(options.searchIndex);
   for (const [issueId, text] of issueTexts) columns.issueHas(issueId, text);
-  for (const g of groups) if (g.created) columns.issueHas(g.issueId, g.first.meta);
+  for (const g of groups) if (g.created) columns.issueHas(g.issueId, { ...g.first.meta, frames: g.frames ?? null });
   await insertEvents(client, fresh, issueOf, columns);
   const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.rows(), columns.users.rows());
   options.tagWriter?.add(columns.tags);
@@ -82,6 +83,16 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
     created,
     regressed,
   };
+}
+
+/** For each issue to create, the frames of its batch's first event that has some (ingest keeps them on one). */
+function issueFrames(events: Claimed[], groups: IssueGroup[]): void {
+  for (const e of events) {
+    const g = groups[e.group];
+    const s = e.source.search;
+    if (g.issueId !== '' || g.frames || s === undefined || s.filenames.length + s.functions.length === 0) continue;
+    g.frames = { f: s.filenames, fn: s.functions };
+  }
 }
 
 /** Creates the missing issues; one a concurrent batch created first is looked up and updated instead. */

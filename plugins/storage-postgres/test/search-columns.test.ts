@@ -57,7 +57,10 @@ describe('search columns of events (migration 0007)', () => {
     };
     await h.storage.storeBatch([grouped]);
     const row = await columns(grouped.eventId);
-    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: { f: [], fn: ['f'] } });
+    // The event's frames are its new issue's (migration 0011), found there.
+    expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: null });
+    const issue = await (await h.sql()).query('SELECT frames FROM issues WHERE fingerprint = $1', ['fp2']);
+    expect(issue.rows[0].frames).to.deep.equal({ f: [], fn: ['f'] });
   });
 
   it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and no tags', async () => {
@@ -94,16 +97,27 @@ describe('search columns of events (migration 0007)', () => {
     }
   });
 
-  it('keeps an issue\'s frames on one event of the batch, and different frames on their own', async () => {
+  it('keeps an issue\'s frames with the issue, other frames on one event of the batch, and finds the issue by either', async () => {
     const withFrames = (fingerprint: string, filenames: string[]): GroupedEvent => ({
       ...groupedEvent(h.projectId, fingerprint),
       search: { text: '', tags: {}, filenames, functions: ['main'] },
     });
-    const batch = [withFrames('one', ['a.ts']), withFrames('one', ['a.ts']), withFrames('one', ['b.ts']), withFrames('two', ['a.ts'])];
+    await h.storage.storeBatch([withFrames('one', ['a.ts'])]);
+    const batch = [withFrames('one', ['a.ts']), withFrames('one', ['b.ts']), withFrames('one', ['b.ts']), withFrames('two', ['c.ts'])];
     await h.storage.storeBatch(batch);
     const fields = [];
     for (const e of batch) fields.push((await columns(e.eventId)).fields);
-    expect([fields[0], fields[1]]).to.have.deep.members([{ f: ['a.ts'], fn: ['main'] }, null]);
-    expect([fields[2], fields[3]]).to.deep.equal([{ f: ['b.ts'], fn: ['main'] }, { f: ['a.ts'], fn: ['main'] }]);
+    expect(fields[0], 'the issue\'s own frames').to.equal(null);
+    expect([fields[1], fields[2]], 'other frames, once a batch').to.have.deep.members([{ f: ['b.ts'], fn: ['main'] }, null]);
+    expect(fields[3], 'a new issue\'s frames').to.equal(null);
+    const found = async (query: string) => {
+      const page = await h.storage.searchIssues(h.projectId, { ast: parseSearchQuery(query), sort: 'last_seen', limit: 5 });
+      return page.data.map((i) => i.fingerprint).sort();
+    };
+    expect(await found('stack.filename:a.ts')).to.deep.equal(['one']);
+    expect(await found('stack.filename:b.ts')).to.deep.equal(['one']);
+    expect(await found('stack.filename:c.*')).to.deep.equal(['two']);
+    expect(await found('!stack.filename:c.ts')).to.deep.equal(['one']);
+    expect(await found('!stack.filename:b.ts')).to.deep.equal(['two']);
   });
 });
