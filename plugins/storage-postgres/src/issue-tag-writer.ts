@@ -11,9 +11,11 @@ const MAX_PENDING_ROWS = 50_000;
  * Issue tag counts of committed batches, added up in memory and written to `issue_tags` every `flushMs`
  * in one statement, as Sentry buffers its counters. Written in each batch's own transaction, every
  * batch updates the same few rows of each issue again (bench:ingest and the README measure what that
- * costs); added up over a second, those repeats become one update each.
+ * costs); added up over a few seconds, those repeats become one update each. Writing costs PostgreSQL about
+ * the same per row written whether the row counts one event or hundreds, so the interval sets the cost: Sentry
+ * flushes its counter buffers every few seconds too.
  *
- * What it gives up, for a second at most: a tag seen by another process is searchable and counted in
+ * What it gives up, for `flushMs` at most: a tag seen by another process is searchable and counted in
  * summaries once that process writes (this process's own reads write first: `beforeRead`), and a
  * process that dies without stopping loses the counts it held (the events themselves are stored; the
  * issue's counts are that much short). A write that fails keeps its counts for the next one.

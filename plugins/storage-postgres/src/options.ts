@@ -77,7 +77,7 @@ export function resolveOptions(options: StoragePostgresOptions = {}, env: NodeJS
   if (typeof maintenanceCron !== 'string' || maintenanceCron.trim() === '') invalid('maintenanceCron', 'a cron expression');
   const searchIndex = options.searchIndex ?? true;
   if (typeof searchIndex !== 'boolean') invalid('searchIndex', 'true or false');
-  const issueTagsFlushMs = options.issueTagsFlushMs ?? 1000;
+  const issueTagsFlushMs = options.issueTagsFlushMs ?? 5000;
   if (!Number.isInteger(issueTagsFlushMs) || issueTagsFlushMs < 0 || issueTagsFlushMs > 60_000) invalid('issueTagsFlushMs', 'a whole number of milliseconds from 0 to 60000');
   return { url: url ?? null, dataDir, port: options.port, database, connection, maintenanceCron, searchIndex, issueTagsFlushMs };
 }
