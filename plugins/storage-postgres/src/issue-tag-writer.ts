@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { upsertIssueTags } from './batch-statements.js';
 import { withClient } from './connection.js';
-import { TagCounts } from './tag-counts.js';
+import { TagCounts, type TagObservations } from './tag-counts.js';
 
 /** Past this many rows waiting, they are written at once rather than at the next tick. */
 const MAX_PENDING_ROWS = 50_000;
@@ -32,10 +32,10 @@ export class IssueTagWriter {
     private readonly log: Logger,
   ) {}
 
-  /** Counts of a batch that has committed. */
-  add(counts: TagCounts): void {
-    if (counts.size === 0) return;
-    this.pending.merge(counts.unordered());
+  /** The tags of a batch that has committed. */
+  add(tags: TagObservations): void {
+    if (tags.size === 0) return;
+    tags.countInto(this.pending);
     if (this.pending.size >= MAX_PENDING_ROWS) void this.flush().catch(() => undefined);
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs).unref();
   }

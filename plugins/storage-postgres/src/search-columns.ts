@@ -1,5 +1,5 @@
 import { decodePayload, eventSearchFields, type EventSearchFields, type GroupedEvent } from '@faultline/core';
-import { TagCounts } from './tag-counts.js';
+import { TagObservations } from './tag-counts.js';
 import { isUserField, UserPairs } from './user-pairs.js';
 import type { IssueFrames } from './batch-groups.js';
 
@@ -34,10 +34,11 @@ export interface IssueText {
 }
 
 export class BatchSearchColumns {
-  private readonly texts = new Set<string>();
+  /** Per issue, the texts already kept by an event of this batch or by the issue itself. */
+  private readonly texts = new Map<string, Set<string>>();
   /** Per issue, the frames already kept by an event of this batch (nearly always one list). */
   private readonly frames = new Map<string, EventSearchFields[]>();
-  readonly tags = new TagCounts();
+  readonly tags = new TagObservations();
   readonly users = new UserPairs();
 
   /**
@@ -54,8 +55,9 @@ export class BatchSearchColumns {
   issueHas(issueId: string, issue: IssueText): void {
     const { title, type, value, frames } = issue;
     if (frames) this.frames.set(issueId, [{ text: '', tags: {}, filenames: frames.f, functions: frames.fn }]);
-    if (title.startsWith(type)) this.texts.add(`${issueId}\u0000${type !== '' && value !== '' ? `${type} ${value}` : type + value}`);
-    this.texts.add(`${issueId}\u0000${value}`);
+    const texts = this.textsOf(issueId);
+    if (title.startsWith(type)) texts.add(type !== '' && value !== '' ? `${type} ${value}` : type + value);
+    texts.add(value);
   }
 
   of(event: GroupedEvent, issueId: string, receivedAt: Date): SearchColumns {
@@ -66,21 +68,28 @@ export class BatchSearchColumns {
     }
     const s: EventSearchFields = event.search ?? eventSearchFields(decodePayload(event.payload));
     if (userKey) this.users.add(projectId, issueId, userKey, s.tags);
-    const text = s.text !== '' && this.firstText(`${issueId}\u0000${s.text}`) ? s.text : null;
+    const text = s.text !== '' && this.firstText(issueId, s.text) ? s.text : null;
     const frames = s.filenames.length + s.functions.length > 0 && this.firstFrames(issueId, s);
     const at = receivedAt.getTime();
-    const count = (key: string, value: string) => this.tags.add(projectId, issueId, key, value, 1, at, at);
-    for (const key in s.tags) if (!shadowed(event, key)) count(key, s.tags[key]);
-    count('level', event.level);
-    if (event.release !== null) count('release', event.release);
-    if (event.environment !== null) count('environment', event.environment);
+    const tags = this.tags;
+    for (const key in s.tags) if (!shadowed(event, key)) tags.add(projectId, issueId, key, s.tags[key], at);
+    tags.add(projectId, issueId, 'level', event.level, at);
+    if (event.release !== null) tags.add(projectId, issueId, 'release', event.release, at);
+    if (event.environment !== null) tags.add(projectId, issueId, 'environment', event.environment, at);
     return { text, fields: frames ? JSON.stringify({ f: s.filenames, fn: s.functions }) : null };
   }
 
-  private firstText(key: string): boolean {
-    if (this.texts.has(key)) return false;
-    this.texts.add(key);
+  private firstText(issueId: string, text: string): boolean {
+    const texts = this.textsOf(issueId);
+    if (texts.has(text)) return false;
+    texts.add(text);
     return true;
+  }
+
+  private textsOf(issueId: string): Set<string> {
+    let texts = this.texts.get(issueId);
+    if (texts === undefined) this.texts.set(issueId, (texts = new Set()));
+    return texts;
   }
 
   private firstFrames(issueId: string, s: EventSearchFields): boolean {

@@ -4,7 +4,7 @@ import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type 
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
 import { BatchSearchColumns } from './search-columns.js';
-import type { TagCounts } from './tag-counts.js';
+import { TagCounts, type TagObservations } from './tag-counts.js';
 import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
 
@@ -44,7 +44,7 @@ export interface StoreBatchOptions {
   /** False: no search columns and no issue tags (to measure what they cost: bench:ingest --no-search-index). */
   searchIndex?: boolean;
   /** Takes the batch's issue tag counts once it has committed, to write them later; without it they are upserted in the batch's transaction. */
-  tagWriter?: { add(counts: TagCounts): void };
+  tagWriter?: { add(tags: TagObservations): void };
 }
 
 async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions): Promise<StoreBatchResult> {
@@ -70,7 +70,7 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   for (const [issueId, text] of issueTexts) columns.issueHas(issueId, text);
   for (const g of groups) if (g.created) columns.issueHas(g.issueId, { ...g.first.meta, frames: g.frames ?? null });
   await insertEvents(client, fresh, issueOf, columns);
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.rows(), columns.users.rows());
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.countInto(new TagCounts()).rows(), columns.users.rows());
   options.tagWriter?.add(columns.tags);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({

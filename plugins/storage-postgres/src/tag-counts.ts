@@ -13,8 +13,8 @@ export interface IssueTagRow {
 }
 
 /**
- * Counts per (issue, key, value), merged as they come: one batch's events (search-columns.ts) or many
- * batches' counts waiting to be written (issue-tag-writer.ts). Nested by issue, key and value, since
+ * Counts per (issue, key, value), added up as they come: batches' tags waiting to be written
+ * (issue-tag-writer.ts), or one batch's when it writes its own. Nested by issue, key and value, since
  * sorting a few of each at a time is cheap and sorting all rows is not.
  */
 export class TagCounts {
@@ -46,11 +46,6 @@ export class TagCounts {
     for (const r of rows) this.add(r.projectId, r.issueId, r.key, r.value, r.count, r.firstSeen, r.lastSeen);
   }
 
-  /** Every row held, in no particular order (for adding to other counts, which sort when they write). */
-  *unordered(): Generator<IssueTagRow> {
-    for (const issue of this.issues.values()) for (const values of issue.values()) yield* values.values();
-  }
-
   /**
    * The rows in (issue, key, value) order, the order every writer upserts (and so locks) them in. Issue
    * ids are unique across projects, so the project needs no place in the order.
@@ -73,5 +68,36 @@ export class TagCounts {
     this.issues.clear();
     this.count = 0;
     return rows;
+  }
+}
+
+/**
+ * A batch's tags as seen, one entry per (event, key), in parallel arrays: counted into TagCounts once the
+ * batch has committed (by the tag writer, into what it holds), so a batch builds no counts of its own.
+ */
+export class TagObservations {
+  private readonly projectIds: number[] = [];
+  private readonly issueIds: string[] = [];
+  private readonly keys: string[] = [];
+  private readonly values: string[] = [];
+  private readonly times: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(projectId: number, issueId: string, key: string, value: string, at: number): void {
+    this.projectIds.push(projectId);
+    this.issueIds.push(issueId);
+    this.keys.push(key);
+    this.values.push(value);
+    this.times.push(at);
+  }
+
+  countInto(counts: TagCounts): TagCounts {
+    for (let i = 0; i < this.keys.length; i++) {
+      counts.add(this.projectIds[i], this.issueIds[i], this.keys[i], this.values[i], 1, this.times[i], this.times[i]);
+    }
+    return counts;
   }
 }
