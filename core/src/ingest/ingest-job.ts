@@ -66,8 +66,8 @@ export function decodeBody(
 ): DecodedBody {
   switch (kind) {
     case 'native': {
-      const { events, isBatch, discarded } = decodeNativeBody(body, limits);
-      const sent: SentEvents = { format: 'native', bytes: isBatch ? batchEventBytes(body, events.length) : [body] };
+      const { events, isBatch, discarded, eventRanges } = decodeNativeBody(body, limits);
+      const sent: SentEvents = { format: 'native', bytes: isBatch ? batchEventBytes(body, eventRanges ?? batchEventRanges(body, events.length)) : [body] };
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch, discarded }, sent };
     }
     case 'envelope': {
@@ -102,8 +102,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
 }
 
 /** Each event's bytes in a native batch's body (views, not copies), or none where they cannot be told apart. */
-function batchEventBytes(body: Buffer, count: number): (Uint8Array | undefined)[] {
-  const ranges = batchEventRanges(body, count);
+function batchEventBytes(body: Buffer, ranges: number[] | null): (Uint8Array | undefined)[] {
   if (ranges === null) return [];
   const bytes: Uint8Array[] = [];
   for (let i = 0; i < ranges.length; i += 2) bytes.push(body.subarray(ranges[i], ranges[i + 1]));
