@@ -30,6 +30,8 @@ export interface IngestJob {
   sentryClient?: SentryClient;
   /** The project's scrubbing rules (core's scrubbing is on), for the hooks' context. */
   scrubbing?: ProjectScrubbing;
+  /** False: build no search fields, storage keeps no search index (PrepareContext). */
+  searchFields?: boolean;
 }
 
 /** What a body says besides its events. */
@@ -96,6 +98,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     pathOf: decoded.pathOf,
     sent: decoded.sent,
     scrubbing: job.scrubbing,
+    searchFields: job.searchFields,
   };
   if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
   return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };
