@@ -83,7 +83,7 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
   if (result.stored.length && hooks.has('event:stored')) {
     const find = eventFinder(batch);
     await hooks.run('event:stored', {
-      events: result.stored.map((ref) => ({ ...ref, event: decodePayload(find(ref.projectId, ref.eventId).payload) })),
+      events: result.stored.map((ref) => withFields(ref, { event: decodePayload(find(ref.projectId, ref.eventId).payload) })),
     });
   }
 }
@@ -104,9 +104,17 @@ async function publish(batch: GroupedEvent[], result: StoreBatchResult, pubsub: 
     const find = eventFinder(batch);
     const events: StoredEventSummary[] = result.stored.map((ref) => {
       const e = find(ref.projectId, ref.eventId);
-      return { ...ref, level: e.level, environment: e.environment, release: e.release };
+      return withFields(ref, { level: e.level, environment: e.environment, release: e.release });
     });
     sends.push(pubsub.publish('event:stored', { events }));
   }
   await Promise.all(sends);
+}
+
+/**
+ * `{ ...ref, ...fields }` for a ref of storage (plain data, so the same object), made with Object.assign:
+ * an object spread of a fresh object costs far more per event in Node 20's V8 (bench:ingest profiles).
+ */
+function withFields<R extends object, F extends object>(ref: R, fields: F): R & F {
+  return Object.assign(Object.assign({}, ref), fields);
 }
