@@ -125,7 +125,15 @@ export async function createFaultline(options: FaultlineOptions & { start?: bool
   const blockedKeys = new BlockedKeys(); // one for every router() this instance hands out
   const bodyBudget = new BodyBudget(config.limits.maxBodyBytesInFlight, config.limits.maxKeyBodyBytesInFlight);
   const grant = createGrantResolver({ keys, authorize: options.authorize, adminToken: config.adminToken });
-  const pipeline = createIngestPipeline({ config, validate: createEventValidator(config.limits), hooks, queue, metrics, reportHookFailure });
+  const pipeline = createIngestPipeline({
+    config,
+    validate: createEventValidator(config.limits),
+    hooks,
+    queue,
+    metrics,
+    reportHookFailure,
+    searchFields: () => storage().indexesSearchFields !== false,
+  });
   const threads = config.ingestThreads > 0 && ingestThreadsAvailable(log) ? new IngestThreads(config.ingestThreads, config.limits, hooks.moduleSpecs(), config.scrubbing) : null;
   const scrubbing = config.scrubbing ? createScrubbingSource(storage) : null;
   const runIngest = createIngestRunner(pipeline, threads, config.limits, scrubbing ? (id) => scrubbing.of(id) : undefined);

@@ -38,6 +38,8 @@ export interface AcceptDeps {
   queue(): QueueProvider;
   metrics: Metrics;
   reportHookFailure: HookFailureReporter;
+  /** Whether storage reads the events' search fields (StorageProvider.indexesSearchFields): else none are built. */
+  searchFields(): boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       pathOf: req.pathOf,
       sent: req.sent,
       scrubbing: req.scrubbing,
+      searchFields: deps.searchFields(),
     };
     return hooks.hasIngestHandlers() ? prepareHookedEvents(req.events, ctx, hooks) : prepareEvents(req.events, ctx);
   }
@@ -102,6 +105,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
 
   return {
     threadable,
+    searchFields: deps.searchFields,
     reportThreadFailures,
     prepare,
     commit,

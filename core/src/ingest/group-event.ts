@@ -7,7 +7,8 @@ import { eventSearchFields } from './search-fields.js';
 /**
  * The event as it travels from here on: its columns, its group, and its payload (event-payload.ts):
  * bytes instead of hundreds of heap objects while it waits for its batch, with nothing to serialize
- * inside the storage transaction (or to cross a thread or a Redis queue).
+ * inside the storage transaction (or to cross a thread or a Redis queue). Without `searchFields` (the
+ * storage keeps no search index) it has no `search`.
  */
 export function toGroupedEvent(
   projectId: number,
@@ -15,8 +16,9 @@ export function toGroupedEvent(
   event: CanonicalEvent,
   components: readonly string[],
   payload: Uint8Array,
+  searchFields = true,
 ): GroupedEvent {
-  return {
+  const grouped = {
     projectId,
     eventId: event.event_id,
     receivedAt,
@@ -29,7 +31,9 @@ export function toGroupedEvent(
     groupingVersion: GROUPING_VERSION,
     userKey: userKey(event),
     meta: issueMeta(event),
-    search: eventSearchFields(event),
-    payload,
-  };
+  } as GroupedEvent;
+  // Added in this order whether or not there is a `search`, so every event has the same key order.
+  if (searchFields) grouped.search = eventSearchFields(event);
+  grouped.payload = payload;
+  return grouped;
 }

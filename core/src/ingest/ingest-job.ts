@@ -30,6 +30,8 @@ export interface IngestJob {
   sentryClient?: SentryClient;
   /** The project's scrubbing rules (core's scrubbing is on), for the hooks' context. */
   scrubbing?: ProjectScrubbing;
+  /** False: build no search fields, storage keeps no search index (PrepareContext). */
+  searchFields?: boolean;
 }
 
 /** What a body says besides its events. */
@@ -66,8 +68,8 @@ export function decodeBody(
 ): DecodedBody {
   switch (kind) {
     case 'native': {
-      const { events, isBatch, discarded } = decodeNativeBody(body, limits);
-      const sent: SentEvents = { format: 'native', bytes: isBatch ? batchEventBytes(body, events.length) : [body] };
+      const { events, isBatch, discarded, eventRanges } = decodeNativeBody(body, limits);
+      const sent: SentEvents = { format: 'native', bytes: isBatch ? batchEventBytes(body, eventRanges ?? batchEventRanges(body, events.length)) : [body] };
       return { events, pathOf: isBatch ? (i) => `events[${i}]` : undefined, info: { isBatch, discarded }, sent };
     }
     case 'envelope': {
@@ -96,14 +98,14 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     pathOf: decoded.pathOf,
     sent: decoded.sent,
     scrubbing: job.scrubbing,
+    searchFields: job.searchFields,
   };
   if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
   return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };
 }
 
 /** Each event's bytes in a native batch's body (views, not copies), or none where they cannot be told apart. */
-function batchEventBytes(body: Buffer, count: number): (Uint8Array | undefined)[] {
-  const ranges = batchEventRanges(body, count);
+function batchEventBytes(body: Buffer, ranges: number[] | null): (Uint8Array | undefined)[] {
   if (ranges === null) return [];
   const bytes: Uint8Array[] = [];
   for (let i = 0; i < ranges.length; i += 2) bytes.push(body.subarray(ranges[i], ranges[i + 1]));

@@ -24,6 +24,7 @@ export function createIngestRunner(pipeline: IngestPipeline, threads: IngestThre
   async function prepare(job: IngestJob, admit: Admit): Promise<JobResult> {
     if (scrubbingOf) job = { ...job, scrubbing: await scrubbingOf(job.projectId) };
     if (threads && pipeline.threadable()) {
+      if (!pipeline.searchFields()) job = { ...job, searchFields: false };
       const result = await threads.run(job);
       pipeline.reportThreadFailures(result.prepared);
       await admit(result.prepared.ids.length + result.prepared.rejected.length, result.info);

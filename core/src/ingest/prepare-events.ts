@@ -49,6 +49,8 @@ export interface PrepareContext {
   sent?: SentEvents;
   /** The project's scrubbing rules, for the hooks' context. */
   scrubbing?: ProjectScrubbing;
+  /** Build each event's search fields (GroupedEvent.search); false when storage keeps no search index. Default true. */
+  searchFields?: boolean;
 }
 
 export interface SentEvents {
@@ -110,7 +112,7 @@ export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedE
     try {
       const event = checkEvent(value, i, ctx);
       const payload = payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx);
-      const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload);
+      const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, resolveFingerprint(event), payload, ctx.searchFields);
       repeats.trim(grouped);
       prepared.grouped.push(grouped);
       prepared.ids.push(event.event_id);
@@ -151,11 +153,12 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
       event = isThenable(scrubbed) ? await scrubbed : scrubbed;
       const kept = hooks.runEach('ingest:filter', event, context);
       if (isThenable(kept) ? await kept : kept) {
-        const fingerprint = hooks.runEach('ingest:fingerprint', resolveFingerprint(event), { ...context, event });
+        // The handlers' context (with the event) is made only for a hook that has handlers.
+        const fingerprint = hooks.has('ingest:fingerprint') ? hooks.runEach('ingest:fingerprint', resolveFingerprint(event), { ...context, event }) : resolveFingerprint(event);
         const components = isThenable(fingerprint) ? await fingerprint : fingerprint;
         const asSent = keepSent || (keepUnchanged && event === checked && !loss.lossy);
         const payload = asSent ? payloadOf(event, ctx.sent?.bytes[i], receivedAt, ctx) : canonicalPayload(event);
-        const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, components, payload);
+        const grouped = toGroupedEvent(ctx.projectId, receivedAt, event, components, payload, ctx.searchFields);
         repeats.trim(grouped);
         prepared.grouped.push(grouped);
       } else {

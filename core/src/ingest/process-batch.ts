@@ -54,6 +54,21 @@ function firstEventOf(batch: GroupedEvent[]): (issue: Issue) => CanonicalEvent {
   return (issue) => decodePayload(firstByKey.get(`${issue.projectId}:${issue.fingerprint}`)!.payload);
 }
 
+/**
+ * The batch's event with a project and id (of two, the later), looked up per project rather than by a
+ * key string built per event: a batch nearly always holds one project, so that is one map of ids.
+ */
+function eventFinder(batch: GroupedEvent[]): (projectId: number, eventId: string) => GroupedEvent {
+  const projects = new Map<string, Map<string, GroupedEvent>>();
+  for (const e of batch) {
+    const project = String(e.projectId);
+    let ids = projects.get(project);
+    if (ids === undefined) projects.set(project, (ids = new Map()));
+    ids.set(e.eventId, e);
+  }
+  return (projectId, eventId) => projects.get(String(projectId))!.get(eventId)!;
+}
+
 /** Events are parsed back into objects only for the hooks that have handlers. */
 async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: HookRegistry): Promise<void> {
   const announceCreated = result.created.length > 0 && hooks.has('issue:created');
@@ -66,9 +81,9 @@ async function notify(batch: GroupedEvent[], result: StoreBatchResult, hooks: Ho
     ]);
   }
   if (result.stored.length && hooks.has('event:stored')) {
-    const payloadOf = new Map(batch.map((e) => [`${e.projectId}:${e.eventId}`, e.payload]));
+    const find = eventFinder(batch);
     await hooks.run('event:stored', {
-      events: result.stored.map((ref) => ({ ...ref, event: decodePayload(payloadOf.get(`${ref.projectId}:${ref.eventId}`)!) })),
+      events: result.stored.map((ref) => withFields(ref, { event: decodePayload(find(ref.projectId, ref.eventId).payload) })),
     });
   }
 }
@@ -86,12 +101,20 @@ async function publish(batch: GroupedEvent[], result: StoreBatchResult, pubsub: 
     for (const issue of result.regressed) sends.push(pubsub.publish('issue:regressed', { issue, event: eventFor(issue) }));
   }
   if (result.stored.length) {
-    const byKey = new Map(batch.map((e) => [`${e.projectId}:${e.eventId}`, e]));
+    const find = eventFinder(batch);
     const events: StoredEventSummary[] = result.stored.map((ref) => {
-      const e = byKey.get(`${ref.projectId}:${ref.eventId}`)!;
-      return { ...ref, level: e.level, environment: e.environment, release: e.release };
+      const e = find(ref.projectId, ref.eventId);
+      return withFields(ref, { level: e.level, environment: e.environment, release: e.release });
     });
     sends.push(pubsub.publish('event:stored', { events }));
   }
   await Promise.all(sends);
+}
+
+/**
+ * `{ ...ref, ...fields }` for a ref of storage (plain data, so the same object), made with Object.assign:
+ * an object spread of a fresh object costs far more per event in Node 20's V8 (bench:ingest profiles).
+ */
+function withFields<R extends object, F extends object>(ref: R, fields: F): R & F {
+  return Object.assign(Object.assign({}, ref), fields);
 }

@@ -339,6 +339,12 @@ export interface StatsPoint {
  * Cursor strings are the provider's own; a malformed one is rejected with FAULTLINE_ERR_QUERY_CURSOR.
  */
 export interface StorageProvider {
+  /**
+   * False when storeBatch never reads GroupedEvent.search (this storage keeps no search index): ingest
+   * then leaves it out instead of building every event's and carrying it to storage. Absent means true.
+   * A storage that reads it must still derive it from the payload where it is absent (older batches).
+   */
+  readonly indexesSearchFields?: boolean;
   /** Brings the schema up to date. Safe to call on every start and from several processes at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers; rejects otherwise. Used by /readyz. */

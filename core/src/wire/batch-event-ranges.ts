@@ -8,6 +8,17 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const EVENTS_KEY = [0x22, 0x65, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x22]; // "events"
 
+/** Where a native batch's events lie in its body: see batchLayout. */
+export interface BatchLayout {
+  /** The `[` and `]` of the events array. */
+  open: number;
+  close: number;
+  /** Each element as `[start, end)` pairs, flat, without the whitespace around it. */
+  ranges: number[];
+  /** How many top-level keys read `events`: JSON.parse keeps the last. */
+  eventsKeys: number;
+}
+
 /**
  * Where each event of a native batch (`{"events": [...]}`) lies in the body, so ingest can keep each
  * event's bytes as sent instead of serializing it again: the scan costs less than serializing (bench:prepare
@@ -20,19 +31,37 @@ const EVENTS_KEY = [0x22, 0x65, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x22]; // "events"
  * JSON.parse does.
  */
 export function batchEventRanges(body: Uint8Array, expected: number): number[] | null {
+  const layout = batchLayout(body);
+  if (layout === null || layout.ranges.length !== expected * 2) return null;
+  return layout.ranges;
+}
+
+/**
+ * The scan behind batchEventRanges, and behind parseNativeBatch (parse-native-batch.ts), which reads a
+ * body JSON.parse has not seen yet: so besides the ranges it gives where the array is, and it answers
+ * null for separators JSON would refuse (`[,{}]`, `[{},,{}]`, `[{},]`, `[{}:{}]`). What it cannot judge (the text
+ * outside the array, each element) is for JSON.parse to judge there.
+ */
+export function batchLayout(body: Uint8Array): BatchLayout | null {
   const n = body.length;
   let depth = 0;
   let keyNext = false; // at depth 1, the next string is a key
   let eventsKey = false; // the last key at depth 1 was `events` and its value has not begun
+  let eventsKeys = 0;
   let inEvents = false; // inside the events array: its elements are at depth 2
-  let found: number[] | null = null;
+  let found: BatchLayout | null = null;
+  let open = -1;
   let ranges: number[] = [];
   let start = -1; // where the element being read began
   let end = -1; // just past the last byte of the last token read
+  let comma = false; // a comma in the events array that no element followed yet
   for (let i = 0; i < n; i++) {
     const c = body[i];
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    if (inEvents && depth === 2 && start < 0 && c !== COMMA && c !== CLOSE_ARRAY) start = i;
+    if (inEvents && depth === 2 && start < 0 && c !== COMMA && c !== CLOSE_ARRAY) {
+      start = i;
+      comma = false;
+    }
     if (c === QUOTE) {
       const close = closingQuote(body, i);
       if (close < 0) return null;
@@ -40,19 +69,21 @@ export function batchEventRanges(body: Uint8Array, expected: number): number[] |
         if (keyNext) {
           if (hasBackslash(body, i, close)) return null;
           eventsKey = isEventsKey(body, i, close);
+          if (eventsKey) eventsKeys++;
           keyNext = false;
         } else eventsKey = false;
       }
       i = close;
       end = close + 1;
     } else if (c === COLON) {
-      continue;
+      if (inEvents && depth === 2) return null; // between elements: the ranges would leave it out
     } else if (c === COMMA) {
       if (depth === 1) keyNext = true;
       else if (inEvents && depth === 2) {
         if (start < 0) return null;
         ranges.push(start, end);
         start = -1;
+        comma = true;
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (depth === 0) {
@@ -61,8 +92,10 @@ export function batchEventRanges(body: Uint8Array, expected: number): number[] |
       } else if (depth === 1) {
         if (c === OPEN_ARRAY && eventsKey) {
           inEvents = true;
+          open = i;
           ranges = [];
           start = -1;
+          comma = false;
         }
         eventsKey = false;
       }
@@ -70,9 +103,10 @@ export function batchEventRanges(body: Uint8Array, expected: number): number[] |
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
       if (inEvents && depth === 1) {
+        if (comma || c !== CLOSE_ARRAY) return null;
         if (start >= 0) ranges.push(start, end);
         inEvents = false;
-        found = ranges;
+        found = { open, close: i, ranges, eventsKeys: 0 };
         start = -1;
       }
       end = i + 1;
@@ -82,7 +116,8 @@ export function batchEventRanges(body: Uint8Array, expected: number): number[] |
       end = i + 1;
     }
   }
-  if (found === null || found.length !== expected * 2) return null;
+  if (found === null) return null;
+  found.eventsKeys = eventsKeys;
   return found;
 }
 

@@ -1,15 +1,25 @@
 import type { IngestLimits } from '../config.js';
 import { FaultlineError } from '../errors.js';
 import { findShapeViolation, shapeError } from '../event/check-shape.js';
+import { parseNativeBatch } from './parse-native-batch.js';
 import { parseJsonBody } from './read-body.js';
 import { discardedEntry, type DiscardedEvents } from './discarded-events.js';
+
+export interface NativeBody {
+  events: unknown[];
+  isBatch: boolean;
+  discarded: DiscardedEvents[];
+  /** Each event's bytes in the body (batchEventRanges), where parsing the batch found them already. */
+  eventRanges?: number[];
+}
 
 /**
  * `POST /api/v1/events`'s body: one event, or `{ "events": [...] }`, which may say what the SDK dropped
  * since its last accepted body: `"discarded": {"<reason>": <count>}` (Sentry's client report reasons).
  */
-export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: unknown[]; isBatch: boolean; discarded: DiscardedEvents[] } {
-  const parsed = parseJsonBody(body);
+export function decodeNativeBody(body: Buffer, limits: IngestLimits): NativeBody {
+  const batch = parseNativeBatch(body);
+  const parsed = batch ? batch.value : parseJsonBody(body);
   const isBatch = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Array.isArray((parsed as any).events);
   const events: unknown[] = isBatch ? (parsed as { events: unknown[] }).events : [parsed];
   if (events.length === 0) throw new FaultlineError('FAULTLINE_ERR_INGEST_BODY_EMPTY', 'The batch holds no events', { path: 'events' });
@@ -17,7 +27,12 @@ export function decodeNativeBody(body: Buffer, limits: IngestLimits): { events: 
     throw new FaultlineError('FAULTLINE_ERR_INGEST_BATCH_TOO_LARGE', `At most ${limits.maxEventsPerRequest} events per request`, { path: 'events' });
   }
   if (body.length > limits.maxEventBytes) checkEventSizes(events, limits, isBatch);
-  return { events, isBatch, discarded: isBatch ? discardedCounts((parsed as { discarded?: unknown }).discarded) : [] };
+  return {
+    events,
+    isBatch,
+    discarded: isBatch ? discardedCounts((parsed as { discarded?: unknown }).discarded) : [],
+    ...(batch ? { eventRanges: batch.ranges } : {}),
+  };
 }
 
 /** A malformed `discarded` is ignored, not an error: it is the SDK's own bookkeeping. */

@@ -179,6 +179,11 @@ export class PostgresStorage implements StorageProvider {
   listTokens: StorageProvider['listTokens'] = () => guarded(() => this.adminQueries.listTokens());
   revokeToken: StorageProvider['revokeToken'] = (tokenId) => guarded(() => this.adminQueries.revokeToken(tokenId));
 
+  /** `searchIndex: false` writes no search columns: ingest need not build them (StorageProvider). */
+  get indexesSearchFields(): boolean {
+    return this.options.searchIndex;
+  }
+
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
     return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex, tagWriter: this.tagWriter ?? undefined }));
