@@ -152,6 +152,16 @@ const UPDATE_ISSUES: PreparedStatement = {
      SELECT * FROM updated WHERE old_status = 'resolved'`,
 };
 
+/**
+ * The same without counting each user's events (`searchIndex: false`: no tag summaries): a known pair is
+ * left as it is, within a batch (its events counted once there) as across batches.
+ */
+const UPDATE_ISSUES_UNCOUNTED: PreparedStatement = {
+  ...UPDATE_ISSUES,
+  name: 'faultline_update_issues_uncounted',
+  body: UPDATE_ISSUES.body.replace('DO UPDATE SET times_seen = u.times_seen + excluded.times_seen', 'DO NOTHING'),
+};
+
 /** The batch's tag counts per (issue, key, value), added to what `issue_tags` has (migration 0009). */
 const UPSERT_ISSUE_TAGS: PreparedStatement = {
   name: 'faultline_upsert_issue_tags',
@@ -167,7 +177,7 @@ const UPSERT_ISSUE_TAGS: PreparedStatement = {
 };
 
 /** What claimAndFindIssues prepares on each connection. */
-const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES, UPSERT_ISSUE_TAGS];
+const BATCH_STATEMENTS = [CLAIM_EVENTS, UPDATE_ISSUES, UPDATE_ISSUES_UNCOUNTED, UPSERT_ISSUE_TAGS];
 
 /**
  * The batch's last statements, then COMMIT, in one message: the issue tags (`tags`, in key order), then
@@ -187,10 +197,11 @@ export async function updateIssuesAndCommit(
   issueOf: (e: Claimed) => string,
   tags: IssueTagRow[],
   users: UserPairRow[],
+  countUsers = true,
 ): Promise<Issue[]> {
   const existing = groups.filter((g) => !g.created).sort((a, b) => compareBigint(a.issueId, b.issueId));
   const { issueRows, projectRows } = hourlyCounts(events, issueOf);
-  const update = execute(client, UPDATE_ISSUES, [
+  const update = execute(client, countUsers ? UPDATE_ISSUES : UPDATE_ISSUES_UNCOUNTED, [
     sql.ints(users.map((u) => u.projectId)),
     sql.ids(users.map((u) => u.issueId)),
     sql.texts(users.map((u) => u.userKey)),

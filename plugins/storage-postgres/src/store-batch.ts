@@ -70,7 +70,7 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   for (const [issueId, text] of issueTexts) columns.issueHas(issueId, text);
   for (const g of groups) if (g.created) columns.issueHas(g.issueId, { ...g.first.meta, frames: g.frames ?? null });
   await insertEvents(client, fresh, issueOf, columns);
-  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.countInto(new TagCounts()).rows(), columns.users.rows());
+  const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.countInto(new TagCounts()).rows(), columns.users.rows(), options.searchIndex !== false);
   options.tagWriter?.add(columns.tags);
   return {
     stored: [...fresh].sort((a, b) => a.index - b.index).map((e) => ({

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseSearchQuery, type GroupedEvent } from '@faultline/core';
 import { userSearch } from '../src/migrations/0010-user-search.js';
 import { searchIssues } from '../src/search-queries.js';
+import { PostgresStorage } from '../src/index.js';
 import { createHarness, groupedEvent, type Harness } from './helpers.js';
 
 describe('user fields with the issue\'s users (migration 0010)', () => {
@@ -52,6 +53,24 @@ describe('user fields with the issue\'s users (migration 0010)', () => {
     ]);
     const tags = await (await h.sql()).query("SELECT count(*)::int AS n FROM issue_tags WHERE key LIKE 'user.%'");
     expect(tags.rows[0].n, 'user fields are not issue tags').to.equal(0);
+  });
+
+  it('with searchIndex: false still counts the issue\'s users, and keeps no fields of theirs nor counts past a pair\'s first batch', async () => {
+    const plain = new PostgresStorage({ url: h.db.url, searchIndex: false });
+    await plain.connect();
+    try {
+      const { stored } = await plain.storeBatch([byUser('plain', 'id:1', ann), byUser('plain', 'id:1', ann), byUser('plain', 'id:2', bob)]);
+      await plain.storeBatch([byUser('plain', 'id:1', ann), byUser('plain', 'id:3', {})]);
+      const issueId = stored[0].issueId;
+      expect((await plain.getIssue(issueId))?.userCount).to.equal(3);
+      expect(await users(issueId)).to.deep.equal([
+        { user_key: 'id:1', n: 2, terms: null },
+        { user_key: 'id:2', n: 1, terms: null },
+        { user_key: 'id:3', n: 1, terms: null },
+      ]);
+    } finally {
+      await plain.close();
+    }
   });
 
   for (const perIssueFrom of [1, 1000]) {
