@@ -34,6 +34,13 @@ export async function explainSlowQueries(databaseUrl: string, projectId: number)
       `SELECT id FROM issues WHERE project_id = $1 AND release = 'app@9.9.9' ORDER BY last_seen DESC, id DESC LIMIT 26`,
       [projectId],
     );
+    await explain(
+      'search_negated_tag',
+      `SELECT id FROM issues WHERE project_id = $1
+          AND issues.id NOT IN (SELECT t.issue_id FROM issue_tags t WHERE t.project_id = $1 AND t.key = $2 AND t.value = ANY ($3::text[]))
+        ORDER BY last_seen DESC, id DESC LIMIT 26`,
+      [projectId, 'browser', ['Chrome']],
+    );
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM issue_stats_hourly WHERE project_id = $1', [projectId]);
     plans.issue_stats_hourly_rows = rows[0].n;
   } finally {
