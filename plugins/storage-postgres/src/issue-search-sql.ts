@@ -81,14 +81,18 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
   return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
 }
 
-/** The table and alias of each condition source. */
-export const SOURCE_TABLES = { events: 'events e', tags: 'issue_tags t', users: 'issue_users u' } as const;
+/** The table of each condition source, and the alias its conditions use. */
+const SOURCES = { events: ['events', 'e'], tags: ['issue_tags', 't'], users: ['issue_users', 'u'] } as const;
+
+/** `<alias>.issue_id FROM <table> <alias> WHERE <alias>.project_id = <project>`: a source's rows in one project. */
+export function sourceRows(source: EventCondition['source'], project: string): string {
+  const [table, alias] = SOURCES[source];
+  return `${alias}.issue_id FROM ${table} ${alias} WHERE ${alias}.project_id = ${project}`;
+}
 
 /** The rows a condition's source has about one issue. */
 function rowsOfIssue(cond: EventCondition): string {
-  const table = SOURCE_TABLES[cond.source];
-  const alias = table.slice(-1);
-  return `SELECT 1 FROM ${table} WHERE ${alias}.project_id = issues.project_id AND ${alias}.issue_id = issues.id`;
+  return `SELECT ${sourceRows(cond.source, 'issues.project_id')} AND ${SOURCES[cond.source][1]}.issue_id = issues.id`;
 }
 
 /** True for an issue with an event (or tag) matching `cond`, as its scan says. */
@@ -111,9 +115,7 @@ function issuesWith(cond: EventCondition, params: SqlParams): string {
  */
 function issuesWithout(cond: EventCondition, params: SqlParams): string {
   if (cond.source !== 'events' && cond.scan.kind === 'per-issue') {
-    const table = SOURCE_TABLES[cond.source];
-    const alias = table.slice(-1);
-    return `issues.id NOT IN (SELECT ${alias}.issue_id FROM ${table} WHERE ${alias}.project_id = $1 AND ${cond.build(params)})`;
+    return `issues.id NOT IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
   }
   return `NOT ${issuesWith(cond, params)}`;
 }

@@ -2,7 +2,7 @@ import type { Issue, IssueSearchQuery, Page, TagSummary, TagSummaryQuery } from 
 import type { PgClient } from './connection.js';
 import { isIssueId } from './issue-row.js';
 import { pageOfIssues } from './issue-queries.js';
-import { issueSearchConditions, SOURCE_TABLES, type EventCondition } from './issue-search-sql.js';
+import { issueSearchConditions, sourceRows } from './issue-search-sql.js';
 import { USER_FIELDS } from './user-pairs.js';
 import { SqlParams } from './sql-params.js';
 
@@ -29,7 +29,7 @@ export async function searchIssues(
   for (const cond of perIssueFrom > 0 ? conditions.events : []) {
     const { rows } = await client.query<{ n: number; ids: string[] }>(
       `SELECT count(*)::int AS n, coalesce(array_agg(DISTINCT issue_id::text), '{}') AS ids
-         FROM (SELECT ${rowsOf(cond)} AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
+         FROM (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.probe.sql} LIMIT ${perIssueFrom}) AS m`,
       cond.probe.values,
     );
     cond.scan = rows[0].n >= perIssueFrom ? { kind: 'per-issue' } : { kind: 'issues', ids: rows[0].ids };
@@ -39,13 +39,6 @@ export async function searchIssues(
   if (include) where.push(`id = ANY (${params.add(include.filter(isIssueId))}::bigint[])`);
   if (exclude && exclude.length > 0) where.push(`NOT (id = ANY (${params.add(exclude.filter(isIssueId))}::bigint[]))`);
   return pageOfIssues(client, { where, params, sort: query.sort, cursor: query.cursor, limit: query.limit });
-}
-
-/** The issue ids of a condition's source, in one project ($1). */
-function rowsOf(cond: EventCondition): string {
-  const table = SOURCE_TABLES[cond.source];
-  const alias = table.slice(-1);
-  return `${alias}.issue_id FROM ${table} WHERE ${alias}.project_id = $1`;
 }
 
 /** `issue_users` terms (`email:…`) back to the user field keys of tag summaries (`user.email`). */
