@@ -76,5 +76,26 @@ describe('migrations', () => {
       await storage.close();
     }
   });
-});
 
+  it('keeps only events with search text or frames in their search indexes, and plans search conditions on them', async () => {
+    const storage = new PostgresStorage({ url: db.url });
+    await storage.migrate();
+    await storage.close();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events' AND indexname IN ('events_search_idx', 'events_fields_idx') ORDER BY 1`,
+      );
+      expect(rows.map((r) => r.indexdef.replace(/.* WHERE /, ''))).to.deep.equal(['(fields IS NOT NULL)', '(search_text IS NOT NULL)']);
+      await client.query('BEGIN; SET LOCAL enable_seqscan = off');
+      const plan = async (condition: string) =>
+        (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT 1 FROM events e WHERE ${condition}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(await plan(`to_tsvector('simple', e.search_text) @@ plainto_tsquery('simple', 'timeout')`)).to.match(/Bitmap Index Scan on events_default_to_tsvector_idx/);
+      expect(await plan(`e.fields @> '{"fn":["placeOrder"]}'::jsonb`)).to.match(/Bitmap Index Scan on events_default_fields_idx/);
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
+  });
+});

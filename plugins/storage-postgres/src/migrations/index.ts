@@ -9,7 +9,8 @@ import { scrubbing } from './0008-scrubbing.js';
 import { issueTags } from './0009-issue-tags.js';
 import { userSearch } from './0010-user-search.js';
 import { issueFrames } from './0011-issue-frames.js';
+import { partialEventSearchIndexes } from './0012-partial-event-search-indexes.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing, issueTags, userSearch, issueFrames];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing, issueTags, userSearch, issueFrames, partialEventSearchIndexes];
