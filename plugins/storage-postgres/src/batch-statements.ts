@@ -5,12 +5,13 @@ import { ISSUE_COLUMNS, toIssue, type IssueRow } from './issue-row.js';
 import type { IssueTagRow } from './tag-counts.js';
 import type { UserPairRow } from './user-pairs.js';
 import type { IssueText } from './search-columns.js';
+import type { IssueTextCache } from './issue-text-cache.js';
 import { SqlLiterals } from './sql-literal.js';
 import { ensurePrepared, execute, type PreparedStatement } from './prepared-statements.js';
 
 const CLAIM_EVENTS: PreparedStatement = {
   name: 'faultline_claim_events',
-  types: 'int[], uuid[], timestamptz[], int[], text[]',
+  types: 'int[], uuid[], timestamptz[], int[], text[], bigint[]',
   body: `WITH claimed AS (
        INSERT INTO event_ids (project_id, event_id, received_at)
        SELECT * FROM unnest($1::int[], $2::uuid[], $3::timestamptz[])
@@ -19,13 +20,17 @@ const CLAIM_EVENTS: PreparedStatement = {
      )
      SELECT NULL::text AS id, project_id, key, NULL AS title, NULL AS type, NULL AS value, NULL::jsonb AS frames FROM claimed
      UNION ALL
-     SELECT id::text, project_id, fingerprint, title, type, value, frames FROM issues
-      WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))`,
+     SELECT id::text, project_id, fingerprint,
+            CASE WHEN known THEN NULL ELSE title END, CASE WHEN known THEN NULL ELSE type END,
+            CASE WHEN known THEN NULL ELSE value END, CASE WHEN known THEN NULL ELSE frames END
+       FROM (SELECT id, project_id, fingerprint, title, type, value, frames, id = ANY ($6::bigint[]) AS known FROM issues
+              WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))) AS i`,
 };
 
 /**
  * BEGIN; claims the event ids (returns the new events) and reads the ids of the issues that exist, with
- * the text and frames they are found by themselves (search-columns.ts leaves those out of their events'). The
+ * the text and frames they are found by themselves (search-columns.ts leaves those out of their events'):
+ * read from PostgreSQL only for the issues `cache` does not hold under the id they have. The
  * batch's prepared statements run with generic plans: planned once per connection, not per batch (their
  * arrays are small and every plan is index lookups by key, whatever the values).
  */
@@ -34,17 +39,20 @@ export async function claimAndFindIssues(
   sql: SqlLiterals,
   events: Claimed[],
   issues: { projectIds: number[]; fingerprints: string[] },
+  cache: IssueTextCache | undefined,
 ): Promise<{ fresh: Claimed[]; issueIds: Map<string, string>; issueTexts: Map<string, IssueText> }> {
   await ensurePrepared(client, BATCH_STATEMENTS);
+  const known = cache === undefined ? new Map<string, IssueText>() : cache.known(issues.projectIds.map((p, i) => groupKey(p, issues.fingerprints[i])));
   const claim = execute(client, CLAIM_EVENTS, [
     sql.ints(events.map((e) => e.projectId)),
     sql.uuids(events.map((e) => e.eventId)),
     sql.times(events.map((e) => e.receivedAt)),
     sql.ints(issues.projectIds),
     sql.texts(issues.fingerprints),
+    sql.ids([...known.keys()]),
   ]);
   const results = (await client.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; ${claim}`)) as unknown as {
-    rows: ({ id: string | null; project_id: number; key: string } & IssueText)[];
+    rows: ({ id: string | null; project_id: number; key: string } & (IssueText | { [K in keyof IssueText]: null }))[];
   }[];
   const claimed = new Set<string>();
   const issueIds = new Map<string, string>();
@@ -52,8 +60,14 @@ export async function claimAndFindIssues(
   for (const r of results[2].rows) {
     if (r.id === null) claimed.add(`${r.project_id}:${r.key}`);
     else {
-      issueIds.set(groupKey(r.project_id, r.key), r.id);
-      issueTexts.set(r.id, { title: r.title, type: r.type, value: r.value, frames: r.frames });
+      const key = groupKey(r.project_id, r.key);
+      issueIds.set(key, r.id);
+      if (r.title === null) issueTexts.set(r.id, known.get(r.id)!);
+      else {
+        const text: IssueText = { title: r.title, type: r.type, value: r.value, frames: r.frames };
+        issueTexts.set(r.id, text);
+        cache?.set(key, r.id, text);
+      }
     }
   }
   return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds, issueTexts };

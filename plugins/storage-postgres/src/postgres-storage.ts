@@ -55,6 +55,7 @@ import { resolveOptions, type ResolvedOptions, type StoragePostgresOptions } fro
 import { ensurePartitions } from './partitions.js';
 import { silentLogger } from './silent-logger.js';
 import { storeBatch } from './store-batch.js';
+import { IssueTextCache } from './issue-text-cache.js';
 import { IssueTagWriter } from './issue-tag-writer.js';
 
 /**
@@ -72,6 +73,7 @@ export class PostgresStorage implements StorageProvider {
   private connecting: Promise<void> | null = null;
   /** Null when issue tag counts are written in each batch's transaction (`issueTagsFlushMs: 0`). */
   private readonly tagWriter: IssueTagWriter | null;
+  private readonly issueTexts = new IssueTextCache();
 
   constructor(options: StoragePostgresOptions & { log?: Logger } = {}) {
     this.options = resolveOptions(options);
@@ -186,7 +188,7 @@ export class PostgresStorage implements StorageProvider {
 
   async storeBatch(events: GroupedEvent[]): Promise<StoreBatchResult> {
     if (events.length === 0) return { stored: [], duplicates: 0, created: [], regressed: [] };
-    return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex, tagWriter: this.tagWriter ?? undefined }));
+    return inOwnTransaction(this.db, (client) => storeBatch(client, events, { searchIndex: this.options.searchIndex, tagWriter: this.tagWriter ?? undefined, issueTexts: this.issueTexts }));
   }
 
   listIssues(projectId: number, query: IssueQuery): Promise<Page<Issue>> {

@@ -4,6 +4,7 @@ import { fingerprints, groupByIssue, groupKey, uniqueEvents, type Claimed, type 
 import { claimAndFindIssues, findIssueIds, insertMissingIssues, updateIssuesAndCommit } from './batch-statements.js';
 import { insertEvents } from './event-writer.js';
 import { BatchSearchColumns } from './search-columns.js';
+import type { IssueTextCache } from './issue-text-cache.js';
 import { TagCounts, type TagObservations } from './tag-counts.js';
 import { lostPreparedStatements, preparedStatementsWorked } from './prepared-statements.js';
 import { SqlLiterals } from './sql-literal.js';
@@ -45,12 +46,14 @@ export interface StoreBatchOptions {
   searchIndex?: boolean;
   /** Takes the batch's issue tag counts once it has committed, to write them later; without it they are upserted in the batch's transaction. */
   tagWriter?: { add(tags: TagObservations): void };
+  /** The text and frames of issues earlier batches read, kept across batches (none: read every time). */
+  issueTexts?: IssueTextCache;
 }
 
 async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options: StoreBatchOptions): Promise<StoreBatchResult> {
   const sql = new SqlLiterals(client);
   const unique = uniqueEvents(events);
-  const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique));
+  const claiming = claimAndFindIssues(client, sql, unique, fingerprints(unique), options.issueTexts);
   claiming.catch(() => undefined); // awaited below; this only keeps a failure during the next line handled
   const { fresh, issueIds, issueTexts } = await claiming;
   const duplicates = events.length - fresh.length;
@@ -68,7 +71,13 @@ async function storeBatchOnce(client: PgClient, events: GroupedEvent[], options:
   // Only the fresh events: a retried one that the claim dropped adds nothing to the issue's tag counts.
   const columns = new BatchSearchColumns(options.searchIndex);
   for (const [issueId, text] of issueTexts) columns.issueHas(issueId, text);
-  for (const g of groups) if (g.created) columns.issueHas(g.issueId, { ...g.first.meta, frames: g.frames ?? null });
+  for (const g of groups) {
+    if (!g.created) continue;
+    const text = { ...g.first.meta, frames: g.frames ?? null };
+    columns.issueHas(g.issueId, text);
+    // Kept even if this batch rolls back: the id is then never found again, and the text read anew.
+    options.issueTexts?.set(groupKey(g.projectId, g.fingerprint), g.issueId, text);
+  }
   await insertEvents(client, fresh, issueOf, columns);
   const regressed = await updateIssuesAndCommit(client, sql, fresh, groups, issueOf, options.tagWriter ? [] : columns.tags.countInto(new TagCounts()).rows(), columns.users.rows(), options.searchIndex !== false);
   options.tagWriter?.add(columns.tags);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseSearchQuery, type CanonicalEvent, type GroupedEvent } from '@faultline/core';
+import { PostgresStorage } from '../src/index.js';
 import { createHarness, groupedEvent, type Harness } from './helpers.js';
 
 describe('search columns of events (migration 0007)', () => {
@@ -95,6 +96,29 @@ describe('search columns of events (migration 0007)', () => {
       const page = await h.storage.searchIssues(h.projectId, { ast: parseSearchQuery(query), sort: 'last_seen', limit: 5 });
       expect(page.data.map((i) => i.id), query).to.deep.equal([stored[0].issueId]);
     }
+  });
+
+  it('reads an issue\'s text again when the issue was deleted and another process made a new one of the same fingerprint', async () => {
+    const withValue = (value: string): GroupedEvent => ({
+      ...groupedEvent(h.projectId, 'recreated', { title: `PaymentError: ${value}`, value }),
+      meta: { title: `PaymentError: ${value}`, culprit: 'pay.ts', type: 'PaymentError', value },
+      search: { text: value, tags: {}, filenames: [], functions: [] },
+    });
+    const first = await h.storage.storeBatch([withValue('card declined')]); // this process now holds its text
+    const sql = await h.sql();
+    await sql.query('DELETE FROM issues WHERE id = $1', [first.stored[0].issueId]);
+    const other = new PostgresStorage({ url: h.db.url });
+    try {
+      await other.connect();
+      await other.storeBatch([withValue('card expired')]);
+    } finally {
+      await other.close();
+    }
+    const again = [withValue('card declined'), withValue('card expired')];
+    const { stored } = await h.storage.storeBatch(again);
+    expect(stored[0].issueId).to.not.equal(first.stored[0].issueId);
+    expect((await columns(again[0].eventId)).search_text, 'not the new issue\'s text').to.equal('card declined');
+    expect((await columns(again[1].eventId)).search_text, 'the new issue\'s text').to.equal(null);
   });
 
   it('keeps an issue\'s frames with the issue, other frames on one event of the batch, and finds the issue by either', async () => {
