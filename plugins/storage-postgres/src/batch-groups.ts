@@ -25,12 +25,12 @@ export interface IssueGroup {
   users: Set<string>;
   /** '' until the issue is found or created. */
   issueId: string;
-  /** The frames a new issue is found by (`issues.frames`, migration 0011): its batch's first event's. */
+  /** The frames a new issue is found by (`issue_frames`, migration 0013): its batch's first event's. */
   frames?: IssueFrames | null;
   created: boolean;
 }
 
-/** `issues.frames` and `events.fields` (migrations 0007, 0011): file names and functions of a stack. */
+/** `issue_frames.frames` and `events.fields` (migrations 0007, 0013): file names and functions of a stack. */
 export interface IssueFrames {
   f: string[];
   fn: string[];

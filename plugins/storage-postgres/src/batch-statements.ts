@@ -22,8 +22,9 @@ const CLAIM_EVENTS: PreparedStatement = {
      UNION ALL
      SELECT id::text, project_id, fingerprint,
             CASE WHEN known THEN NULL ELSE title END, CASE WHEN known THEN NULL ELSE type END,
-            CASE WHEN known THEN NULL ELSE value END, CASE WHEN known THEN NULL ELSE frames END
-       FROM (SELECT id, project_id, fingerprint, title, type, value, frames, id = ANY ($6::bigint[]) AS known FROM issues
+            CASE WHEN known THEN NULL ELSE value END,
+            CASE WHEN known THEN NULL ELSE (SELECT frames FROM issue_frames f WHERE f.issue_id = i.id) END
+       FROM (SELECT id, project_id, fingerprint, title, type, value, id = ANY ($6::bigint[]) AS known FROM issues
               WHERE (project_id, fingerprint) IN (SELECT * FROM unnest($4::int[], $5::text[]))) AS i`,
 };
 
@@ -73,16 +74,32 @@ export async function claimAndFindIssues(
   return { fresh: events.filter((e) => claimed.has(`${e.projectId}:${e.eventId}`)), issueIds, issueTexts };
 }
 
-/** Inserts issues with their final counts; returns the ones this batch created, by group key. */
+/**
+ * Inserts issues with their final counts, and the frames of those that have some (`issue_frames`, migration
+ * 0013); returns the ones this batch created, by group key.
+ */
 export async function insertMissingIssues(client: PgClient, groups: IssueGroup[]): Promise<Map<string, Issue>> {
   const { rows } = await client.query<IssueRow>(
-    `INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
-                         release, environment, first_seen, last_seen, count, user_count, frames)
-     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
-                          $14::bigint[], $15::int[], $16::jsonb[])
-     ON CONFLICT (project_id, fingerprint) DO NOTHING
-     RETURNING ${ISSUE_COLUMNS}`,
+    `WITH b AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
+                            $14::bigint[], $15::int[], $16::jsonb[])
+         AS b(project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
+              release, environment, first_seen, last_seen, count, user_count, frames)
+     ), created AS (
+       INSERT INTO issues (project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
+                           release, environment, first_seen, last_seen, count, user_count)
+       SELECT project_id, fingerprint, grouping_version, title, culprit, type, value, level, platform,
+              release, environment, first_seen, last_seen, count, user_count FROM b
+       ON CONFLICT (project_id, fingerprint) DO NOTHING
+       RETURNING ${ISSUE_COLUMNS}
+     ), frames AS (
+       INSERT INTO issue_frames (issue_id, project_id, frames)
+       SELECT created.id, created.project_id, b.frames FROM created
+         JOIN b ON b.project_id = created.project_id AND b.fingerprint = created.fingerprint
+        WHERE b.frames IS NOT NULL
+     )
+     SELECT * FROM created`,
     [
       groups.map((g) => g.projectId),
       groups.map((g) => g.fingerprint),

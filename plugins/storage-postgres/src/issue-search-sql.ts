@@ -44,7 +44,7 @@ export interface EventCondition {
  * The search AST as conditions on the `issues` table, every value a parameter. Issue fields (status,
  * level, release, environment, error type and value, message, counts and times) are the issue's own
  * columns; tags are the issue's rows in `issue_tags` (migration 0009), user fields its users' terms in
- * `issue_users` (migration 0010); stack frames are the issue's own (`frames`, migration 0011) or reach
+ * `issue_users` (migration 0010); stack frames are the issue's own (`issue_frames`, migration 0013) or reach
  * into the issue's events (`fields`, GIN-indexed); free text matches the issue's title, value and culprit
  * or any of its events' messages and exception values (`search_text`, GIN-indexed tsvector). `events`
  * lists the conditions on events and tags, whose `scan` the caller may set before `render` joins them.
@@ -65,8 +65,8 @@ export function issueSearchConditions(ast: SearchAst, params: SqlParams): { rend
       if (source !== 'events') parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
       else {
         // An issue is found by its own frames, or by its events' where they differ (search-columns.ts).
-        const own = frameCondition(term, params, 'issues.frames');
-        parts.push(() => (term.negated ? `(NOT coalesce(${own}, false) AND ${issuesWithout(cond, params)})` : `(${own} OR ${issuesWith(cond, params)})`));
+        const own = `EXISTS (SELECT 1 FROM issue_frames f WHERE f.issue_id = issues.id AND ${frameCondition(term, params, 'f.frames')})`;
+        parts.push(() => (term.negated ? `(NOT ${own} AND ${issuesWithout(cond, params)})` : `(${own} OR ${issuesWith(cond, params)})`));
       }
     } else parts.push(negate(term, condition(term, params)));
   }
@@ -156,8 +156,8 @@ function match(term: MatchTerm, params: SqlParams): string {
   }
 }
 
-/** A stack frame term as a condition on one event's frames (`e.fields`) or the issue's own (`issues.frames`). */
-function frameCondition(term: MatchTerm, params: SqlParams, column: 'e.fields' | 'issues.frames'): string {
+/** A stack frame term as a condition on one event's frames (`e.fields`) or the issue's own (`issue_frames f`). */
+function frameCondition(term: MatchTerm, params: SqlParams, column: 'e.fields' | 'f.frames'): string {
   const key = term.field === 'stack.filename' ? 'f' : 'fn';
   return anyOf(
     term.values.map((p) => {

@@ -25,7 +25,7 @@ export interface SearchColumns {
  * The fields come from grouping; an event of a batch queued in format version 1 comes without them, and
  * its payload is decoded for them here.
  */
-/** What an issue is found by itself: its `search` column (migration 0001) but the culprit, and its `frames` (0011). */
+/** What an issue is found by itself: its `search` column (migration 0001) but the culprit, and its frames (`issue_frames`, 0013). */
 export interface IssueText {
   title: string;
   type: string;

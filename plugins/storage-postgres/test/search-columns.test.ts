@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseSearchQuery, type CanonicalEvent, type GroupedEvent } from '@faultline/core';
 import { PostgresStorage } from '../src/index.js';
+import { issueFramesTable } from '../src/migrations/0013-issue-frames-table.js';
 import { createHarness, groupedEvent, type Harness } from './helpers.js';
 
 describe('search columns of events (migration 0007)', () => {
@@ -58,10 +59,13 @@ describe('search columns of events (migration 0007)', () => {
     };
     await h.storage.storeBatch([grouped]);
     const row = await columns(grouped.eventId);
-    // The event's frames are its new issue's (migration 0011), found there.
+    // The event's frames are its new issue's (migration 0013), found there.
     expect(row).to.deep.equal({ search_text: 'ошибка 支付', fields: null });
-    const issue = await (await h.sql()).query('SELECT frames FROM issues WHERE fingerprint = $1', ['fp2']);
-    expect(issue.rows[0].frames).to.deep.equal({ f: [], fn: ['f'] });
+    const issue = await (await h.sql()).query(
+      'SELECT f.project_id, f.frames FROM issue_frames f JOIN issues i ON i.id = f.issue_id WHERE i.fingerprint = $1',
+      ['fp2'],
+    );
+    expect(issue.rows).to.deep.equal([{ project_id: h.projectId, frames: { f: [], fn: ['f'] } }]);
   });
 
   it('keeps one event\'s text per issue and distinct text in a batch (the rest skip the text index), and no tags', async () => {
@@ -119,6 +123,26 @@ describe('search columns of events (migration 0007)', () => {
     expect(stored[0].issueId).to.not.equal(first.stored[0].issueId);
     expect((await columns(again[0].eventId)).search_text, 'not the new issue\'s text').to.equal('card declined');
     expect((await columns(again[1].eventId)).search_text, 'the new issue\'s text').to.equal(null);
+  });
+
+  it('moves the issues\' frames to their own table (migration 0013), where they are still found', async () => {
+    const event: GroupedEvent = { ...groupedEvent(h.projectId, 'moved'), search: { text: '', tags: {}, filenames: ['cart.ts'], functions: ['placeOrder'] } };
+    const { stored } = await h.storage.storeBatch([event]);
+    const sql = await h.sql();
+    // The tables as migration 0012 left them: the frames in the issue's row.
+    await sql.query(`
+      ALTER TABLE issues ADD COLUMN frames jsonb;
+      UPDATE issues SET frames = f.frames FROM issue_frames f WHERE f.issue_id = issues.id;
+      CREATE INDEX issues_frames_idx ON issues USING gin (frames jsonb_path_ops);
+      DROP TABLE issue_frames;
+    `);
+    await sql.query('BEGIN');
+    await issueFramesTable.up(sql);
+    await sql.query('COMMIT');
+    const { rows } = await sql.query('SELECT issue_id::text AS id, project_id, frames FROM issue_frames');
+    expect(rows).to.deep.equal([{ id: stored[0].issueId, project_id: h.projectId, frames: { f: ['cart.ts'], fn: ['placeOrder'] } }]);
+    const page = await h.storage.searchIssues(h.projectId, { ast: parseSearchQuery('stack.function:placeOrder'), sort: 'last_seen', limit: 5 });
+    expect(page.data.map((i) => i.id)).to.deep.equal([stored[0].issueId]);
   });
 
   it('keeps an issue\'s frames with the issue, other frames on one event of the batch, and finds the issue by either', async () => {

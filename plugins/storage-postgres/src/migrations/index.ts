@@ -10,7 +10,8 @@ import { issueTags } from './0009-issue-tags.js';
 import { userSearch } from './0010-user-search.js';
 import { issueFrames } from './0011-issue-frames.js';
 import { partialEventSearchIndexes } from './0012-partial-event-search-indexes.js';
+import { issueFramesTable } from './0013-issue-frames-table.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing, issueTags, userSearch, issueFrames, partialEventSearchIndexes];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, projectStatsAndReleaseIndex, scheduledRuns, auditLog, alertRules, retention, search, scrubbing, issueTags, userSearch, issueFrames, partialEventSearchIndexes, issueFramesTable];
