@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { QueueProvider } from '../providers/queue.js';
 import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type RejectedEvent, type SentEvents } from './prepare-events.js';
+import { SearchRepeats } from './search-repeats.js';
 
 export type { PreparedEvents, RejectedEvent };
 
@@ -50,6 +51,8 @@ export interface AcceptDeps {
  */
 export function createIngestPipeline(deps: AcceptDeps) {
   const { config, validate, hooks, metrics } = deps;
+  /** This instance's, for the requests prepared on the main thread (ingest threads keep their own). */
+  const repeats = new SearchRepeats();
 
   /**
    * True while no plugin taps a per-event hook in-process: preparing may then run in an ingest thread,
@@ -70,6 +73,7 @@ export function createIngestPipeline(deps: AcceptDeps) {
       sent: req.sent,
       scrubbing: req.scrubbing,
       searchFields: deps.searchFields(),
+      repeats,
     };
     return hooks.hasIngestHandlers() ? prepareHookedEvents(req.events, ctx, hooks) : prepareEvents(req.events, ctx);
   }

@@ -9,6 +9,7 @@ import { decodeStoreBody, type SentryClient } from '../sentry/store-body.js';
 import type { HookRegistry } from '../hooks/hook-registry.js';
 import type { ProjectScrubbing } from '../providers/scrubbing.js';
 import { prepareEvents, prepareHookedEvents, type PrepareContext, type PreparedEvents, type SentEvents } from './prepare-events.js';
+import type { SearchRepeats } from './search-repeats.js';
 
 /**
  * One request body to ingest, as the routes hand it over: plain data, so it can be posted to an ingest
@@ -87,7 +88,13 @@ export function decodeBody(
  * The whole of a job, what an ingest thread runs: synchronous unless `hooks` (the plugins' ingest
  * modules) has per-event handlers.
  */
-export function runJob(job: IngestJob, limits: IngestLimits, validate: EventValidator, hooks?: HookRegistry): JobResult | Promise<JobResult> {
+export function runJob(
+  job: IngestJob,
+  limits: IngestLimits,
+  validate: EventValidator,
+  hooks?: HookRegistry,
+  repeats?: SearchRepeats,
+): JobResult | Promise<JobResult> {
   const decoded = decodeBody(job.kind, decompressBodySync(job.body, job.encoding, limits.maxBodyBytes), limits, job.refuseEvents, job.sentryClient);
   const ctx: PrepareContext = {
     projectId: job.projectId,
@@ -99,6 +106,7 @@ export function runJob(job: IngestJob, limits: IngestLimits, validate: EventVali
     sent: decoded.sent,
     scrubbing: job.scrubbing,
     searchFields: job.searchFields,
+    repeats,
   };
   if (hooks?.hasIngestHandlers()) return prepareHookedEvents(decoded.events, ctx, hooks).then((prepared) => ({ info: decoded.info, prepared }));
   return { info: decoded.info, prepared: prepareEvents(decoded.events, ctx) };

@@ -15,6 +15,7 @@ import scrubModule from '../scrub/scrub-module.js';
 import { CORE } from '../scrub/scrubbing-rules.js';
 import { runJob, type IngestJob, type JobResult } from './ingest-job.js';
 import type { HookFailureRecord } from './prepare-events.js';
+import { SearchRepeats } from './search-repeats.js';
 
 export type WorkerAnswer =
   | { ok: true; result: JobResult }
@@ -30,6 +31,8 @@ export interface IngestWorkerData {
 
 const { limits, modules, scrubbing } = workerData as IngestWorkerData;
 const validate = createEventValidator(limits);
+/** This thread's, across its jobs: a pool belongs to one Faultline, so no other instance's issues are here. */
+const repeats = new SearchRepeats();
 
 /**
  * Failures since the last answer. Any job may carry them back (several run at once), and each is sent
@@ -56,7 +59,7 @@ async function loadHandlers(): Promise<void> {
 export default function ingestJob(job: IngestJob): unknown {
   if (loading) return loading.then(() => ingestJob(job));
   try {
-    const result = runJob(job, limits, validate, hooks);
+    const result = runJob(job, limits, validate, hooks, repeats);
     return result instanceof Promise ? result.then(answer, refusal) : answer(result);
   } catch (err) {
     return refusal(err);

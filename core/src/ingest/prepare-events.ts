@@ -51,6 +51,8 @@ export interface PrepareContext {
   scrubbing?: ProjectScrubbing;
   /** Build each event's search fields (GroupedEvent.search); false when storage keeps no search index. Default true. */
   searchFields?: boolean;
+  /** The issues' text and frames recently carried, kept across requests by a thread or an instance; default: this request's. */
+  repeats?: SearchRepeats;
 }
 
 export interface SentEvents {
@@ -105,7 +107,7 @@ function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, received
 export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedEvents {
   const receivedAt = ctx.receivedAt.toISOString();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [] };
-  const repeats = new SearchRepeats();
+  const repeats = ctx.repeats ?? new SearchRepeats({ max: Math.max(events.length, 1) });
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;
@@ -139,7 +141,7 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
   const keepSent = !hooks.mayChangeEvents();
   const keepUnchanged = !keepSent && hooks.changesAreVisible();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
-  const repeats = new SearchRepeats();
+  const repeats = ctx.repeats ?? new SearchRepeats({ max: Math.max(events.length, 1) });
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;

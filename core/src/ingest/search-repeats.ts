@@ -1,16 +1,25 @@
+import { LRUCache } from 'lru-cache';
 import type { GroupedEvent } from '../providers/storage.js';
 
 const NONE: readonly string[] = Object.freeze([]);
 
 /**
- * Leaves out of an event's search fields the text and the frames that an earlier event of the same
- * request and issue (project and fingerprint) carries too: such events nearly always repeat both, storage
- * indexes an issue's text and frames once per batch anyway (a request's events reach storage in one
- * batch), and carrying 20 file names and functions per event from the ingest thread cost more than
- * the rest of the search fields. Tags stay on every event: they are counted.
+ * Leaves out of an event's search fields the text and the frames that an earlier event of the same issue
+ * (project and fingerprint) carried through this thread within the last minute. Events of an issue nearly
+ * always repeat both, an issue is found by any one of its events (and storage leaves out what the issue
+ * has itself), and carrying 20 file names and functions from the ingest thread for every event cost more
+ * than the rest of its search fields. Tags stay on every event: they are counted.
+ *
+ * Why a minute, not for good: the event that carried them may not be stored (its request refused after it
+ * was prepared, by a full queue say) or may be deleted later by retention; the issue's next event after
+ * the minute carries them again. One thread's cache holds up to `max` issues (~1 KB each).
  */
 export class SearchRepeats {
-  private readonly first = new Map<string, NonNullable<GroupedEvent['search']>>();
+  private readonly first: LRUCache<string, NonNullable<GroupedEvent['search']>>;
+
+  constructor(options: { ttlMs?: number; max?: number } = {}) {
+    this.first = new LRUCache({ max: options.max ?? 5000, ttl: options.ttlMs ?? 60_000 });
+  }
 
   trim(event: GroupedEvent): void {
     const s = event.search;
@@ -18,7 +27,7 @@ export class SearchRepeats {
     const key = `${event.projectId}\u0000${event.fingerprint}`;
     const first = this.first.get(key);
     if (first === undefined) {
-      this.first.set(key, s);
+      this.first.set(key, { text: s.text, tags: {}, filenames: s.filenames, functions: s.functions });
       return;
     }
     if (s.text === first.text) s.text = '';

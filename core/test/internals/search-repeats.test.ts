@@ -5,7 +5,7 @@ import type { GroupedEvent } from '../../src/providers/storage.js';
 const event = (fingerprint: string, text: string, functions: string[], tags: Record<string, string> = {}, projectId = 1) =>
   ({ projectId, fingerprint, search: { text, tags, filenames: functions.map((f) => `${f}.js`), functions } }) as unknown as GroupedEvent;
 
-describe('SearchRepeats: a request\'s repeats of an issue\'s text and frames are carried once', () => {
+describe('SearchRepeats: an issue\'s repeated text and frames are carried once a minute', () => {
   it('empties the text and frames an earlier event of the same project and fingerprint carries, never the tags', () => {
     const repeats = new SearchRepeats();
     const first = event('fp', 'TypeError boom', ['run', 'main'], { a: '1' });
@@ -21,5 +21,27 @@ describe('SearchRepeats: a request\'s repeats of an issue\'s text and frames are
     expect([otherFrames.search!.text, otherFrames.search!.functions]).to.deep.equal(['', ['run', 'other']]);
     expect(otherIssue.search!.functions).to.deep.equal(['run', 'main']);
     expect(otherProject.search!.functions).to.deep.equal(['run', 'main']);
+  });
+
+  it('keeps them across requests until they are a minute old, then lets the next event carry them again', async () => {
+    const repeats = new SearchRepeats({ ttlMs: 30 });
+    const first = event('fp', 'TypeError boom', ['run', 'main']);
+    const nextRequest = event('fp', 'TypeError boom', ['run', 'main']);
+    repeats.trim(first);
+    repeats.trim(nextRequest);
+    expect(nextRequest.search).to.deep.include({ text: '', functions: [] });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const later = event('fp', 'TypeError boom', ['run', 'main']);
+    repeats.trim(later);
+    expect(later.search).to.deep.include({ text: 'TypeError boom', functions: ['run', 'main'] });
+    expect(first.search!.functions, 'what it keeps is its own, not the event\'s').to.deep.equal(['run', 'main']);
+  });
+
+  it('holds at most `max` issues, forgetting the least recently seen', () => {
+    const repeats = new SearchRepeats({ max: 2 });
+    for (const fp of ['a', 'b', 'c']) repeats.trim(event(fp, 'boom', ['main']));
+    const again = ['a', 'c'].map((fp) => event(fp, 'boom', ['main']));
+    for (const e of again) repeats.trim(e);
+    expect(again.map((e) => e.search!.text)).to.deep.equal(['boom', '']);
   });
 });
