@@ -37,7 +37,7 @@ describe('SearchRepeats: an issue\'s repeated text and frames are carried once a
     expect(first.search!.functions, 'what it keeps is its own, not the event\'s').to.deep.equal(['run', 'main']);
   });
 
-  it('holds at most `max` issues, forgetting the least recently seen', () => {
+  it('holds at most `max` issues, forgetting the one carried longest ago', () => {
     const repeats = new SearchRepeats({ max: 2 });
     for (const fp of ['a', 'b', 'c']) repeats.trim(event(fp, 'boom', ['main']));
     const again = ['a', 'c'].map((fp) => event(fp, 'boom', ['main']));

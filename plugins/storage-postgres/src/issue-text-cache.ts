@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { IssueText } from './search-columns.js';
 
 /**
@@ -9,11 +8,10 @@ import type { IssueText } from './search-columns.js';
  * claim finds: a deleted and recreated issue has a new id, and its text is read again. ~1 KB an issue.
  */
 export class IssueTextCache {
-  private readonly issues: LRUCache<string, { id: string; text: IssueText }>;
+  /** In the order they were read: past `max`, the first goes (cheaper than an LRU, and the hot issues are soon back). */
+  private readonly issues = new Map<string, { id: string; text: IssueText }>();
 
-  constructor(max = 5000) {
-    this.issues = new LRUCache({ max });
-  }
+  constructor(private readonly max = 5000) {}
 
   /** The texts held for some issues, by id, taken now so that an eviction during the batch cannot lose one. */
   known(groupKeys: Iterable<string>): Map<string, IssueText> {
@@ -26,6 +24,8 @@ export class IssueTextCache {
   }
 
   set(groupKey: string, id: string, text: IssueText): void {
+    this.issues.delete(groupKey);
     this.issues.set(groupKey, { id, text });
+    if (this.issues.size > this.max) this.issues.delete(this.issues.keys().next().value as string);
   }
 }
