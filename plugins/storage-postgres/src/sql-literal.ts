@@ -30,7 +30,11 @@ export class SqlLiterals {
     return `'{${values.map((d) => `"${d.toISOString()}"`).join(',')}}'::timestamptz[]`;
   }
 
+  /** Most values need no escaping, and the driver's escapeLiteral builds every one a character at a time. */
   texts(values: (string | null | undefined)[]): string {
-    return `ARRAY[${values.map((v) => (v == null ? 'NULL' : this.client.escapeLiteral(v))).join(',')}]::text[]`;
+    return `ARRAY[${values.map((v) => (v == null ? 'NULL' : NEEDS_ESCAPING.test(v) ? this.client.escapeLiteral(v) : `'${v}'`)).join(',')}]::text[]`;
   }
 }
+
+/** What escapeLiteral changes: a quote (doubled) or a backslash (doubled, behind E). Without either, it only quotes. */
+const NEEDS_ESCAPING = /['\\]/;
