@@ -65,8 +65,11 @@ export function eventSearchFields(event: CanonicalEvent): EventSearchFields {
 /** Lone surrogates become U+FFFD: jsonb refuses them (JSON.stringify writes them as \udxxx escapes). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const SURROGATE = /[\ud800-\udfff]/;
+/** A NUL or any surrogate: both rare, and one native test looks for both. */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 function wellFormed(s: string): string {
+  if (!SUSPECT.test(s)) return s;
   const clean = stripNul(s);
   return SURROGATE.test(clean) ? clean.replace(LONE_SURROGATE, '\ufffd') : clean;
 }
