@@ -41,6 +41,22 @@ export async function explainSlowQueries(databaseUrl: string, projectId: number)
         ORDER BY last_seen DESC, id DESC LIMIT 26`,
       [projectId, 'browser', ['Chrome']],
     );
+    // Free text common in events (`upstream timeout`): the probe through the GIN index, then the page per issue.
+    await explain(
+      'search_text_event_common_probe',
+      `SELECT count(*)::int AS n FROM (SELECT e.issue_id FROM events e WHERE e.project_id = $1
+          AND to_tsvector('simple', e.search_text) @@ plainto_tsquery('simple', $2) LIMIT 1000) AS m`,
+      [projectId, 'upstream timeout'],
+    );
+    await explain(
+      'search_text_event_common_page',
+      `SELECT id FROM issues WHERE project_id = $1
+          AND (issues.search @@ plainto_tsquery('simple', $2) OR EXISTS (SELECT e.issue_id FROM events e
+                WHERE e.project_id = issues.project_id AND e.issue_id = issues.id
+                  AND to_tsvector('simple', coalesce(e.search_text, '')) @@ plainto_tsquery('simple', $2) OFFSET 0))
+        ORDER BY last_seen DESC, id DESC LIMIT 26`,
+      [projectId, 'upstream timeout'],
+    );
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM issue_stats_hourly WHERE project_id = $1', [projectId]);
     plans.issue_stats_hourly_rows = rows[0].n;
   } finally {
