@@ -107,7 +107,7 @@ function payloadOf(event: CanonicalEvent, sent: Uint8Array | undefined, received
 export function prepareEvents(events: unknown[], ctx: PrepareContext): PreparedEvents {
   const receivedAt = ctx.receivedAt.toISOString();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [] };
-  const repeats = ctx.repeats ?? new SearchRepeats({ max: Math.max(events.length, 1) });
+  const repeats = ctx.repeats ?? new SearchRepeats();
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;
@@ -141,7 +141,7 @@ export async function prepareHookedEvents(events: unknown[], ctx: PrepareContext
   const keepSent = !hooks.mayChangeEvents();
   const keepUnchanged = !keepSent && hooks.changesAreVisible();
   const prepared: PreparedEvents = { grouped: [], ids: [], rejected: [], filtered: 0 };
-  const repeats = ctx.repeats ?? new SearchRepeats({ max: Math.max(events.length, 1) });
+  const repeats = ctx.repeats ?? new SearchRepeats();
   for (let i = 0; i < events.length; i++) {
     const value = events[i];
     events[i] = undefined;

@@ -11,24 +11,26 @@ const NONE: readonly string[] = Object.freeze([]);
  *
  * Why a minute, not for good: the event that carried them may not be stored (its request refused after it
  * was prepared, by a full queue say) or may be deleted later by retention; the issue's next event after
- * the minute carries them again. One thread's cache holds up to `max` issues (~1 KB each).
+ * the minute carries them again. One thread's cache holds up to `max` issues.
  */
 export class SearchRepeats {
-  /** In the order they were carried: the first is the oldest (a Map rather than an LRU: ~2 µs less per event). */
+  /** In the order they were carried: the first is the oldest (a plain Map: an LRU's bookkeeping showed in ingest profiles). */
   private readonly carried = new Map<string, Carried>();
   private readonly ttlMs: number;
   private readonly max: number;
+  private readonly now: () => number;
 
-  constructor(options: { ttlMs?: number; max?: number } = {}) {
+  constructor(options: { ttlMs?: number; max?: number; now?: () => number } = {}) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.max = options.max ?? 5000;
+    this.now = options.now ?? Date.now;
   }
 
   trim(event: GroupedEvent): void {
     const s = event.search;
     if (s === undefined) return;
     const key = `${event.projectId}\u0000${event.fingerprint}`;
-    const now = Date.now();
+    const now = this.now();
     const first = this.carried.get(key);
     if (first === undefined || now - first.at >= this.ttlMs) {
       this.carried.delete(key);

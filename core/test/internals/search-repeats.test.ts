@@ -23,17 +23,22 @@ describe('SearchRepeats: an issue\'s repeated text and frames are carried once a
     expect(otherProject.search!.functions).to.deep.equal(['run', 'main']);
   });
 
-  it('keeps them across requests until they are a minute old, then lets the next event carry them again', async () => {
-    const repeats = new SearchRepeats({ ttlMs: 30 });
+  it('keeps them across requests until they are a minute old, then lets the next event carry them again', () => {
+    let now = 1_000_000;
+    const repeats = new SearchRepeats({ now: () => now });
     const first = event('fp', 'TypeError boom', ['run', 'main']);
     const nextRequest = event('fp', 'TypeError boom', ['run', 'main']);
     repeats.trim(first);
+    now += 59_999;
     repeats.trim(nextRequest);
     expect(nextRequest.search).to.deep.include({ text: '', functions: [] });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    now += 1;
     const later = event('fp', 'TypeError boom', ['run', 'main']);
     repeats.trim(later);
     expect(later.search).to.deep.include({ text: 'TypeError boom', functions: ['run', 'main'] });
+    const afterThat = event('fp', 'TypeError boom', ['run', 'main']);
+    repeats.trim(afterThat);
+    expect(afterThat.search, 'the minute starts again with the event that carried them').to.deep.include({ text: '', functions: [] });
     expect(first.search!.functions, 'what it keeps is its own, not the event\'s').to.deep.equal(['run', 'main']);
   });
 

@@ -17,7 +17,7 @@ const EVENT_TSVECTOR = `to_tsvector('simple', e.search_text)`;
 /**
  * The same, where the index must not be used: an issue checked on its own events (`per-issue`). With the
  * indexed expression PostgreSQL may AND the issue's few events with the GIN index's bitmap of every event
- * that matches, built again for each issue: 52 ms an issue for a phrase in 72,000 events (bench:query).
+ * that matches, built again for each issue: slow for common words (bench:query --explain shows the plan).
  */
 const EVENT_TSVECTOR_UNINDEXED = `to_tsvector('simple', coalesce(e.search_text, ''))`;
 const EVENT_FIELDS_UNINDEXED = `coalesce(e.fields, '{}'::jsonb)`;

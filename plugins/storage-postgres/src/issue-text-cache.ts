@@ -2,10 +2,10 @@ import type { IssueText } from './search-columns.js';
 
 /**
  * The text and frames of recently stored issues, by (project, fingerprint), so that a batch does not read
- * them again for every issue it touches (each batch's claim returned them: title, value and ~1 KB of frames
- * per issue, output by PostgreSQL and parsed here anew each time). An issue's text and frames never change
+ * them again for every issue it touches (each batch's claim returned them: title, value and up to 20 file names
+ * and functions per issue, output by PostgreSQL and parsed here anew each time). An issue's text and frames never change
  * once it is created and an id is never reused, so an entry is right for as long as its id is the one the
- * claim finds: a deleted and recreated issue has a new id, and its text is read again. ~1 KB an issue.
+ * claim finds: a deleted and recreated issue has a new id, and its text is read again.
  */
 export class IssueTextCache {
   /** In the order they were read: past `max`, the first goes (cheaper than an LRU, and the hot issues are soon back). */

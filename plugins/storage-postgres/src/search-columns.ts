@@ -14,6 +14,14 @@ export interface SearchColumns {
   fields: string | null;
 }
 
+/** What an issue is found by itself: its `search` column (migration 0001) but the culprit, and its frames (`issue_frames`, 0013). */
+export interface IssueText {
+  title: string;
+  type: string;
+  value: string;
+  frames: IssueFrames | null;
+}
+
 /**
  * One batch's search columns, issue tags and user pairs. An issue is found by any one of its events, and
  * its events mostly repeat the same text and (grouping made them one issue) the same frames: those repeats
@@ -25,14 +33,6 @@ export interface SearchColumns {
  * The fields come from grouping; an event of a batch queued in format version 1 comes without them, and
  * its payload is decoded for them here.
  */
-/** What an issue is found by itself: its `search` column (migration 0001) but the culprit, and its frames (`issue_frames`, 0013). */
-export interface IssueText {
-  title: string;
-  type: string;
-  value: string;
-  frames: IssueFrames | null;
-}
-
 export class BatchSearchColumns {
   /** Per issue, the texts already kept by an event of this batch or by the issue itself. */
   private readonly texts = new Map<string, Set<string>>();

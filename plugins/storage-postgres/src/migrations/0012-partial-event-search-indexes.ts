@@ -3,8 +3,8 @@ import type { Migration } from './migration.js';
 /**
  * The events' search indexes (migration 0007) keep only events that have something to find. Since 0011
  * most events have neither `search_text` nor `fields` (their issue is found by the same text and frames),
- * yet GIN keeps an entry for every null too: 50k events' null entries cost ~17 MB of WAL and an insert into
- * each pending list per event. The search conditions need no change: `to_tsvector(…, search_text) @@ q`
+ * yet GIN keeps an entry for every null too: a WAL record and an insert into each pending list per event
+ * (the README has what that cost bench:ingest). The search conditions need no change: `to_tsvector(…, search_text) @@ q`
  * and `fields @> …` are strict, so PostgreSQL proves the predicate from them and uses the indexes.
  *
  * Rebuilds both indexes on every partition: on a large events table this migration takes a while, and

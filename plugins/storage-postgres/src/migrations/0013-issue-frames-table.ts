@@ -2,10 +2,9 @@ import type { Migration } from './migration.js';
 
 /**
  * An issue's frames (migration 0011) move to a table of their own, written once when the issue is created.
- * In the `issues` row they were rewritten by every batch that counted an event of the issue (~1 KB of WAL
- * each time), and since those updates change indexed columns (last_seen, count) they are never HOT: each
- * one added the frames' ~20 entries to their GIN index again. bench:ingest updates an issue ~27,000 times
- * per 50k events.
+ * In the `issues` row they were rewritten, WAL and all, by every batch that counted an event of the issue,
+ * and since those updates change indexed columns (last_seen, count) they are never HOT: each one added
+ * the frames' entries to their GIN index again. The README has what that cost bench:ingest.
  */
 export const issueFramesTable: Migration = {
   name: '0013-issue-frames-table',
