@@ -59,58 +59,117 @@ export function withOffset<Q extends IssueQuery | IssueSearchQuery>(query: Q): Q
 }
 
 /**
+ * A condition checked issue by issue, in the sort's order, on at most `issues` issues: cheap when the page
+ * fills among the first few issues, dear when matches are rare. Past those issues, the rest of the page
+ * comes from `rest`: the same search with the condition in a form whose cost does not grow with the
+ * issues it passes over (a hashed set, say), in a statement of its own.
+ */
+export interface IssueWalk {
+  where: string[];
+  issues: number;
+  rest(): { where: string[]; params: SqlParams };
+}
+
+/**
  * One page of the issues matching `where` (SQL over the issues table, unqualified or as `issues`, with
  * its values in `params`), in the sort's order from the cursor on. An offset cursor (withOffset) skips
  * that many issues, finding the page's ids first so that the issues skipped are never read whole; when
  * asked, it counts the matches up to MAX_ISSUE_OFFSET as `total`, which bounds the count's cost whatever
- * the conditions (a search condition checked per issue included).
+ * the conditions (a search condition checked per issue included). `walk` adds conditions checked as
+ * IssueWalk says, on keyset pages (offset pages and counts take `walk.rest()` instead).
  */
 export async function pageOfIssues(
   client: PgClient,
-  q: { where: string[]; params: SqlParams; sort: IssueSort; cursor?: string; limit: number },
+  q: { where: string[]; params: SqlParams; sort: IssueSort; cursor?: string; limit: number; walk?: IssueWalk },
 ): Promise<Page<Issue>> {
   if (!ISSUE_SORTS.includes(q.sort)) {
     throw new FaultlineError('FAULTLINE_ERR_QUERY_INVALID', `Unknown sort "${String(q.sort)}"`);
   }
   const limit = pageSize(q.limit);
   const column = SORT_COLUMNS[q.sort];
-  const where = [...q.where];
-  const params = q.params;
   let offset: number | null = null;
   let count = false;
+  let after: { value: string; id: string } | null = null;
   if (q.cursor !== undefined) {
     const position = decodeCursor(q.cursor, [`issues:${q.sort}`, `issues:${q.sort}:offset`]);
     if (position.kind.endsWith(':offset')) {
       offset = /^\d{1,6}$/.test(position.value) && (position.id === '' || position.id === 'total') ? Number(position.value) : NaN;
       if (!(offset <= MAX_ISSUE_OFFSET)) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
       count = position.id === 'total';
+    } else {
+      const valid = (q.sort === 'count' ? /^\d{1,19}$/ : TIME_KEY).test(position.value) && isIssueId(position.id);
+      if (!valid) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
+      after = position;
     }
   }
-  if (q.cursor !== undefined && offset === null) {
-    const position = decodeCursor(q.cursor, `issues:${q.sort}`);
-    const valid = (q.sort === 'count' ? /^\d{1,19}$/ : TIME_KEY).test(position.value) && isIssueId(position.id);
-    if (!valid) throw new FaultlineError('FAULTLINE_ERR_QUERY_CURSOR', 'Cursor is not one this server issued');
-    const cast = q.sort === 'count' ? 'bigint' : 'timestamptz';
-    where.push(`(${column}, id) < (${params.add(position.value)}::${cast}, ${params.add(position.id)}::bigint)`);
+  const sorted: SortedIssues = { sort: q.sort, column, order: `ORDER BY ${column} DESC, id DESC` };
+  const positionOf = (last: PageRow) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) });
+  if (q.walk && offset === null) {
+    const rows = await walkedRows(client, sorted, { where: q.where, params: q.params, after }, q.walk, limit + 1);
+    return keysetPage(rows, limit, toIssue, positionOf);
   }
+  const { where, params } = q.walk ? q.walk.rest() : q;
+  const matching = { where, params, after };
   let counted: { total: number; totalCapped: boolean } | null = null;
   if (count) {
     // Before the page's own values join `params`: PostgreSQL refuses a value the statement does not use.
     const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues WHERE ${where.join(' AND ')} LIMIT ${MAX_ISSUE_OFFSET + 1}) AS m`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues WHERE ${whereOf(sorted, matching)} LIMIT ${MAX_ISSUE_OFFSET + 1}) AS m`,
       params.values,
     );
     counted = { total: Math.min(rows[0].n, MAX_ISSUE_OFFSET), totalCapped: rows[0].n > MAX_ISSUE_OFFSET };
   }
-  const order = `ORDER BY ${column} DESC, id DESC`;
-  const page = `SELECT ${ISSUE_COLUMNS}, ${column}::text AS sort_key FROM issues`;
-  const matching = `WHERE ${where.join(' AND ')} ${order} LIMIT ${params.add(limit + 1)}`;
-  const { rows } = await client.query<IssueRow & { sort_key: string }>(
-    offset ? `${page} WHERE id = ANY (ARRAY(SELECT id FROM issues ${matching} OFFSET ${params.add(offset)})) ${order}` : `${page} ${matching}`,
-    params.values,
-  );
-  const found = keysetPage(rows, limit, toIssue, (last) => ({ kind: `issues:${q.sort}`, value: last.sort_key, id: String(last.id) }));
+  const rows = await pageRows(client, sorted, matching, limit + 1, offset);
+  const found = keysetPage(rows, limit, toIssue, positionOf);
   return counted ? { ...found, ...counted } : found;
+}
+
+type PageRow = IssueRow & { sort_key: string };
+interface SortedIssues {
+  sort: IssueSort;
+  column: string;
+  order: string;
+}
+/** Issues matching `where`, after the keyset position `after` when there is one. */
+interface MatchingIssues {
+  where: string[];
+  params: SqlParams;
+  after: { value: string; id: string } | null;
+}
+
+function whereOf(sorted: SortedIssues, m: MatchingIssues): string {
+  if (m.after === null) return m.where.join(' AND ');
+  const cast = sorted.sort === 'count' ? 'bigint' : 'timestamptz';
+  return [...m.where, `(${sorted.column}, id) < (${m.params.add(m.after.value)}::${cast}, ${m.params.add(m.after.id)}::bigint)`].join(' AND ');
+}
+
+/** The first `n` matching issues in the sort's order, after skipping `offset` of them. */
+async function pageRows(client: PgClient, sorted: SortedIssues, m: MatchingIssues, n: number, offset: number | null): Promise<PageRow[]> {
+  const page = `SELECT ${ISSUE_COLUMNS}, ${sorted.column}::text AS sort_key FROM issues`;
+  const matching = `WHERE ${whereOf(sorted, m)} ${sorted.order} LIMIT ${m.params.add(n)}`;
+  const sql = offset ? `${page} WHERE id = ANY (ARRAY(SELECT id FROM issues ${matching} OFFSET ${m.params.add(offset)})) ${sorted.order}` : `${page} ${matching}`;
+  const { rows } = await client.query<PageRow>(sql, m.params.values);
+  return rows;
+}
+
+/**
+ * The first `n` issues matching `m` and the walk's conditions. The walk's statement numbers the issues
+ * matching `m` and returns those that also match the walk's conditions, and the last issue walked if it
+ * got that far; from there on, the walk's `rest` statement finds what is missing.
+ */
+async function walkedRows(client: PgClient, sorted: SortedIssues, m: MatchingIssues, walk: IssueWalk, n: number): Promise<PageRow[]> {
+  const { rows } = await client.query<PageRow & { walk_match: boolean; walk_n: string }>(
+    `SELECT * FROM (SELECT ${ISSUE_COLUMNS}, ${sorted.column}::text AS sort_key, (${walk.where.join(' AND ')}) AS walk_match,
+                           row_number() OVER (${sorted.order}) AS walk_n
+                      FROM issues WHERE ${whereOf(sorted, m)} ${sorted.order} LIMIT ${walk.issues}) AS issues
+      WHERE walk_match OR walk_n = ${walk.issues} ${sorted.order} LIMIT ${m.params.add(n)}`,
+    m.params.values,
+  );
+  const found = rows.filter((r) => r.walk_match);
+  const last = rows.at(-1);
+  if (found.length >= n || last === undefined || Number(last.walk_n) < walk.issues) return found.slice(0, n);
+  const rest = walk.rest();
+  return [...found, ...(await pageRows(client, sorted, { ...rest, after: { value: last.sort_key, id: String(last.id) } }, n - found.length, null))];
 }
 
 export async function getIssue(client: PgClient, issueId: string): Promise<Issue | null> {

@@ -27,11 +27,13 @@ const EVENT_FIELDS_UNINDEXED = `coalesce(e.fields, '{}'::jsonb)`;
  * `per-issue`: each issue, in the sort's order, looks for a matching row through an index on the issue
  * (events: (project, issue, time); issue_tags, issue_users: their primary keys), best when many issues match (the page
  * fills after a few issues). `issues`: the issues that match are known (counted through an index), so the
- * condition is an id list, which also lets free text use the issues' own GIN index beside it. PostgreSQL's
- * estimates multiply the frequencies of words found together, off tenfold for a common phrase:
- * search-queries.ts measures.
+ * condition is an id list, which also lets free text use the issues' own GIN index beside it. `hashed`:
+ * the matching rows' issues read once from the lookup index into a hashed set, for a negated tag or user
+ * condition too common to probe issue by issue (most issues have it, so a page needs many probes).
+ * PostgreSQL's estimates multiply the frequencies of words found together, off tenfold for a common
+ * phrase: search-queries.ts measures.
  */
-export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'issues'; ids: string[] };
+export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'issues'; ids: string[] } | { kind: 'hashed' };
 
 /**
  * A condition on one row about the issue's events, to be measured before choosing its EventScan: an
@@ -40,14 +42,24 @@ export type EventScan = { kind: 'exists' } | { kind: 'per-issue' } | { kind: 'is
  */
 export interface EventCondition {
   source: 'events' | 'tags' | 'users';
+  /** The term is negated: issues with no such row. */
+  negated: boolean;
   /**
    * The condition's SQL, its values added to `params` (built only where the query uses it); `perIssue`: on
    * one issue's rows found through their issue, so written not to use the source's GIN index.
    */
   build(params: SqlParams, perIssue?: boolean): string;
   scan: EventScan;
-  /** The condition alone with its own parameters ($1 is the first of the query's: the project). */
-  probe: { sql: string; values: unknown[] };
+}
+
+/** The search as conditions on `issues`; `render` writes them into one statement's parameters. */
+export interface IssueSearchConditions {
+  /**
+   * The conditions' SQL, values added to `params` (whose $1 is the project), as each event condition's
+   * `scan` says at the time; `which` keeps the parts of some event conditions only (null: the others).
+   */
+  render(params: SqlParams, which?: (cond: EventCondition | null) => boolean): string[];
+  events: EventCondition[];
 }
 
 /**
@@ -57,39 +69,42 @@ export interface EventCondition {
  * `issue_users` (migration 0010); stack frames are the issue's own (`issue_frames`, migration 0013) or reach
  * into the issue's events (`fields`, GIN-indexed); free text matches the issue's title, value and culprit
  * or any of its events' messages and exception values (`search_text`, GIN-indexed tsvector). `events`
- * lists the conditions on events and tags, whose `scan` the caller may set before `render` joins them.
+ * lists the conditions on events and tags, whose `scan` the caller may set before rendering.
  */
-export function issueSearchConditions(ast: SearchAst, params: SqlParams): { render(): string[]; events: EventCondition[] } {
-  const parts: (string | (() => string))[] = [];
+export function issueSearchConditions(ast: SearchAst): IssueSearchConditions {
+  const parts: { cond: EventCondition | null; sql(p: SqlParams): string }[] = [];
   const events: EventCondition[] = [];
-  const own = () => new SqlParams([params.values[0]]);
   const text: TextTerm[] = [];
   for (const term of ast.terms) {
     if (term.type === 'text') text.push(term);
     else if (term.type === 'match' && isEventField(term)) {
-      const mine = own();
       const source = term.field.startsWith('stack.') ? 'events' : term.field.startsWith('user.') ? 'users' : 'tags';
       const build = (p: SqlParams, perIssue = false) =>
         source === 'events' ? frameCondition(term, p, perIssue ? EVENT_FIELDS_UNINDEXED : 'e.fields') : source === 'users' ? userCondition(term, p) : tagCondition(term, p);
-      const cond: EventCondition = { source, build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+      const cond: EventCondition = { source, negated: term.negated, build, scan: { kind: 'exists' } };
       events.push(cond);
-      if (source !== 'events') parts.push(() => (term.negated ? issuesWithout(cond, params) : issuesWith(cond, params)));
+      if (source !== 'events') parts.push({ cond, sql: (p) => (term.negated ? issuesWithout(cond, p) : issuesWith(cond, p)) });
       else {
         // An issue is found by its own frames, or by its events' where they differ (search-columns.ts).
-        const own = `EXISTS (SELECT 1 FROM issue_frames f WHERE f.issue_id = issues.id AND ${frameCondition(term, params, 'f.frames')})`;
-        parts.push(() => (term.negated ? `(NOT ${own} AND ${issuesWithout(cond, params)})` : `(${own} OR ${issuesWith(cond, params)})`));
+        const own = (p: SqlParams) => `EXISTS (SELECT 1 FROM issue_frames f WHERE f.issue_id = issues.id AND ${frameCondition(term, p, 'f.frames')})`;
+        parts.push({ cond, sql: (p) => (term.negated ? `(NOT ${own(p)} AND ${issuesWithout(cond, p)})` : `(${own(p)} OR ${issuesWith(cond, p)})`) });
       }
-    } else parts.push(negate(term, condition(term, params)));
+    } else parts.push({ cond: null, sql: (p) => negate(term, condition(term, p)) });
   }
-  const query = textQuery(text, params);
-  if (query !== null) {
-    const mine = own();
-    const build = (p: SqlParams, perIssue = false) => `${perIssue ? EVENT_TSVECTOR_UNINDEXED : EVENT_TSVECTOR} @@ ${p === params ? query : (textQuery(text, p) as string)}`;
-    const cond: EventCondition = { source: 'events', build, scan: { kind: 'exists' }, probe: { sql: build(mine), values: mine.values } };
+  if (text.some(searchable)) {
+    // The issue's own text and its events' share one tsquery parameter per statement.
+    const queries = new WeakMap<SqlParams, string>();
+    const query = (p: SqlParams) => {
+      let q = queries.get(p);
+      if (q === undefined) queries.set(p, (q = textQuery(text, p)));
+      return q;
+    };
+    const build = (p: SqlParams, perIssue = false) => `${perIssue ? EVENT_TSVECTOR_UNINDEXED : EVENT_TSVECTOR} @@ ${query(p)}`;
+    const cond: EventCondition = { source: 'events', negated: false, build, scan: { kind: 'exists' } };
     events.push(cond);
-    parts.push(() => `(issues.search @@ ${query} OR ${issuesWith(cond, params)})`);
+    parts.push({ cond, sql: (p) => `(issues.search @@ ${query(p)} OR ${issuesWith(cond, p)})` });
   }
-  return { render: () => parts.map((p) => (typeof p === 'string' ? p : p())), events };
+  return { render: (p, which = () => true) => parts.filter((part) => which(part.cond)).map((part) => part.sql(p)), events };
 }
 
 /** The table of each condition source, and the alias its conditions use. */
@@ -109,6 +124,8 @@ function rowsOfIssue(cond: EventCondition): string {
 /** True for an issue with an event (or tag) matching `cond`, as its scan says. */
 function issuesWith(cond: EventCondition, params: SqlParams): string {
   switch (cond.scan.kind) {
+    case 'hashed':
+      return `issues.id IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
     case 'issues':
       return `issues.id = ANY (${params.add(cond.scan.ids)}::bigint[])`;
     case 'per-issue':
@@ -120,14 +137,11 @@ function issuesWith(cond: EventCondition, params: SqlParams): string {
 }
 
 /**
- * True for an issue with no event (or tag) matching `cond`. A tag common enough to be checked per issue
- * is read once from the lookup index into a hashed set (`NOT IN`: issue_id is never null), rather than
- * probed for each of the project's issues, most of which have it.
+ * True for an issue with no event (or tag) matching `cond`. A hashed set is read once (`NOT IN`: issue_id
+ * is never null), rather than probed for each issue.
  */
 function issuesWithout(cond: EventCondition, params: SqlParams): string {
-  if (cond.source !== 'events' && cond.scan.kind === 'per-issue') {
-    return `issues.id NOT IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
-  }
+  if (cond.scan.kind === 'hashed') return `issues.id NOT IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
   return `NOT ${issuesWith(cond, params)}`;
 }
 
@@ -206,18 +220,23 @@ function columnMatch(column: string, values: Pattern[], params: SqlParams): stri
   return anyOf(parts);
 }
 
-/** Words and phrases, all required, as one tsquery; null when no term has anything to search for. */
-function textQuery(terms: TextTerm[], params: SqlParams): string | null {
+/** Punctuation alone makes an empty tsquery, which matches nothing: such a term searches for nothing. */
+function searchable(t: TextTerm): boolean {
+  return /[\p{L}\p{N}]/u.test(t.value);
+}
+
+/** The words and phrases that have anything to search for (searchable), all required, as one tsquery. */
+function textQuery(terms: TextTerm[], params: SqlParams): string {
   const parts: string[] = [];
   for (const t of terms) {
-    if (!/[\p{L}\p{N}]/u.test(t.value)) continue; // punctuation alone makes an empty tsquery, which matches nothing
+    if (!searchable(t)) continue;
     if (t.phrase) parts.push(`phraseto_tsquery('simple', ${params.add(t.value)})`);
     else if (t.value.endsWith('*') && /[\p{L}\p{N}]/u.test(t.value.slice(0, -1))) {
       // A trailing star is a prefix search: the lexemes of the word, the last one as a prefix.
       parts.push(`(plainto_tsquery('simple', ${params.add(t.value.slice(0, -1))})::text || ':*')::tsquery`);
     } else parts.push(`plainto_tsquery('simple', ${params.add(t.value)})`);
   }
-  return parts.length === 0 ? null : `(${parts.join(' && ')})`;
+  return `(${parts.join(' && ')})`;
 }
 
 function single(p: Pattern): string | undefined {
