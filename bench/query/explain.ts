@@ -34,8 +34,20 @@ export async function explainSlowQueries(databaseUrl: string, projectId: number)
       `SELECT id FROM issues WHERE project_id = $1 AND release = 'app@9.9.9' ORDER BY last_seen DESC, id DESC LIMIT 26`,
       [projectId],
     );
+    // A negated tag: the first issues walked one by one (search-queries.ts' WALK_ISSUES), and the hashed
+    // set that would answer past them.
     await explain(
-      'search_negated_tag',
+      'search_negated_tag_walk',
+      `SELECT * FROM (SELECT id, last_seen, last_seen::text AS sort_key,
+                             (NOT EXISTS (SELECT t.issue_id FROM issue_tags t WHERE t.project_id = issues.project_id
+                                AND t.issue_id = issues.id AND t.key = $2 AND t.value = ANY ($3::text[]) OFFSET 0)) AS walk_match,
+                             row_number() OVER (ORDER BY last_seen DESC, id DESC) AS walk_n
+                        FROM issues WHERE project_id = $1 ORDER BY last_seen DESC, id DESC LIMIT 2000) AS issues
+        WHERE walk_match OR walk_n = 2000 ORDER BY last_seen DESC, id DESC LIMIT 26`,
+      [projectId, 'browser', ['Chrome']],
+    );
+    await explain(
+      'search_negated_tag_hashed',
       `SELECT id FROM issues WHERE project_id = $1
           AND issues.id NOT IN (SELECT t.issue_id FROM issue_tags t WHERE t.project_id = $1 AND t.key = $2 AND t.value = ANY ($3::text[]))
         ORDER BY last_seen DESC, id DESC LIMIT 26`,

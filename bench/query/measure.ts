@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { createHttpClient } from '../shared/http.js';
 import { summarize } from '../shared/stats.js';
 
@@ -57,4 +58,26 @@ export function createTimer(url: string, token: string) {
   }
 
   return { get, time, walk, close: () => http.close() };
+}
+
+/**
+ * Times one SQL statement `times` times straight on the database (after a few unmeasured runs), in a
+ * session with `settings` (`SET ...`): a floor for a kind.
+ */
+export async function timeSql(databaseUrl: string, sql: string, params: unknown[], times: number, settings: string[] = []): Promise<Timing> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const setting of settings) await client.query(setting);
+    for (let i = 0; i < 5; i++) await client.query(sql, params);
+    const ms: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const start = performance.now();
+      await client.query(sql, params);
+      ms.push(performance.now() - start);
+    }
+    return summarize(ms);
+  } finally {
+    await client.end();
+  }
 }

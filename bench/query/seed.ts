@@ -4,6 +4,8 @@ import { progress } from '../shared/stats.js';
 
 export interface SeedResult {
   issues: number;
+  /** Per table, the share of its pages the seed's VACUUM marked all-visible (index-only scans skip the heap there). */
+  allVisible: Record<string, number>;
   events: number;
   seconds: number;
   /** Issue ids: the hottest (most events) and a cold one, for the events endpoint. */
@@ -14,11 +16,13 @@ export interface SeedResult {
 }
 
 const CHUNK = 100_000;
+/** Issues last: the seed's final write is to them, and any transaction open beside it has ended by then. */
+const SEEDED_TABLES = ['events', 'event_ids', 'issue_stats_hourly', 'project_stats_hourly', 'issue_tags', 'issue_users', 'issues'];
 
 /**
  * Fills the storage plugin's tables straight with SQL (generate_series): `issues` issues, then `events`
  * events spread over the last 7 days (every issue gets one, the rest skewed towards low ordinals), then
- * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then ANALYZE.
+ * event_ids, the hourly rollups (issue and project) and each issue's count/first/last seen from the events, then VACUUM ANALYZE.
  * Payloads are one real generated event with its id swapped in. The search columns (migration 0007) get
  * a message naming one of 5,000 shards (a tenth add "upstream timeout") and one of 500 file names; the
  * issue tags (migration 0009) count each event's browser (5 values) and region (4), and its user is one
@@ -30,6 +34,14 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
   await client.connect();
   try {
     await client.query('SET synchronous_commit = off');
+    // The seed's own VACUUMs stand for autovacuum, which would otherwise run beside them at random (an
+    // ANALYZE holds a snapshot, and VACUUM leaves the rows written since then not visible to all).
+    const { rows: heaps } = await client.query<{ name: string }>(
+      `SELECT oid::regclass::text AS name FROM pg_class WHERE relname = ANY ($1) AND relkind = 'r'
+       UNION ALL SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'events'::regclass`,
+      [SEEDED_TABLES],
+    );
+    for (const { name } of heaps) await client.query(`ALTER TABLE ${name} SET (autovacuum_enabled = off)`);
     const template = createEventGenerator({ issues: 1, seed: 7 })();
     template.event_id = '__EVENT_ID__';
     await client.query(
@@ -124,19 +136,25 @@ export async function seed(databaseUrl: string, projectId: number, issues: numbe
         WHERE i.id = a.issue_id`,
       [projectId],
     );
-    await client.query('VACUUM ANALYZE issues');
-    await client.query('VACUUM ANALYZE events');
-    await client.query('VACUUM ANALYZE event_ids');
-    await client.query('VACUUM ANALYZE issue_stats_hourly');
-    await client.query('VACUUM ANALYZE project_stats_hourly');
-    await client.query('VACUUM ANALYZE issue_tags');
-    await client.query('VACUUM ANALYZE issue_users');
+    // A synchronous commit flushes the WAL of the asynchronous ones before it: until then VACUUM can mark
+    // none of their rows visible to all (PostgreSQL's rule for hint bits), and index-only scans read the heap.
+    await client.query('SET synchronous_commit = on');
+    await client.query('SELECT txid_current()');
+    for (const table of SEEDED_TABLES) await client.query(`VACUUM ANALYZE ${table}`);
+    for (const { name } of heaps) await client.query(`ALTER TABLE ${name} RESET (autovacuum_enabled)`);
+    const { rows: visible } = await client.query<{ name: string; share: number }>(
+      `SELECT coalesce(i.inhparent, c.oid)::regclass::text AS name,
+              round(sum(c.relallvisible)::numeric / greatest(sum(c.relpages), 1), 2)::float AS share
+         FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+        WHERE c.oid = ANY ($1::regclass[]) GROUP BY 1`,
+      [heaps.map((h) => h.name)],
+    );
     const { rows } = await client.query<{ hot: string; cold: string }>(
       `SELECT (SELECT id FROM issues WHERE project_id = $1 ORDER BY count DESC LIMIT 1) AS hot,
               (SELECT id FROM issues WHERE project_id = $1 ORDER BY count ASC LIMIT 1) AS cold`,
       [projectId],
     );
-    return { issues, events, seconds: (performance.now() - start) / 1000, hotIssueId: String(rows[0].hot), coldIssueId: String(rows[0].cold), firstIssueId: base };
+    return { issues, allVisible: Object.fromEntries(visible.map((r) => [r.name, r.share])), events, seconds: (performance.now() - start) / 1000, hotIssueId: String(rows[0].hot), coldIssueId: String(rows[0].cold), firstIssueId: base };
   } finally {
     await client.end();
   }
