@@ -56,7 +56,8 @@ export interface EventCondition {
 export interface IssueSearchConditions {
   /**
    * The conditions' SQL, values added to `params` (whose $1 is the project), as each event condition's
-   * `scan` says at the time; `which` keeps the parts of some event conditions only (null: the others).
+   * `scan` says at the time; `which` picks the parts to write by their event condition (null: a part on
+   * the issue's own columns).
    */
   render(params: SqlParams, which?: (cond: EventCondition | null) => boolean): string[];
   events: EventCondition[];
