@@ -96,7 +96,7 @@ try {
   // The floor of a negated tag few issues lack: the fastest SQL found by hand for its first page, straight
   // on the database: a (parallel) hash anti join of the project's issues and the tag's rows, the top 26
   // of what is left, then those rows. No index finds the issues a tag is missing from: every way reads
-  // them all. PostgreSQL's own plan for it probes each issue, ~300 ms: hence the setting.
+  // them all. PostgreSQL's own plan for it probes every issue, several times slower: hence the setting.
   progress('timing the few-matches floor');
   const fewMatchesFloor = await timeSql(
     server.databaseUrl,

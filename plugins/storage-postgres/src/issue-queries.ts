@@ -181,8 +181,7 @@ async function walkedRows(client: PgClient, sorted: SortedIssues, m: MatchingIss
     after = step.last;
     if (found.length * walk.issues < n * walked) break; // at this rate, the page would not fill within the walk
   }
-  // The hashed set passes over most issues here: reading each one's row took 70 ms of bench:query's
-  // few-matches page, against 40 for its ids.
+  // The hashed set passes over most issues here: ids first, so that the pass reads the sort's index only.
   const rest = walk.rest();
   return [...found, ...(await pageRows(client, sorted, { ...rest, after }, n - found.length, null, true))];
 }

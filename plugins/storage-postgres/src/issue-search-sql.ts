@@ -84,11 +84,11 @@ export function issueSearchConditions(ast: SearchAst): IssueSearchConditions {
         source === 'events' ? frameCondition(term, p, perIssue ? EVENT_FIELDS_UNINDEXED : 'e.fields') : source === 'users' ? userCondition(term, p) : tagCondition(term, p);
       const cond: EventCondition = { source, negated: term.negated, build, scan: { kind: 'exists' } };
       events.push(cond);
-      if (source !== 'events') parts.push({ cond, sql: (p) => (term.negated ? issuesWithout(cond, p) : issuesWith(cond, p)) });
+      if (source !== 'events') parts.push({ cond, sql: (p) => `${term.negated ? 'NOT ' : ''}${issuesWith(cond, p)}` });
       else {
         // An issue is found by its own frames, or by its events' where they differ (search-columns.ts).
         const own = (p: SqlParams) => `EXISTS (SELECT 1 FROM issue_frames f WHERE f.issue_id = issues.id AND ${frameCondition(term, p, 'f.frames')})`;
-        parts.push({ cond, sql: (p) => (term.negated ? `(NOT ${own(p)} AND ${issuesWithout(cond, p)})` : `(${own(p)} OR ${issuesWith(cond, p)})`) });
+        parts.push({ cond, sql: (p) => (term.negated ? `(NOT ${own(p)} AND NOT ${issuesWith(cond, p)})` : `(${own(p)} OR ${issuesWith(cond, p)})`) });
       }
     } else parts.push({ cond: null, sql: (p) => negate(term, condition(term, p)) });
   }
@@ -126,6 +126,7 @@ function rowsOfIssue(cond: EventCondition): string {
 function issuesWith(cond: EventCondition, params: SqlParams): string {
   switch (cond.scan.kind) {
     case 'hashed':
+      // Negated, this is PostgreSQL's NOT IN over a hashed set (issue_id is never null).
       return `issues.id IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
     case 'issues':
       return `issues.id = ANY (${params.add(cond.scan.ids)}::bigint[])`;
@@ -135,15 +136,6 @@ function issuesWith(cond: EventCondition, params: SqlParams): string {
     case 'exists':
       return `EXISTS (${rowsOfIssue(cond)} AND ${cond.build(params)})`;
   }
-}
-
-/**
- * True for an issue with no event (or tag) matching `cond`. A hashed set is read once (`NOT IN`: issue_id
- * is never null), rather than probed for each issue.
- */
-function issuesWithout(cond: EventCondition, params: SqlParams): string {
-  if (cond.scan.kind === 'hashed') return `issues.id NOT IN (SELECT ${sourceRows(cond.source, '$1')} AND ${cond.build(params)})`;
-  return `NOT ${issuesWith(cond, params)}`;
 }
 
 function isEventField(term: MatchTerm): boolean {

@@ -63,7 +63,7 @@ describe('negated conditions walked issue by issue, then hashed', function () {
     });
   }
 
-  it('counts and offset pages take the hashed form', async () => {
+  it('counts and offset pages (which skip the walk) find the same issues', async () => {
     const query = (offset: number): IssueSearchQuery => withOffset({ ast: parseSearchQuery('!browser:Chrome'), sort: 'last_seen', limit: 2, offset, total: true });
     const all = await pages('!browser:Chrome', 'last_seen', 100, 1000, 2000);
     const first = await searchIssues(await h.sql(), h.projectId, query(0), 1, 1);
